@@ -1,0 +1,234 @@
+//! The audit: read each file, parse it, run the enabled rules, drop what
+//! pragmas suppress, and place every finding at its line and column.
+//! A file that cannot be read or parsed becomes an error; the others are
+//! still audited.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use serde::Serialize;
+
+use crate::date::Date;
+use crate::discover::{FileKind, Source, Target};
+use crate::finding::{Diagnostic, Finding};
+use crate::rules::docker::Context;
+use crate::rules::{Check, Rule};
+use crate::source::dockerfile::{self, stages::BuildArgs, Dockerfile};
+use crate::source::span::LineIndex;
+use crate::suppress::Suppressions;
+
+/// Files larger than this are not read: no Dockerfile or flake is near it,
+/// and a device such as `/dev/zero` would never end.
+pub const MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub rules: Vec<&'static Rule>,
+    pub build_args: BuildArgs,
+    pub as_of: Date,
+}
+
+/// A file that could not be audited.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileError {
+    pub path: String,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+}
+
+impl FileError {
+    pub fn io(path: &str, message: &str) -> FileError {
+        FileError {
+            path: path.to_owned(),
+            message: message.to_owned(),
+            line: None,
+            column: None,
+        }
+    }
+
+    fn at(path: &str, message: String, text: &str, offset: usize) -> FileError {
+        let position = LineIndex::new(text).position(text, offset);
+        FileError {
+            path: path.to_owned(),
+            message,
+            line: Some(position.line),
+            column: Some(position.column),
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Report {
+    /// How many files were audited or attempted.
+    pub files: usize,
+    pub findings: Vec<Finding>,
+    pub errors: Vec<FileError>,
+    /// The text of each file with findings, by display path, for snippets.
+    pub sources: HashMap<String, String>,
+}
+
+/// What auditing one file gives.
+type Audited = Result<(Vec<Finding>, String), FileError>;
+
+/// Audit every target, on as many threads as there are cores.
+pub fn audit(targets: &[Target], options: &Options) -> Report {
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<(usize, Audited)>> = Mutex::new(Vec::new());
+    let workers = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(targets.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                let mut mine = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(target) = targets.get(i) else { break };
+                    mine.push((i, audit_target(target, options)));
+                }
+                results
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .extend(mine);
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap_or_else(|p| p.into_inner());
+    results.sort_by_key(|(i, _)| *i);
+    let mut report = Report {
+        files: targets.len(),
+        ..Report::default()
+    };
+    for (_, result) in results {
+        match result {
+            Ok((findings, text)) => {
+                if let Some(first) = findings.first() {
+                    report.sources.insert(first.path.clone(), text);
+                }
+                report.findings.extend(findings);
+            }
+            Err(error) => report.errors.push(error),
+        }
+    }
+    sort_findings(&mut report.findings);
+    report
+}
+
+pub fn sort_findings(findings: &mut [Finding]) {
+    findings
+        .sort_by(|a, b| (&a.path, a.start, a.end, a.code).cmp(&(&b.path, b.start, b.end, b.code)));
+}
+
+fn audit_target(target: &Target, options: &Options) -> Audited {
+    let text = read(target)?;
+    match target.kind {
+        FileKind::Dockerfile => audit_dockerfile(&target.display, text, options),
+    }
+}
+
+fn read(target: &Target) -> Result<String, FileError> {
+    let mut bytes = Vec::new();
+    let result = match &target.source {
+        Source::Stdin => std::io::stdin()
+            .take(MAX_FILE_SIZE + 1)
+            .read_to_end(&mut bytes),
+        Source::File(path) => std::fs::File::open(path)
+            .and_then(|file| file.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes)),
+    };
+    if let Err(error) = result {
+        return Err(FileError::io(&target.display, &io_message(&error)));
+    }
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(FileError::io(
+            &target.display,
+            &format!("larger than {} MiB", MAX_FILE_SIZE / 1024 / 1024),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|error| {
+        let valid = error.utf8_error().valid_up_to();
+        let prefix = String::from_utf8_lossy(&error.as_bytes()[..valid]).into_owned();
+        FileError::at(&target.display, "not valid UTF-8".into(), &prefix, valid)
+    })
+}
+
+fn io_message(error: &std::io::Error) -> String {
+    let text = error.to_string();
+    // "No such file or directory (os error 2)" → "no such file or directory"
+    let text = text.split(" (os error").next().unwrap_or(&text);
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => text.to_owned(),
+    }
+}
+
+/// Audit one Dockerfile's text; the text comes back for snippets.
+pub fn audit_dockerfile(path: &str, text: String, options: &Options) -> Audited {
+    let parsed = dockerfile::parse(text).map_err(|error| FileError {
+        path: path.to_owned(),
+        message: error.message,
+        line: Some(error.position.line),
+        column: Some(error.position.column),
+    })?;
+    let findings = check_dockerfile(path, &parsed, options);
+    Ok((findings, parsed.text))
+}
+
+pub fn check_dockerfile(path: &str, dockerfile: &Dockerfile, options: &Options) -> Vec<Finding> {
+    let context = Context::new(dockerfile, &options.build_args);
+    let suppressions = Suppressions::for_dockerfile(dockerfile);
+    let mut findings = Vec::new();
+    for rule in &options.rules {
+        let Check::Dockerfile(check) = rule.check;
+        let mut diagnostics = Vec::new();
+        check(&context, &mut diagnostics);
+        for diagnostic in diagnostics {
+            let instruction = instruction_at(dockerfile, diagnostic.span.start);
+            if suppressions.is_suppressed(rule.code, instruction) {
+                continue;
+            }
+            findings.push(place(
+                path,
+                rule,
+                &dockerfile.text,
+                &dockerfile.lines,
+                diagnostic,
+            ));
+        }
+    }
+    findings
+}
+
+/// The instruction whose text holds `offset`.
+fn instruction_at(dockerfile: &Dockerfile, offset: usize) -> Option<usize> {
+    let after = dockerfile
+        .instructions
+        .partition_point(|i| i.span.start <= offset);
+    let index = after.checked_sub(1)?;
+    (offset <= dockerfile.instructions[index].span.end).then_some(index)
+}
+
+fn place(
+    path: &str,
+    rule: &Rule,
+    text: &str,
+    lines: &LineIndex,
+    diagnostic: Diagnostic,
+) -> Finding {
+    Finding {
+        code: rule.code,
+        name: rule.name,
+        severity: rule.severity,
+        path: path.to_owned(),
+        span: diagnostic.span,
+        start: lines.position(text, diagnostic.span.start),
+        end: lines.position(text, diagnostic.span.end),
+        message: diagnostic.message,
+        help: diagnostic.help,
+    }
+}

@@ -1,0 +1,317 @@
+//! The command line (spec §1): parse the options, run the audit, print the
+//! report, and map the outcome to an exit status.
+
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{anyhow, bail, Context as _, Result};
+use clap::{Parser, ValueEnum};
+
+use crate::audit::{self, Options, Report};
+use crate::date::Date;
+use crate::discover;
+use crate::finding::Severity;
+use crate::report::{json, text};
+use crate::rules::{self, Rule, RULES};
+
+/// Audit Dockerfiles for inputs that change between two builds of the same
+/// commit: floating base images, live package indexes, upgrades.
+#[derive(Debug, Parser)]
+#[command(name = "repro-audit", version, about, max_term_width = 100)]
+pub struct Args {
+    /// Files or directories to audit (default: `.`); `-` reads standard input.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Exit 1 when a finding has at least this severity.
+    #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+
+    /// Only these rules: codes, names or code prefixes (`DF`, `DF00`).
+    #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+    pub select: Vec<String>,
+
+    /// Not these rules: codes, names or code prefixes.
+    #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+    pub ignore: Vec<String>,
+
+    /// A build argument's value, as `docker build --build-arg` gives it.
+    #[arg(long = "build-arg", value_name = "NAME=VALUE")]
+    pub build_args: Vec<String>,
+
+    /// The day age rules measure against (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
+
+    /// When to colour the output; `NO_COLOR` turns `auto` off.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// One line per finding, without the source snippet.
+    #[arg(long)]
+    pub concise: bool,
+
+    /// The name standard input is audited under; its kind comes from it.
+    #[arg(long, value_name = "NAME", default_value = "Dockerfile")]
+    pub stdin_filename: String,
+
+    /// List the rules (as JSON with `--format json`).
+    #[arg(long)]
+    pub list_rules: bool,
+
+    /// Print a rule's documentation.
+    #[arg(long, value_name = "RULE")]
+    pub explain: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+    Github,
+    Gitlab,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+impl FailOn {
+    fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// The process entry point.
+pub fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    let terminal = Terminal {
+        stdout: stdout.is_terminal(),
+        stderr: stderr.is_terminal(),
+        no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+    };
+    let code = run(
+        &args,
+        &cwd,
+        terminal,
+        &mut stdout.lock(),
+        &mut stderr.lock(),
+    );
+    ExitCode::from(code)
+}
+
+/// What the process is attached to, for colour.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Terminal {
+    pub stdout: bool,
+    pub stderr: bool,
+    pub no_color: bool,
+}
+
+/// Run the command line; returns the exit status (0, 1 or 2).
+pub fn run(
+    args: &[String],
+    cwd: &Path,
+    terminal: Terminal,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
+    let args = match Args::try_parse_from(args) {
+        Ok(args) => args,
+        Err(error) => {
+            let rendered = error.render();
+            let text = if terminal.stderr && !terminal.no_color {
+                rendered.ansi().to_string()
+            } else {
+                rendered.to_string()
+            };
+            let is_usage_error = error.use_stderr();
+            let target: &mut dyn Write = if is_usage_error { err } else { out };
+            let _ = target.write_all(text.as_bytes());
+            return if is_usage_error { 2 } else { 0 };
+        }
+    };
+    match execute(&args, cwd, terminal, out, err) {
+        Ok(code) => code,
+        Err(error) => {
+            if is_broken_pipe(&error) {
+                return 0;
+            }
+            let _ = writeln!(err, "error: {error:#}");
+            2
+        }
+    }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error
+        .downcast_ref::<std::io::Error>()
+        .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
+fn execute(
+    args: &Args,
+    cwd: &Path,
+    terminal: Terminal,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<u8> {
+    if let Some(key) = &args.explain {
+        let rule = rules::find(key).ok_or_else(|| anyhow!("unknown rule `{key}`"))?;
+        out.write_all(rule.doc.as_bytes())?;
+        return Ok(0);
+    }
+    if args.list_rules {
+        list_rules(args.format, out)?;
+        return Ok(0);
+    }
+    if matches!(args.format, Format::Sarif | Format::Github | Format::Gitlab) {
+        bail!(
+            "--format {} is not available yet; use text or json",
+            args.format
+                .to_possible_value()
+                .map(|v| v.get_name().to_owned())
+                .unwrap_or_default()
+        );
+    }
+    let options = Options {
+        rules: enabled_rules(&args.select, &args.ignore)?,
+        build_args: build_args(&args.build_args)?,
+        as_of: match &args.as_of {
+            Some(text) => Date::parse(text)
+                .ok_or_else(|| anyhow!("--as-of `{text}` is not a date of the form YYYY-MM-DD"))?,
+            None => Date::today(),
+        },
+    };
+    let paths = if args.paths.is_empty() {
+        vec![".".to_owned()]
+    } else {
+        args.paths.clone()
+    };
+    let (targets, mut errors) = discover::discover(&paths, &args.stdin_filename, cwd);
+    let mut report = audit::audit(&targets, &options);
+    report.files += errors.len();
+    errors.append(&mut report.errors);
+    errors.sort_by(|a, b| a.path.cmp(&b.path));
+    report.errors = errors;
+
+    let color = match args.color {
+        ColorChoice::Always => (true, true),
+        ColorChoice::Never => (false, false),
+        ColorChoice::Auto => (
+            terminal.stdout && !terminal.no_color,
+            terminal.stderr && !terminal.no_color,
+        ),
+    };
+    match args.format {
+        Format::Json => out.write_all(json::render(&report).as_bytes())?,
+        _ => {
+            err.write_all(text::render_errors(&report.errors, color.1).as_bytes())?;
+            let options = text::TextOptions {
+                color: color.0,
+                concise: args.concise,
+            };
+            out.write_all(text::render(&report, &report.sources, &options).as_bytes())?;
+        }
+    }
+    out.flush()?;
+    Ok(exit_status(&report, args.fail_on))
+}
+
+fn exit_status(report: &Report, fail_on: FailOn) -> u8 {
+    if !report.errors.is_empty() {
+        return 2;
+    }
+    let failing = fail_on
+        .threshold()
+        .is_some_and(|threshold| report.findings.iter().any(|f| f.severity >= threshold));
+    u8::from(failing)
+}
+
+/// `--select` (or every rule) less `--ignore`, in registry order.
+fn enabled_rules(select: &[String], ignore: &[String]) -> Result<Vec<&'static Rule>> {
+    let resolve = |selectors: &[String]| -> Result<Vec<&'static str>> {
+        let mut codes = Vec::new();
+        for selector in selectors.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+            let rules = rules::matching(selector)
+                .ok_or_else(|| anyhow!("unknown rule selector `{selector}`"))?;
+            codes.extend(rules.iter().map(|r| r.code));
+        }
+        Ok(codes)
+    };
+    let selected = resolve(select)?;
+    let ignored = resolve(ignore)?;
+    Ok(RULES
+        .iter()
+        .filter(|r| select.is_empty() || selected.contains(&r.code))
+        .filter(|r| !ignored.contains(&r.code))
+        .collect())
+}
+
+fn build_args(given: &[String]) -> Result<HashMap<String, String>> {
+    given
+        .iter()
+        .map(|pair| {
+            let (name, value) = pair
+                .split_once('=')
+                .with_context(|| format!("--build-arg `{pair}` is not of the form NAME=VALUE"))?;
+            Ok((name.to_owned(), value.to_owned()))
+        })
+        .collect()
+}
+
+fn list_rules(format: Format, out: &mut dyn Write) -> Result<()> {
+    if format == Format::Json {
+        let list: Vec<_> = RULES
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "code": r.code,
+                    "name": r.name,
+                    "severity": r.severity,
+                    "summary": r.summary,
+                })
+            })
+            .collect();
+        writeln!(out, "{}", serde_json::to_string_pretty(&list)?)?;
+        return Ok(());
+    }
+    let name_width = RULES.iter().map(|r| r.name.len()).max().unwrap_or(0);
+    for rule in RULES {
+        writeln!(
+            out,
+            "{}  {:name_width$}  {:7}  {}",
+            rule.code,
+            rule.name,
+            rule.severity.as_str(),
+            rule.summary
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,16 @@
+//! Reporters: the same findings, in the format each consumer wants.
+
+pub mod json;
+pub mod text;
+
+use crate::finding::Severity;
+
+/// Counts by severity, in the order reports list them.
+pub fn counts(findings: &[crate::finding::Finding]) -> [(Severity, usize); 3] {
+    let count = |s| findings.iter().filter(|f| f.severity == s).count();
+    [
+        (Severity::Error, count(Severity::Error)),
+        (Severity::Warning, count(Severity::Warning)),
+        (Severity::Info, count(Severity::Info)),
+    ]
+}

@@ -1,0 +1,199 @@
+//! The default text format: a header line per finding, the source lines
+//! with the span underlined, the help, and a summary.
+//!
+//! ```text
+//! Dockerfile:1:6: warning[DF002] base image `python:3.13-slim` is not pinned by digest
+//!   |
+//! 1 | FROM python:3.13-slim AS base
+//!   |      ^^^^^^^^^^^^^^^^
+//!   = help: pin it as `python:3.13-slim@sha256:<digest>`
+//! ```
+
+use std::collections::HashMap;
+use std::fmt::Write;
+
+use owo_colors::{OwoColorize, Style};
+
+use super::counts;
+use crate::audit::{FileError, Report};
+use crate::finding::{Finding, Severity};
+use crate::source::span::LineIndex;
+
+/// Spans longer than this many lines show their first and last lines.
+const MAX_SNIPPET_LINES: usize = 8;
+const TAB: &str = "    ";
+
+pub struct TextOptions {
+    pub color: bool,
+    pub concise: bool,
+}
+
+/// The file texts, by display path, that snippets are cut from.
+pub type Sources = HashMap<String, String>;
+
+pub fn render(report: &Report, sources: &Sources, options: &TextOptions) -> String {
+    let paint = Paint { on: options.color };
+    let mut out = String::new();
+    let indexes: HashMap<&str, LineIndex> = sources
+        .iter()
+        .map(|(path, text)| (path.as_str(), LineIndex::new(text)))
+        .collect();
+    for finding in &report.findings {
+        header(&mut out, finding, &paint);
+        if options.concise {
+            continue;
+        }
+        if let (Some(text), Some(index)) = (
+            sources.get(&finding.path),
+            indexes.get(finding.path.as_str()),
+        ) {
+            snippet(&mut out, finding, text, index, &paint);
+        }
+        out.push('\n');
+    }
+    if options.concise && !report.findings.is_empty() {
+        out.push('\n');
+    }
+    summary(&mut out, report);
+    out
+}
+
+/// `error: path:line:col: message`, for standard error.
+pub fn render_errors(errors: &[FileError], color: bool) -> String {
+    let paint = Paint { on: color };
+    let mut out = String::new();
+    for error in errors {
+        let location = match (error.line, error.column) {
+            (Some(line), Some(column)) => format!("{}:{line}:{column}", error.path),
+            _ => error.path.clone(),
+        };
+        let _ = writeln!(
+            out,
+            "{}: {}: {}",
+            paint.style("error", Style::new().red().bold()),
+            paint.style(&location, Style::new().bold()),
+            error.message
+        );
+    }
+    out
+}
+
+fn header(out: &mut String, finding: &Finding, paint: &Paint) {
+    let location = format!(
+        "{}:{}:{}",
+        finding.path, finding.start.line, finding.start.column
+    );
+    let severity = format!("{}[{}]", finding.severity, finding.code);
+    let _ = writeln!(
+        out,
+        "{}: {} {}",
+        paint.style(&location, Style::new().bold()),
+        paint.style(&severity, severity_style(finding.severity).bold()),
+        finding.message
+    );
+}
+
+fn snippet(out: &mut String, finding: &Finding, text: &str, index: &LineIndex, paint: &Paint) {
+    let first = finding.start.line - 1;
+    let last = index.line_of(finding.span.end.saturating_sub(1).max(finding.span.start));
+    let shown: Vec<Option<usize>> = if last - first < MAX_SNIPPET_LINES {
+        (first..=last).map(Some).collect()
+    } else {
+        (first..first + 4)
+            .map(Some)
+            .chain([None])
+            .chain((last - 2..=last).map(Some))
+            .collect()
+    };
+    let width = (last + 1).to_string().len();
+    let gutter = paint.style(&format!("{:width$} |", ""), Style::new().blue().bold());
+    let _ = writeln!(out, "{gutter}");
+    let caret_style = severity_style(finding.severity).bold();
+    for line in shown {
+        let Some(line) = line else {
+            let _ = writeln!(out, "{}", paint.style("...", Style::new().blue().bold()));
+            continue;
+        };
+        let range = index.line_range(text, line);
+        let content = &text[range.start..range.end];
+        let number = paint.style(
+            &format!("{:>width$} |", line + 1),
+            Style::new().blue().bold(),
+        );
+        let _ = writeln!(out, "{number} {}", display(content));
+        let from = finding.span.start.clamp(range.start, range.end);
+        let to = finding.span.end.clamp(range.start, range.end);
+        let pad = display(&text[range.start..from]).chars().count();
+        let carets = display(&text[from..to]).chars().count().max(1);
+        let _ = writeln!(
+            out,
+            "{gutter} {}{}",
+            " ".repeat(pad),
+            paint.style(&"^".repeat(carets), caret_style)
+        );
+    }
+    let help = paint.style("= help:", Style::new().blue().bold());
+    let _ = writeln!(out, "{:width$} {help} {}", "", finding.help);
+}
+
+/// A source line as shown: tabs as four spaces, the BOM dropped.
+fn display(text: &str) -> String {
+    text.replace('\u{feff}', "").replace('\t', TAB)
+}
+
+fn summary(out: &mut String, report: &Report) {
+    let files = plural(report.files, "file", "files");
+    if report.findings.is_empty() {
+        let _ = write!(out, "No findings in {files}.");
+    } else {
+        let parts: Vec<String> = counts(&report.findings)
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(severity, n)| match severity {
+                Severity::Error => plural(*n, "error", "errors"),
+                Severity::Warning => plural(*n, "warning", "warnings"),
+                Severity::Info => format!("{n} info"),
+            })
+            .collect();
+        let _ = write!(
+            out,
+            "Found {} ({}) in {files}.",
+            plural(report.findings.len(), "finding", "findings"),
+            parts.join(", ")
+        );
+    }
+    if !report.errors.is_empty() {
+        let _ = write!(
+            out,
+            " {} could not be audited.",
+            plural(report.errors.len(), "input", "inputs")
+        );
+    }
+    out.push('\n');
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn severity_style(severity: Severity) -> Style {
+    match severity {
+        Severity::Error => Style::new().red(),
+        Severity::Warning => Style::new().yellow(),
+        Severity::Info => Style::new().cyan(),
+    }
+}
+
+struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    fn style(&self, text: &str, style: Style) -> String {
+        if self.on {
+            text.style(style).to_string()
+        } else {
+            text.to_owned()
+        }
+    }
+}

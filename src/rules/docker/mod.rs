@@ -1,0 +1,121 @@
+//! Dockerfile rules and what they share: the parsed file, its stages and
+//! images, and the commands of every `RUN`.
+
+pub mod df001_base_image_floating;
+pub mod df002_base_image_unpinned;
+pub mod df003_base_image_unresolved;
+pub mod df004_syntax_frontend_unpinned;
+pub mod df010_package_index_update;
+pub mod df011_package_upgrade;
+pub mod package_managers;
+
+use crate::source::dockerfile::shell::{self, Command};
+use crate::source::dockerfile::stages::{self, Build, BuildArgs, ImageSource, ImageUse};
+use crate::source::dockerfile::Dockerfile;
+
+/// Everything a Dockerfile rule reads, computed once per file.
+pub struct Context<'a> {
+    pub dockerfile: &'a Dockerfile,
+    pub build: Build,
+    /// The commands of each `RUN` (and `ONBUILD RUN`): instruction index and
+    /// its commands.
+    pub runs: Vec<(usize, Vec<Command>)>,
+    /// Per stage: the earliest offset at which it (or a stage it derives
+    /// from) points apt at a dated snapshot.
+    snapshot_from: Vec<Option<usize>>,
+}
+
+/// Text that points apt at a dated snapshot of the archive.
+const SNAPSHOT_MARKERS: &[&str] = &[
+    "snapshot.debian.org",
+    "snapshot.ubuntu.com",
+    "--snapshot",
+    "APT::Snapshot",
+];
+
+impl<'a> Context<'a> {
+    pub fn new(dockerfile: &'a Dockerfile, build_args: &BuildArgs) -> Self {
+        let build = stages::analyze(dockerfile, build_args);
+        let runs = dockerfile
+            .instructions
+            .iter()
+            .enumerate()
+            .map(|(i, instruction)| (i, shell::run_commands(dockerfile, instruction)))
+            .filter(|(_, commands)| !commands.is_empty())
+            .collect();
+        let mut snapshot_from: Vec<Option<usize>> = Vec::with_capacity(build.stages.len());
+        for stage in &build.stages {
+            let inherited = stage.parent.and_then(|p| snapshot_from[p]).map(|_| 0);
+            let own = dockerfile.instructions[stage.from..stage.end]
+                .iter()
+                .filter_map(|instruction| {
+                    let text = dockerfile.slice(instruction.span);
+                    SNAPSHOT_MARKERS
+                        .iter()
+                        .filter_map(|marker| text.find(marker))
+                        .min()
+                        .map(|at| instruction.span.start + at)
+                })
+                .min();
+            snapshot_from.push(inherited.or(own));
+        }
+        Context {
+            dockerfile,
+            build,
+            runs,
+            snapshot_from,
+        }
+    }
+
+    /// Every command of every `RUN`, with the instruction it belongs to.
+    pub fn commands(&self) -> impl Iterator<Item = (usize, &Command)> {
+        self.runs
+            .iter()
+            .flat_map(|(i, commands)| commands.iter().map(move |c| (*i, c)))
+    }
+
+    /// Images from `FROM`, `COPY --from` and `--mount=from=` (not the
+    /// `# syntax=` frontend).
+    pub fn build_images(&self) -> impl Iterator<Item = &ImageUse> {
+        self.build
+            .images
+            .iter()
+            .filter(|image| image.source != ImageSource::Syntax)
+    }
+
+    /// Whether apt reads a dated snapshot at `offset` in instruction
+    /// `instruction`.
+    pub fn apt_snapshot_before(&self, instruction: usize, offset: usize) -> bool {
+        self.build
+            .stages
+            .iter()
+            .position(|s| s.from <= instruction && instruction < s.end)
+            .and_then(|stage| self.snapshot_from[stage])
+            .is_some_and(|at| at < offset)
+    }
+}
+
+/// How an image is named in messages: as written, and as expanded when the
+/// two differ.
+pub fn describe(image: &ImageUse) -> String {
+    if image.written == image.expanded.value {
+        format!("`{}`", image.written)
+    } else {
+        format!("`{}` (`{}`)", image.written, image.expanded.value)
+    }
+}
+
+/// What the image is, for messages.
+pub fn noun(image: &ImageUse) -> &'static str {
+    match image.source {
+        ImageSource::From => "base image",
+        ImageSource::CopyFrom => "`COPY --from` image",
+        ImageSource::MountFrom => "`--mount` image",
+        ImageSource::Syntax => "syntax frontend",
+    }
+}
+
+/// A reference is resolved when no build argument it uses lacks a value.
+pub fn is_resolved(image: &ImageUse) -> bool {
+    image.expanded.unresolved.is_empty()
+}

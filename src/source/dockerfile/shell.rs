@@ -1,0 +1,872 @@
+//! The command finder: the simple commands a `RUN` executes, each as words
+//! with spans into the Dockerfile.
+//!
+//! It reads shell form (`&&`, `||`, `;`, `|`, `&`, newlines, subshells,
+//! `$(…)`, backticks, `<(…)`), exec form, heredoc bodies that are scripts,
+//! `ONBUILD RUN`, and the strings of `sh -c '…'`. It sees through `sudo`,
+//! `env`, `VAR=value` prefixes and shell keywords, so `Command::argv` starts
+//! at the program that really runs.
+//!
+//! The lexer keeps an explicit stack of open substitutions instead of
+//! recursing, and `sh -c` strings are re-read from a work list with a depth
+//! limit, so no input can exhaust the stack.
+
+use super::words::Word;
+use super::{Dockerfile, Instruction, Keyword};
+use crate::source::mapped::MappedText;
+use crate::source::span::Span;
+
+/// `sh -c "sh -c '…'"` is followed this many levels deep.
+const MAX_SCRIPT_DEPTH: usize = 16;
+
+const SHELLS: &[&str] = &["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"];
+
+/// A simple command.
+#[derive(Debug, Clone)]
+pub struct Command {
+    /// Every word, assignments and wrappers included; redirections excluded.
+    pub words: Vec<Word>,
+    /// Index in `words` of the program that runs (after `sudo`, `env`,
+    /// `VAR=value` and shell keywords); `words.len()` if there is none.
+    pub program: usize,
+    pub redirects: Vec<Redirect>,
+    /// Commands joined by `|` share a pipeline number; `pipe_position` is
+    /// the command's place in it.
+    pub pipeline: usize,
+    pub pipe_position: usize,
+    /// The command whose word holds this one: a `$(…)`, `<(…)` or backtick
+    /// substitution, or the string of `sh -c`.
+    pub parent: Option<Parent>,
+    /// Where the command's text came from.
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parent {
+    pub command: usize,
+    pub slot: Slot,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    Word(usize),
+    Redirect(usize),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// The instruction's own line (shell or exec form).
+    Instruction,
+    /// A heredoc body run as a script (`RUN <<EOF`, `RUN bash <<EOF`).
+    HeredocScript,
+    /// The string of `sh -c '…'`.
+    ShellString,
+}
+
+#[derive(Debug, Clone)]
+pub struct Redirect {
+    /// The operator: `>`, `>>`, `<`, `<<`, `<<-`, `<<<`, `2>`, `&>` …
+    pub operator: String,
+    /// The word it applies to (the file, or the heredoc delimiter).
+    pub target: Option<Word>,
+    /// For `<<` in a `RUN` line: the index of the instruction's heredoc.
+    pub heredoc: Option<usize>,
+    /// For `<<` inside a script: where its body lies.
+    pub inline_body: Option<Span>,
+    pub file_descriptor: Option<u32>,
+}
+
+impl Command {
+    /// The words from the program on.
+    pub fn argv(&self) -> &[Word] {
+        &self.words[self.program.min(self.words.len())..]
+    }
+
+    /// The program's name without its directory (`/usr/bin/apt-get` →
+    /// `apt-get`), or "" when there is none.
+    pub fn name(&self) -> &str {
+        self.argv()
+            .first()
+            .map_or("", |word| basename(word.as_str()))
+    }
+
+    /// The arguments after the program.
+    pub fn args(&self) -> &[Word] {
+        self.argv().get(1..).unwrap_or_default()
+    }
+
+    /// The span from the program to the end of `words[last]`.
+    pub fn span_to(&self, last: usize) -> Span {
+        let first = &self.words[self.program.min(last)];
+        first.span.cover(self.words[last].span)
+    }
+
+    fn is_shell(&self) -> bool {
+        SHELLS.contains(&self.name())
+    }
+}
+
+pub fn basename(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// Every simple command of one `RUN` (or `ONBUILD RUN`), in the order they
+/// are found; nested scripts come after the command that holds them.
+pub fn run_commands(dockerfile: &Dockerfile, instruction: &Instruction) -> Vec<Command> {
+    let run = instruction.effective();
+    if run.keyword != Keyword::Run {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    match &run.exec_form {
+        Some(words) => {
+            let mut command = Command {
+                words: words.clone(),
+                program: 0,
+                redirects: Vec::new(),
+                pipeline: 0,
+                pipe_position: 0,
+                parent: None,
+                origin: Origin::Instruction,
+            };
+            command.program = find_program(&command.words);
+            found.push(command);
+        }
+        None => {
+            let heredoc_starts: Vec<usize> = run.heredocs.iter().map(|h| h.word_start).collect();
+            let line = run.line.slice(0, run.args_range.1);
+            let lexed = Lexer::new(&line, run.args_range.0, &heredoc_starts, 0)
+                .run(None, Origin::Instruction);
+            found.extend(lexed);
+            let heredoc_only = run.heredocs.len() == 1
+                && run.args_range.0 == run.heredocs[0].word_start
+                && run.line.as_str()[run.args_range.0..run.args_range.1]
+                    .trim_end()
+                    .split_whitespace()
+                    .count()
+                    == 1;
+            let mut scripts = Vec::new();
+            for (index, command) in found.iter().enumerate() {
+                for redirect in &command.redirects {
+                    let Some(h) = redirect.heredoc else { continue };
+                    let stdin = redirect.file_descriptor.unwrap_or(0) == 0;
+                    let runs_as_script = if heredoc_only {
+                        !has_foreign_shebang(dockerfile.slice(run.heredocs[h].body))
+                    } else {
+                        stdin && command.is_shell() && reads_script_from_stdin(command)
+                    };
+                    if runs_as_script {
+                        scripts.push((index, run.heredocs[h].body));
+                    }
+                }
+            }
+            for (index, body) in scripts {
+                let text = MappedText::contiguous(dockerfile.slice(body), body.start);
+                let parent = (!heredoc_only).then_some(Parent {
+                    command: index,
+                    slot: Slot::Word(0),
+                });
+                let base = found.len();
+                let lexed = Lexer::new(&text, 0, &[], base).run(parent, Origin::HeredocScript);
+                found.extend(lexed);
+            }
+        }
+    }
+    follow_shell_strings(&mut found);
+    found
+}
+
+/// A heredoc script whose `#!` line names something other than a shell is
+/// not shell code (`#!/usr/bin/env python3`).
+fn has_foreign_shebang(body: &str) -> bool {
+    let Some(line) = body.lines().next().and_then(|l| l.strip_prefix("#!")) else {
+        return false;
+    };
+    let mut parts = line.split_whitespace();
+    let mut interpreter = parts.next().map(basename).unwrap_or_default();
+    if interpreter == "env" {
+        interpreter = parts.find(|p| !p.starts_with('-')).unwrap_or_default();
+    }
+    !SHELLS.contains(&interpreter)
+}
+
+/// `bash`, `sh -e`, `bash -s arg`: a shell reading its script from stdin,
+/// as opposed to `sh -c '…'` or `bash script.sh`.
+fn reads_script_from_stdin(command: &Command) -> bool {
+    let mut args = command.args().iter().map(Word::as_str);
+    while let Some(arg) = args.next() {
+        match arg {
+            "-s" => return true,
+            "-o" | "+o" | "-O" | "+O" | "--rcfile" | "--init-file" => {
+                args.next();
+            }
+            _ if arg.starts_with('-') || arg.starts_with('+') => {
+                if short_options_include(arg, 'c') {
+                    return false;
+                }
+            }
+            _ => return false,
+        }
+    }
+    true
+}
+
+fn short_options_include(arg: &str, option: char) -> bool {
+    arg.len() > 1 && !arg.starts_with("--") && arg[1..].contains(option)
+}
+
+/// Re-read the string of every `sh -c '…'` as a script, breadth first.
+fn follow_shell_strings(found: &mut Vec<Command>) {
+    let mut next = 0;
+    let mut depth_of = vec![0usize; found.len()];
+    while next < found.len() {
+        let index = next;
+        next += 1;
+        let depth = depth_of[index];
+        if depth >= MAX_SCRIPT_DEPTH {
+            continue;
+        }
+        let Some(string_word) = shell_string(&found[index]) else {
+            continue;
+        };
+        let word = &found[index].words[string_word];
+        let parent = Parent {
+            command: index,
+            slot: Slot::Word(string_word),
+        };
+        let base = found.len();
+        let lexed = Lexer::new(&word.value, 0, &[], base).run(Some(parent), Origin::ShellString);
+        depth_of.resize(base + lexed.len(), depth + 1);
+        found.extend(lexed);
+    }
+}
+
+/// The index of the command string of `sh -c STRING` (options may come
+/// before it, and may be grouped: `-ec`, `-xc`).
+fn shell_string(command: &Command) -> Option<usize> {
+    if !command.is_shell() {
+        return None;
+    }
+    let mut has_c = false;
+    let mut i = command.program + 1;
+    if command.name() == "busybox" {
+        // `busybox sh -c …`
+        if command.words.get(i).map(|w| basename(w.as_str())) != Some("sh") {
+            return None;
+        }
+        i += 1;
+    }
+    while let Some(word) = command.words.get(i) {
+        let arg = word.as_str();
+        if arg == "--" {
+            i += 1;
+            break;
+        }
+        if matches!(arg, "-o" | "+o" | "-O" | "+O" | "--rcfile" | "--init-file") {
+            i += 2;
+            continue;
+        }
+        if !(arg.starts_with('-') || arg.starts_with('+')) || arg.len() == 1 {
+            break;
+        }
+        has_c |= short_options_include(arg, 'c');
+        i += 1;
+    }
+    (has_c && i < command.words.len()).then_some(i)
+}
+
+/// Words that only set up the real command.
+fn find_program(words: &[Word]) -> usize {
+    let mut i = 0;
+    while let Some(word) = words.get(i) {
+        let w = word.as_str();
+        if is_assignment(word)
+            || matches!(
+                w,
+                "!" | "{"
+                    | "if"
+                    | "then"
+                    | "elif"
+                    | "else"
+                    | "do"
+                    | "while"
+                    | "until"
+                    | "exec"
+                    | "command"
+                    | "nohup"
+                    | "time"
+            )
+        {
+            i += 1;
+            continue;
+        }
+        match basename(w) {
+            "sudo" | "doas" => {
+                i = skip_options(
+                    words,
+                    i + 1,
+                    &["-u", "-g", "-h", "-p", "-C", "-D", "-r", "-t", "-T", "-U"],
+                )
+            }
+            "env" => {
+                i = skip_options(words, i + 1, &["-u", "-C", "-S", "--unset", "--chdir"]);
+                while words.get(i).is_some_and(is_assignment) {
+                    i += 1;
+                }
+            }
+            "nice" => i = skip_options(words, i + 1, &["-n"]),
+            _ => return i,
+        }
+    }
+    words.len()
+}
+
+fn skip_options(words: &[Word], mut i: usize, with_value: &[&str]) -> usize {
+    while let Some(word) = words.get(i) {
+        let w = word.as_str();
+        if w == "--" {
+            return i + 1;
+        }
+        if !w.starts_with('-') || w.len() == 1 {
+            break;
+        }
+        i += if with_value.contains(&w) { 2 } else { 1 };
+    }
+    i
+}
+
+fn is_assignment(word: &Word) -> bool {
+    let w = word.as_str();
+    let Some(eq) = w.find('=') else { return false };
+    let name = &w[..eq];
+    !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// What closes the innermost open construct.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Closer {
+    End,
+    Paren,
+    Backtick,
+}
+
+struct WordBuilder {
+    value: MappedText,
+    start: usize,
+    end: usize,
+    quoted: bool,
+    expands: bool,
+    in_double_quote: bool,
+}
+
+struct CommandBuilder {
+    id: Option<usize>,
+    words: Vec<Word>,
+    redirects: Vec<Redirect>,
+    /// The next word is the target of this redirect operator.
+    pending_target: Option<Redirect>,
+}
+
+struct Frame {
+    closer: Closer,
+    parent: Option<Parent>,
+    command: CommandBuilder,
+    word: Option<WordBuilder>,
+    pipeline: usize,
+    pipe_position: usize,
+}
+
+struct PendingHeredoc {
+    delimiter: String,
+    chomp: bool,
+    command: usize,
+    redirect: usize,
+}
+
+struct Lexer<'a> {
+    text: &'a str,
+    map: &'a MappedText,
+    start: usize,
+    /// Where the `RUN` line's Dockerfile heredoc words start.
+    heredoc_starts: &'a [usize],
+    /// How many commands were found before this text: ids are offset by it.
+    base: usize,
+    commands: Vec<Option<Command>>,
+    pipelines: usize,
+    pending_heredocs: Vec<PendingHeredoc>,
+}
+
+impl<'a> Lexer<'a> {
+    fn new(map: &'a MappedText, start: usize, heredoc_starts: &'a [usize], base: usize) -> Self {
+        Lexer {
+            text: map.as_str(),
+            map,
+            start,
+            heredoc_starts,
+            base,
+            commands: Vec::new(),
+            pipelines: 0,
+            pending_heredocs: Vec::new(),
+        }
+    }
+
+    /// Lex the whole text. `parent` is the command whose word holds it.
+    fn run(mut self, parent: Option<Parent>, origin: Origin) -> Vec<Command> {
+        let mut stack = vec![self.frame(Closer::End, parent)];
+        let mut i = self.start;
+        let text = self.text;
+        while i < text.len() {
+            let c = char_at(text, i);
+            let next = text[i + c.len_utf8()..].chars().next();
+            let frame = stack
+                .last_mut()
+                .expect("the outermost frame is never popped");
+            if frame.word.as_ref().is_some_and(|w| w.in_double_quote) {
+                i = self.double_quoted(&mut stack, i, c, next);
+                continue;
+            }
+            match c {
+                ' ' | '\t' | '\r' => {
+                    self.finish_word(frame);
+                    i += 1;
+                }
+                '\n' => {
+                    self.end_command(frame, origin, false);
+                    i = self.skip_heredoc_bodies(i + 1);
+                }
+                '#' if frame.word.is_none() => {
+                    i = text[i..].find('\n').map_or(text.len(), |n| i + n);
+                }
+                ';' | '|' | '&' => {
+                    if c == '&' && next == Some('>') {
+                        i = self.redirect(frame, i);
+                        continue;
+                    }
+                    let two = next == Some(c) || (c == '|' && next == Some('&'));
+                    let pipe = c == '|' && !(two && next == Some('|'));
+                    self.end_command(frame, origin, pipe);
+                    i += if two { 2 } else { 1 };
+                }
+                '(' if frame.word.is_none() => {
+                    let parent = frame.parent;
+                    stack.push(self.frame(Closer::Paren, parent));
+                    i += 1;
+                }
+                ')' => {
+                    self.end_command(frame, origin, false);
+                    if frame.closer == Closer::Paren {
+                        stack.pop();
+                    }
+                    i += 1;
+                }
+                '`' => {
+                    if frame.closer == Closer::Backtick {
+                        self.end_command(frame, origin, false);
+                        stack.pop();
+                    } else {
+                        self.open_substitution(&mut stack, i, Closer::Backtick);
+                    }
+                    i += 1;
+                }
+                '<' | '>' => {
+                    if next == Some('(') {
+                        self.open_substitution(&mut stack, i, Closer::Paren);
+                        i += 2;
+                    } else {
+                        i = self.redirect(frame, i);
+                    }
+                }
+                '\\' => {
+                    let word = self.word(frame, i);
+                    match next {
+                        Some('\n') => {}
+                        Some(n) => {
+                            word.value.push_char(n, self.map.source_offset(i + 1));
+                            word.quoted = true;
+                        }
+                        None => {}
+                    }
+                    i += 1 + next.map_or(0, char::len_utf8);
+                    self.word(frame, i).end = i;
+                }
+                '\'' => {
+                    let close = text[i + 1..].find('\'').map_or(text.len(), |n| i + 1 + n);
+                    let word = self.word(frame, i);
+                    word.value
+                        .push_str(&text[i + 1..close], self.map.source_offset(i + 1));
+                    word.quoted = true;
+                    i = (close + 1).min(text.len());
+                    word.end = i;
+                }
+                '"' => {
+                    let word = self.word(frame, i);
+                    word.in_double_quote = true;
+                    word.quoted = true;
+                    i += 1;
+                    word.end = i;
+                }
+                '$' => i = self.dollar(&mut stack, i, next),
+                _ => {
+                    let word = self.word(frame, i);
+                    word.value.push_char(c, self.map.source_offset(i));
+                    i += c.len_utf8();
+                    word.end = i;
+                }
+            }
+        }
+        while let Some(mut frame) = stack.pop() {
+            self.end_command(&mut frame, origin, false);
+        }
+        self.commands.into_iter().flatten().collect()
+    }
+
+    fn frame(&mut self, closer: Closer, parent: Option<Parent>) -> Frame {
+        Frame {
+            closer,
+            parent,
+            command: CommandBuilder {
+                id: None,
+                words: Vec::new(),
+                redirects: Vec::new(),
+                pending_target: None,
+            },
+            word: None,
+            pipeline: self.new_pipeline(),
+            pipe_position: 0,
+        }
+    }
+
+    fn new_pipeline(&mut self) -> usize {
+        self.pipelines += 1;
+        self.pipelines
+    }
+
+    fn word<'f>(&mut self, frame: &'f mut Frame, at: usize) -> &'f mut WordBuilder {
+        if frame.command.id.is_none() {
+            frame.command.id = Some(self.allocate());
+        }
+        frame.word.get_or_insert_with(|| WordBuilder {
+            value: MappedText::new(),
+            start: at,
+            end: at,
+            quoted: false,
+            expands: false,
+            in_double_quote: false,
+        })
+    }
+
+    fn allocate(&mut self) -> usize {
+        self.commands.push(None);
+        self.commands.len() - 1
+    }
+
+    fn double_quoted(
+        &mut self,
+        stack: &mut Vec<Frame>,
+        i: usize,
+        c: char,
+        next: Option<char>,
+    ) -> usize {
+        let frame = stack.last_mut().expect("a frame is open");
+        let map = self.map;
+        let word = frame.word.as_mut().expect("inside a double-quoted word");
+        match c {
+            '"' => {
+                word.in_double_quote = false;
+                word.end = i + 1;
+                i + 1
+            }
+            '\\' if matches!(next, Some('$' | '`' | '"' | '\\' | '\n')) => {
+                if let Some(n) = next.filter(|&n| n != '\n') {
+                    word.value.push_char(n, map.source_offset(i + 1));
+                }
+                word.end = i + 2;
+                i + 2
+            }
+            '`' => {
+                self.open_substitution(stack, i, Closer::Backtick);
+                i + 1
+            }
+            '$' => self.dollar(stack, i, next),
+            _ => {
+                word.value.push_char(c, map.source_offset(i));
+                word.end = i + c.len_utf8();
+                word.end
+            }
+        }
+    }
+
+    /// `$(…)`, `$((…))`, `${…}`, `$'…'`, `$NAME`.
+    fn dollar(&mut self, stack: &mut Vec<Frame>, i: usize, next: Option<char>) -> usize {
+        let text = self.text;
+        let frame = stack.last_mut().expect("a frame is open");
+        let in_double_quote = frame.word.as_ref().is_some_and(|w| w.in_double_quote);
+        let end = match next {
+            Some('(') if text[i + 2..].starts_with('(') => matching_close(text, i + 3, "((", "))"),
+            Some('(') => {
+                self.open_substitution(stack, i, Closer::Paren);
+                return i + 2;
+            }
+            Some('{') => matching_close(text, i + 2, "{", "}"),
+            Some('\'') if !in_double_quote => {
+                let mut j = i + 2;
+                while j < text.len() && text.as_bytes()[j] != b'\'' {
+                    j += if text.as_bytes()[j] == b'\\' { 2 } else { 1 };
+                }
+                (j + 1).min(text.len())
+            }
+            Some(c) if c.is_ascii_alphanumeric() || "_@*#?$!-".contains(c) => {
+                let mut j = i + 1;
+                if c.is_ascii_alphabetic() || c == '_' {
+                    while j < text.len()
+                        && (text.as_bytes()[j].is_ascii_alphanumeric()
+                            || text.as_bytes()[j] == b'_')
+                    {
+                        j += 1;
+                    }
+                } else {
+                    j += 1;
+                }
+                j
+            }
+            _ => i + 1,
+        };
+        let end = floor_boundary(text, end.min(text.len()));
+        let word = self.word(stack.last_mut().expect("a frame is open"), i);
+        word.value
+            .push_str(&text[i..end], self.map.source_offset(i));
+        word.expands |= end > i + 1;
+        word.end = end;
+        end
+    }
+
+    /// A `$(`, `<(`, `>(` or backtick substitution inside the current word:
+    /// its commands belong to the command being built.
+    fn open_substitution(&mut self, stack: &mut Vec<Frame>, at: usize, closer: Closer) {
+        let frame = stack.last_mut().expect("a frame is open");
+        let slot = match frame.command.pending_target {
+            Some(_) => Slot::Redirect(frame.command.redirects.len()),
+            None => Slot::Word(frame.command.words.len()),
+        };
+        let word = self.word(frame, at);
+        word.expands = true;
+        let command = frame.command.id.expect("allocated with the word") + self.base;
+        let parent = Some(Parent { command, slot });
+        stack.push(self.frame(closer, parent));
+    }
+
+    /// A redirection operator; the next word is its target.
+    fn redirect(&mut self, frame: &mut Frame, i: usize) -> usize {
+        let text = self.text;
+        let rest = &text[i..];
+        let operator_len = [
+            "<<<", "<<-", "&>>", "<<", ">>", ">&", "<&", "<>", ">|", "&>", "<", ">",
+        ]
+        .iter()
+        .find(|op| rest.starts_with(**op))
+        .map_or(1, |op| op.len());
+        let operator = &rest[..operator_len];
+        // `2>` and `3<<EOF`: a number just before the operator is its fd.
+        let mut op_start = i;
+        let mut file_descriptor = None;
+        if let Some(word) = &frame.word {
+            if !word.quoted
+                && !word.value.is_empty()
+                && word.value.as_str().bytes().all(|b| b.is_ascii_digit())
+            {
+                file_descriptor = word.value.as_str().parse().ok();
+                op_start = word.start;
+                frame.word = None;
+            } else {
+                self.finish_word(frame);
+            }
+        }
+        if frame.command.id.is_none() {
+            frame.command.id = Some(self.allocate());
+        }
+        let mut redirect = Redirect {
+            operator: operator.to_owned(),
+            target: None,
+            heredoc: None,
+            inline_body: None,
+            file_descriptor,
+        };
+        let after = i + operator_len;
+        if operator == "<<" || operator == "<<-" {
+            let dockerfile_heredoc = self.heredoc_starts.iter().position(|&s| s == op_start);
+            // The delimiter is the next word.
+            let mut j = after;
+            while text[j..].starts_with([' ', '\t']) {
+                j += 1;
+            }
+            let (delimiter, end) = read_delimiter(text, j);
+            redirect.target = Some(Word {
+                value: MappedText::contiguous(&delimiter, self.map.source_offset(j)),
+                span: self.map.source_span(j, end),
+                quoted: false,
+                expands: false,
+            });
+            redirect.heredoc = dockerfile_heredoc;
+            if dockerfile_heredoc.is_none() && !delimiter.is_empty() {
+                self.pending_heredocs.push(PendingHeredoc {
+                    delimiter,
+                    chomp: operator == "<<-",
+                    command: frame.command.id.unwrap_or_default(),
+                    redirect: frame.command.redirects.len(),
+                });
+            }
+            frame.command.redirects.push(redirect);
+            return end;
+        }
+        frame.command.pending_target = Some(redirect);
+        after
+    }
+
+    /// After a newline: the bodies of the heredocs opened on that line.
+    fn skip_heredoc_bodies(&mut self, mut i: usize) -> usize {
+        let text = self.text;
+        for pending in std::mem::take(&mut self.pending_heredocs) {
+            let body_start = i;
+            let mut body_end = text.len();
+            while i < text.len() {
+                let line_end = text[i..].find('\n').map_or(text.len(), |n| i + n);
+                let mut line = text[i..line_end].trim_end_matches('\r');
+                if pending.chomp {
+                    line = line.trim_start_matches('\t');
+                }
+                let this_line = i;
+                i = (line_end + 1).min(text.len());
+                if line == pending.delimiter {
+                    body_end = this_line;
+                    break;
+                }
+            }
+            let body = self.map.source_span(body_start, body_end);
+            if let Some(Some(command)) = self.commands.get_mut(pending.command) {
+                if let Some(redirect) = command.redirects.get_mut(pending.redirect) {
+                    redirect.inline_body = Some(body);
+                }
+            }
+            // The command may still be open if the heredoc came before a
+            // newline inside `$(…)`; its redirect is then updated at the end.
+        }
+        i
+    }
+
+    fn finish_word(&mut self, frame: &mut Frame) {
+        let Some(builder) = frame.word.take() else {
+            return;
+        };
+        let word = Word {
+            span: self.map.source_span(builder.start, builder.end),
+            value: builder.value,
+            quoted: builder.quoted,
+            expands: builder.expands,
+        };
+        match frame.command.pending_target.take() {
+            Some(mut redirect) => {
+                redirect.target = Some(word);
+                frame.command.redirects.push(redirect);
+            }
+            None => frame.command.words.push(word),
+        }
+    }
+
+    fn end_command(&mut self, frame: &mut Frame, origin: Origin, pipe: bool) {
+        self.finish_word(frame);
+        if let Some(redirect) = frame.command.pending_target.take() {
+            frame.command.redirects.push(redirect);
+        }
+        let builder = std::mem::replace(
+            &mut frame.command,
+            CommandBuilder {
+                id: None,
+                words: Vec::new(),
+                redirects: Vec::new(),
+                pending_target: None,
+            },
+        );
+        if let Some(id) = builder.id {
+            let program = find_program(&builder.words);
+            let parent = frame.parent;
+            self.commands[id] = Some(Command {
+                words: builder.words,
+                program,
+                redirects: builder.redirects,
+                pipeline: frame.pipeline,
+                pipe_position: frame.pipe_position,
+                parent,
+                origin,
+            });
+        }
+        if pipe {
+            frame.pipe_position += 1;
+        } else {
+            frame.pipeline = self.new_pipeline();
+            frame.pipe_position = 0;
+        }
+    }
+}
+
+fn char_at(text: &str, i: usize) -> char {
+    text[i..].chars().next().unwrap_or('\0')
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The end of a `${…}` or `$((…))` that opened just before `from`,
+/// counting nesting; unbalanced input ends at the end of the text.
+fn matching_close(text: &str, from: usize, open: &str, close: &str) -> usize {
+    let mut depth = 1usize;
+    let mut i = from;
+    while i < text.len() {
+        let rest = &text[i..];
+        if rest.starts_with(close) {
+            depth -= 1;
+            if depth == 0 {
+                return i + close.len();
+            }
+            i += close.len();
+        } else if rest.starts_with(open) {
+            depth += 1;
+            i += open.len();
+        } else {
+            i += char_at(text, i).len_utf8();
+        }
+    }
+    text.len()
+}
+
+/// A heredoc delimiter word: quotes removed, ends at white space or an
+/// operator.
+fn read_delimiter(text: &str, mut i: usize) -> (String, usize) {
+    let mut value = String::new();
+    let mut quote = None;
+    while i < text.len() {
+        let c = char_at(text, i);
+        match quote {
+            None if c.is_whitespace() || ";&|<>()".contains(c) => break,
+            None if c == '\'' || c == '"' => quote = Some(c),
+            Some(q) if c == q => quote = None,
+            None if c == '\\' => {
+                i += 1;
+                if i < text.len() {
+                    let n = char_at(text, i);
+                    value.push(n);
+                    i += n.len_utf8();
+                }
+                continue;
+            }
+            _ => value.push(c),
+        }
+        i += c.len_utf8();
+    }
+    (value, i)
+}

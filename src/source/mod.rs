@@ -1,0 +1,5 @@
+//! Inputs, each parsed into a model whose every piece has a span.
+
+pub mod dockerfile;
+pub mod mapped;
+pub mod span;
