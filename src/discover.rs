@@ -133,20 +133,26 @@ pub fn display_path(path: &Path, cwd: &Path) -> String {
     } else {
         path
     };
-    let parts: Vec<String> = relative
-        .components()
-        .filter(|c| !matches!(c, std::path::Component::CurDir))
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    let joined = parts.join("/");
-    if relative.is_absolute() && !joined.starts_with('/') {
-        // `RootDir` renders as "/" already joined with the rest.
-        return joined.replacen("//", "/", 1);
+    let mut shown = String::new();
+    for component in relative.components() {
+        match component {
+            std::path::Component::CurDir => continue,
+            std::path::Component::RootDir => {
+                shown.push('/');
+                continue;
+            }
+            other => {
+                if !shown.is_empty() && !shown.ends_with('/') {
+                    shown.push('/');
+                }
+                shown.push_str(&other.as_os_str().to_string_lossy());
+            }
+        }
     }
-    if joined.is_empty() {
+    if shown.is_empty() {
         ".".to_owned()
     } else {
-        joined
+        shown
     }
 }
 

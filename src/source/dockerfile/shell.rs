@@ -197,12 +197,15 @@ fn reads_script_from_stdin(command: &Command) -> bool {
     while let Some(arg) = args.next() {
         match arg {
             "-s" => return true,
-            "-o" | "+o" | "-O" | "+O" | "--rcfile" | "--init-file" => {
+            "--rcfile" | "--init-file" => {
                 args.next();
             }
             _ if arg.starts_with('-') || arg.starts_with('+') => {
                 if short_options_include(arg, 'c') {
                     return false;
+                }
+                if !arg.starts_with("--") && (arg.ends_with('o') || arg.ends_with('O')) {
+                    args.next();
                 }
             }
             _ => return false,
@@ -262,7 +265,7 @@ fn shell_string(command: &Command) -> Option<usize> {
             i += 1;
             break;
         }
-        if matches!(arg, "-o" | "+o" | "-O" | "+O" | "--rcfile" | "--init-file") {
+        if matches!(arg, "--rcfile" | "--init-file") {
             i += 2;
             continue;
         }
@@ -270,7 +273,9 @@ fn shell_string(command: &Command) -> Option<usize> {
             break;
         }
         has_c |= short_options_include(arg, 'c');
-        i += 1;
+        // `-o pipefail`, also at the end of a group: `-euxo pipefail`.
+        let takes_value = !arg.starts_with("--") && (arg.ends_with('o') || arg.ends_with('O'));
+        i += if takes_value { 2 } else { 1 };
     }
     (has_c && i < command.words.len()).then_some(i)
 }
@@ -478,18 +483,18 @@ impl<'a> Lexer<'a> {
                         i = self.redirect(frame, i);
                     }
                 }
+                '\\' if next == Some('\n') => {
+                    // A line continuation: the word (if any) goes on.
+                    i += 2;
+                }
                 '\\' => {
                     let word = self.word(frame, i);
-                    match next {
-                        Some('\n') => {}
-                        Some(n) => {
-                            word.value.push_char(n, self.map.source_offset(i + 1));
-                            word.quoted = true;
-                        }
-                        None => {}
+                    if let Some(n) = next {
+                        word.value.push_char(n, self.map.source_offset(i + 1));
+                        word.quoted = true;
                     }
                     i += 1 + next.map_or(0, char::len_utf8);
-                    self.word(frame, i).end = i;
+                    word.end = i;
                 }
                 '\'' => {
                     let close = text[i + 1..].find('\'').map_or(text.len(), |n| i + 1 + n);
@@ -869,4 +874,179 @@ fn read_delimiter(text: &str, mut i: usize) -> (String, usize) {
         i += c.len_utf8();
     }
     (value, i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::dockerfile::parse;
+
+    /// The argv of every command of every RUN in `dockerfile`.
+    fn argvs(dockerfile: &str) -> Vec<Vec<String>> {
+        let parsed = parse(dockerfile.to_owned()).expect("parses");
+        parsed
+            .instructions
+            .iter()
+            .flat_map(|i| run_commands(&parsed, i))
+            .map(|c| c.argv().iter().map(|w| w.as_str().to_owned()).collect())
+            .filter(|argv: &Vec<String>| !argv.is_empty())
+            .collect()
+    }
+
+    fn names(dockerfile: &str) -> Vec<String> {
+        argvs(dockerfile).into_iter().map(|a| a.join(" ")).collect()
+    }
+
+    #[test]
+    fn operators_split_commands() {
+        assert_eq!(
+            names("FROM x\nRUN a 1 && b 2 || c; d & e | f |& g\n"),
+            ["a 1", "b 2", "c", "d", "e", "f", "g"]
+        );
+    }
+
+    #[test]
+    fn wrappers_and_prefixes_are_seen_through() {
+        assert_eq!(
+            names("FROM x\nRUN DEBIAN_FRONTEND=noninteractive sudo -E -u root env -i A=1 apt-get -qq -y upgrade\n"),
+            ["apt-get -qq -y upgrade"]
+        );
+        assert_eq!(
+            names("FROM x\nRUN if true; then apt-get update; fi\n"),
+            ["true", "apt-get update", "fi"]
+        );
+        assert_eq!(
+            names("FROM x\nRUN { apt-get update; }\n"),
+            ["apt-get update;", "}"].map(|s| s.replace(';', ""))
+        );
+    }
+
+    #[test]
+    fn quotes_and_escapes() {
+        assert_eq!(
+            argvs("FROM x\nRUN echo 'a b' \"c $D\" e\\ f $'g'\n"),
+            [vec!["echo", "a b", "c $D", "e f", "$'g'"]]
+        );
+    }
+
+    #[test]
+    fn substitutions_are_commands_with_a_parent() {
+        let parsed = parse(
+            "FROM x\nRUN sh -c \"$(curl -fsSL https://x)\" && bash <(wget -O- y) && echo `date`\n"
+                .into(),
+        )
+        .unwrap();
+        let commands = run_commands(&parsed, &parsed.instructions[1]);
+        let found: Vec<(String, Option<usize>)> = commands
+            .iter()
+            .map(|c| (c.name().to_owned(), c.parent.map(|p| p.command)))
+            .collect();
+        let sh = found.iter().position(|(n, _)| n == "sh").unwrap();
+        let bash = found.iter().position(|(n, _)| n == "bash").unwrap();
+        assert!(found.contains(&("curl".into(), Some(sh))), "{found:?}");
+        assert!(found.contains(&("wget".into(), Some(bash))), "{found:?}");
+        assert!(
+            found.iter().any(|(n, p)| n == "date" && p.is_some()),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn pipelines_are_numbered() {
+        let parsed = parse("FROM x\nRUN curl -fsSL u | sh -s -- -y && echo done\n".into()).unwrap();
+        let commands = run_commands(&parsed, &parsed.instructions[1]);
+        assert_eq!(commands[0].pipeline, commands[1].pipeline);
+        assert_eq!(
+            (commands[0].pipe_position, commands[1].pipe_position),
+            (0, 1)
+        );
+        assert_ne!(commands[1].pipeline, commands[2].pipeline);
+    }
+
+    #[test]
+    fn exec_form_and_shell_strings() {
+        assert_eq!(
+            names("FROM x\nRUN [\"apt-get\", \"upgrade\"]\nRUN [\"/bin/sh\", \"-c\", \"apt-get update && apt-get -y upgrade\"]\n"),
+            ["apt-get upgrade", "/bin/sh -c apt-get update && apt-get -y upgrade", "apt-get update", "apt-get -y upgrade"]
+        );
+        assert_eq!(
+            names("FROM x\nRUN bash -euxo pipefail -c 'apk update; sh -c \"apk upgrade\"'\n"),
+            [
+                "bash -euxo pipefail -c apk update; sh -c \"apk upgrade\"",
+                "apk update",
+                "sh -c apk upgrade",
+                "apk upgrade"
+            ]
+        );
+    }
+
+    #[test]
+    fn heredoc_scripts_but_not_heredoc_data() {
+        let dockerfile = "FROM x\nRUN <<EOF\napt-get update\napt-get install -y \\\n  curl\nEOF\nRUN cat > /s.sh <<'X'\napt-get upgrade\nX\nRUN bash <<'S'\napk update\nS\nRUN python3 <<P\napt-get dist-upgrade\nP\nRUN <<EOF\n#!/usr/bin/env python3\napt-get full-upgrade\nEOF\n";
+        assert_eq!(
+            names(dockerfile),
+            [
+                "apt-get update",
+                "apt-get install -y curl",
+                "cat",
+                "bash",
+                "apk update",
+                "python3"
+            ]
+        );
+    }
+
+    #[test]
+    fn inline_heredocs_in_scripts_are_skipped() {
+        let dockerfile =
+            "FROM x\nRUN <<EOF\ncat > f <<'DATA'\napt-get upgrade\nDATA\napk update\nEOF\n";
+        assert_eq!(names(dockerfile), ["cat", "apk update"]);
+    }
+
+    #[test]
+    fn onbuild_run() {
+        assert_eq!(
+            names("FROM x\nONBUILD RUN apt-get update\n"),
+            ["apt-get update"]
+        );
+    }
+
+    #[test]
+    fn words_point_at_their_true_place() {
+        let text = "FROM x\nRUN echo a && \\\n    # comment\n    apt-get \\\n      update\nRUN <<EOF\n  apk upgrade\nEOF\n";
+        let parsed = parse(text.to_owned()).unwrap();
+        let position = |offset| parsed.lines.position(&parsed.text, offset);
+        let run = run_commands(&parsed, &parsed.instructions[1]);
+        let apt = &run[1];
+        assert_eq!(apt.name(), "apt-get");
+        let span = apt.span_to(apt.words.len() - 1);
+        assert_eq!(
+            (position(span.start).line, position(span.start).column),
+            (4, 5)
+        );
+        assert_eq!(
+            (position(span.end).line, position(span.end).column),
+            (5, 13)
+        );
+        let heredoc = run_commands(&parsed, &parsed.instructions[2]);
+        let apk = heredoc.iter().find(|c| c.name() == "apk").unwrap();
+        let start = position(apk.words[0].span.start);
+        assert_eq!((start.line, start.column), (7, 3));
+    }
+
+    #[test]
+    fn pathological_inputs_stay_bounded() {
+        // Long logical lines come from continuation lines (a physical line
+        // is at most 64 KiB).
+        let deep = format!(
+            "FROM x\nRUN {}echo{}\n",
+            "$( \\\n".repeat(50_000),
+            ") \\\n".repeat(50_000)
+        );
+        assert!(!argvs(&deep).is_empty());
+        let nested = format!("FROM x\nRUN {}\n", "sh -c \\\n".repeat(20_000));
+        let _ = argvs(&nested);
+        let unbalanced = "FROM x\nRUN echo \"unterminated $(foo `bar ${x\n";
+        let _ = argvs(unbalanced);
+    }
 }

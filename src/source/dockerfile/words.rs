@@ -128,7 +128,7 @@ mod tests {
         let line = MappedText::contiguous(r#"A="x y" B=it\'s C='$z'"#, 0);
         let words = split_shell_words(&line, (0, line.len()), '\\');
         assert_eq!(values(&words), ["A=x y", "B=it's", "C=$z"]);
-        assert_eq!(words[1].span, Span::new(8, 16));
+        assert_eq!(words[1].span, Span::new(8, 15));
     }
 
     #[test]
