@@ -24,17 +24,27 @@ fn check(context: &Context, out: &mut Vec<Diagnostic>) {
         };
         let span = command.span_to(last);
         if matches!(command.name(), "apt-get" | "apt")
-            && context.apt_snapshot_before(instruction, span.end)
+            && (context.apt_snapshot_before(instruction, span.end) || reads_snapshot(command))
         {
             continue;
         }
-        let words = context.dockerfile.slice(span);
+        let words = command.text_to(last);
         out.push(Diagnostic::new(
             span,
             format!("`{words}` fetches whatever package index the mirror serves today"),
             help,
         ));
     }
+}
+
+/// `apt-get update --snapshot 20261101T000000Z`, `-S …`, `-o APT::Snapshot=…`.
+fn reads_snapshot(command: &Command) -> bool {
+    command.args().iter().map(|w| w.as_str()).any(|w| {
+        w == "--snapshot"
+            || w == "-S"
+            || w.starts_with("--snapshot=")
+            || w.contains("APT::Snapshot")
+    })
 }
 
 /// The index of the last word of the refresh, and the help for it.

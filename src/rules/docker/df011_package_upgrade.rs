@@ -29,7 +29,7 @@ fn check(context: &Context, out: &mut Vec<Diagnostic>) {
             span,
             format!(
                 "`{}` upgrades installed packages to whatever the mirror serves today",
-                context.dockerfile.slice(span)
+                command.text_to(last)
             ),
             HELP,
         ));

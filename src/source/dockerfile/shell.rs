@@ -101,6 +101,17 @@ impl Command {
         first.span.cover(self.words[last].span)
     }
 
+    /// The words from the program to `words[last]`, joined by spaces, as
+    /// messages quote a command.
+    pub fn text_to(&self, last: usize) -> String {
+        let from = self.program.min(last);
+        self.words[from..=last]
+            .iter()
+            .map(Word::as_str)
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     fn is_shell(&self) -> bool {
         SHELLS.contains(&self.name())
     }

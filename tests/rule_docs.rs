@@ -1,0 +1,164 @@
+//! Every rule's doc, `rules/<CODE>.md`, is a test: under "Example", each
+//! Dockerfile block is followed by a text block with exactly the findings
+//! (snippets and carets included) that the rule gives on it; every
+//! Dockerfile block under "Fixed" and "Suppress" gives none. And every
+//! registered rule has a doc, every doc a rule.
+
+mod common;
+
+use repro_audit::audit::{audit_dockerfile, Options, Report};
+use repro_audit::date::Date;
+use repro_audit::report::text::{self, TextOptions};
+use repro_audit::rules::{self, Rule, RULES};
+
+fn options(rule: &'static Rule) -> Options {
+    Options {
+        rules: vec![rule],
+        build_args: Default::default(),
+        as_of: Date::parse("2026-11-21").unwrap(),
+    }
+}
+
+/// The fenced blocks of each `## ` section: (section, info string, body).
+fn blocks(doc: &str) -> Vec<(String, String, String)> {
+    let mut found = Vec::new();
+    let mut section = String::new();
+    let mut open: Option<(String, String)> = None;
+    for line in doc.lines() {
+        match &mut open {
+            Some((info, body)) => {
+                if line.trim_end() == "```" {
+                    found.push((section.clone(), info.clone(), std::mem::take(body)));
+                    open = None;
+                } else {
+                    body.push_str(line);
+                    body.push('\n');
+                }
+            }
+            None => {
+                if let Some(heading) = line.strip_prefix("## ") {
+                    section = heading.trim().to_owned();
+                } else if let Some(info) = line.strip_prefix("```") {
+                    open = Some((info.trim().to_owned(), String::new()));
+                }
+            }
+        }
+    }
+    assert!(open.is_none(), "an unclosed code block");
+    found
+}
+
+/// What the rule reports on `dockerfile`, as the text format prints it
+/// (without the summary line).
+fn rendered(rule: &'static Rule, dockerfile: &str) -> String {
+    let (findings, source) = audit_dockerfile("Dockerfile", dockerfile.to_owned(), &options(rule))
+        .unwrap_or_else(|e| panic!("{}: example does not parse: {e:?}", rule.code));
+    let report = Report {
+        files: 1,
+        sources: [("Dockerfile".to_owned(), source)].into(),
+        findings,
+        errors: Vec::new(),
+    };
+    let out = text::render(
+        &report,
+        &report.sources,
+        &TextOptions {
+            color: false,
+            concise: false,
+        },
+    );
+    // Drop the summary line.
+    let body = out
+        .trim_end()
+        .rsplit_once('\n')
+        .map_or("", |(body, _)| body);
+    body.trim_end().to_owned()
+}
+
+#[test]
+fn every_rule_doc_example_holds() {
+    let mut checked = 0;
+    for rule in RULES {
+        let blocks = blocks(rule.doc);
+        let mut iter = blocks.iter().peekable();
+        let mut examples = 0;
+        while let Some((section, info, body)) = iter.next() {
+            match (section.as_str(), info.as_str()) {
+                ("Example", "dockerfile") => {
+                    let (_, expected_info, expected) = iter
+                        .next()
+                        .unwrap_or_else(|| panic!("{}: an example without its output", rule.code));
+                    assert_eq!(
+                        expected_info, "text",
+                        "{}: an example's output is a text block",
+                        rule.code
+                    );
+                    let actual = rendered(rule, body);
+                    assert_eq!(
+                        actual,
+                        expected.trim_end(),
+                        "{}: the example's findings differ from its doc",
+                        rule.code
+                    );
+                    assert!(
+                        !actual.is_empty(),
+                        "{}: an example that triggers nothing",
+                        rule.code
+                    );
+                    examples += 1;
+                }
+                ("Fixed" | "Suppress", "dockerfile") => {
+                    assert_eq!(
+                        rendered(rule, body),
+                        "",
+                        "{}: a {section} example still triggers",
+                        rule.code
+                    );
+                    examples += 1;
+                }
+                _ => {}
+            }
+        }
+        let has = |name: &str| {
+            blocks
+                .iter()
+                .any(|(s, i, _)| s == name && i == "dockerfile")
+        };
+        assert!(
+            has("Example") && has("Fixed") && has("Suppress"),
+            "{}: the doc needs Example, Fixed and Suppress examples",
+            rule.code
+        );
+        checked += examples;
+    }
+    eprintln!("{checked} rule doc examples hold");
+}
+
+#[test]
+fn every_rule_has_a_doc_and_every_doc_a_rule() {
+    let mut docs: Vec<String> = std::fs::read_dir(common::root().join("rules"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".md"))
+        .map(|n| n.trim_end_matches(".md").to_owned())
+        .collect();
+    docs.sort();
+    let mut codes: Vec<String> = RULES.iter().map(|r| r.code.to_owned()).collect();
+    codes.sort();
+    assert_eq!(docs, codes);
+    for rule in RULES {
+        let heading = format!("# {} {}\n", rule.code, rule.name);
+        assert!(
+            rule.doc.starts_with(&heading),
+            "{}: the doc must start with `{heading}`",
+            rule.code
+        );
+        let severity = format!("**Severity:** {}", rule.severity);
+        assert!(
+            rule.doc.contains(&severity),
+            "{}: the doc must say `{severity}`",
+            rule.code
+        );
+        assert!(rules::find(rule.name).is_some());
+    }
+}
