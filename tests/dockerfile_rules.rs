@@ -233,7 +233,7 @@ fn df010_index_refreshes() {
     assert_finds!(
         "DF010",
         "FROM x\nRUN [\"apt-get\", \"update\"]",
-        ["2:7-2:23"]
+        ["2:7-2:24"]
     );
     assert_finds!(
         "DF010",
