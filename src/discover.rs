@@ -62,11 +62,12 @@ pub fn discover(
             continue;
         }
         let given = Path::new(path);
-        if given.is_dir() {
-            walk(given, cwd, &mut targets, &mut errors);
-        } else if given.exists() {
+        let resolved = cwd.join(given);
+        if resolved.is_dir() {
+            walk(&resolved, cwd, &mut targets, &mut errors);
+        } else if resolved.exists() {
             targets.push(Target {
-                source: Source::File(given.to_path_buf()),
+                source: Source::File(resolved),
                 display: display_path(given, cwd),
                 kind: explicit_kind(&file_name(given)),
             });

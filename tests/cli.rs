@@ -1,0 +1,354 @@
+//! The command line as a user runs it: outputs, exit statuses, options.
+//! Most cases call the library in-process; standard input and colour on a
+//! real process use the binary.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use repro_audit::cli::{run, Terminal};
+
+struct Outcome {
+    code: u8,
+    stdout: String,
+    stderr: String,
+}
+
+fn audit_in(cwd: &Path, args: &[&str]) -> Outcome {
+    let mut argv = vec!["repro-audit".to_owned()];
+    argv.extend(args.iter().map(|a| a.to_string()));
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = run(&argv, cwd, Terminal::default(), &mut out, &mut err);
+    Outcome {
+        code,
+        stdout: String::from_utf8(out).unwrap(),
+        stderr: String::from_utf8(err).unwrap(),
+    }
+}
+
+fn audit(args: &[&str]) -> Outcome {
+    audit_in(&common::root(), args)
+}
+
+/// A fresh directory with these files.
+fn scratch(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("repro-audit-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn fortune_cat_text_report() {
+    let outcome = audit(&["fixtures/fortune-cat"]);
+    assert_eq!(outcome.code, 1);
+    assert_eq!(outcome.stderr, "");
+    insta::assert_snapshot!("fortune_cat_text", outcome.stdout);
+}
+
+#[test]
+fn fortune_cat_json_report() {
+    let outcome = audit(&["--format", "json", "fixtures/fortune-cat"]);
+    assert_eq!(outcome.code, 1);
+    insta::assert_snapshot!("fortune_cat_json", outcome.stdout);
+    let json: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
+    let found: Vec<String> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {}:{}",
+                f["path"].as_str().unwrap(),
+                f["code"].as_str().unwrap(),
+                f["start"]["line"],
+                f["start"]["column"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "fixtures/fortune-cat/Dockerfile DF002 1:6",
+            "fixtures/fortune-cat/Dockerfile DF010 25:5",
+            "fixtures/fortune-cat/Dockerfile-nix DF001 2:6",
+            "fixtures/fortune-cat/Dockerfile-nix2 DF001 2:6",
+        ]
+    );
+}
+
+#[test]
+fn concise_prints_one_line_per_finding() {
+    let outcome = audit(&["--concise", "fixtures/fortune-cat/Dockerfile"]);
+    insta::assert_snapshot!("fortune_cat_concise", outcome.stdout);
+}
+
+#[test]
+fn exit_statuses_follow_fail_on() {
+    let clean = scratch("clean", &[("Dockerfile", "FROM scratch\nCOPY a /a\n")]);
+    assert_eq!(audit_in(&clean, &[]).code, 0);
+    assert_eq!(audit_in(&clean, &[]).stdout, "No findings in 1 file.\n");
+    let warn = scratch("warn", &[("Dockerfile", "FROM debian:12\n")]);
+    assert_eq!(audit_in(&warn, &[]).code, 1);
+    assert_eq!(audit_in(&warn, &["--fail-on", "error"]).code, 0);
+    assert_eq!(audit_in(&warn, &["--fail-on", "info"]).code, 1);
+    assert_eq!(audit_in(&warn, &["--fail-on", "never"]).code, 0);
+    let info = scratch("info", &[("Dockerfile", "ARG B\nFROM $B\n")]);
+    assert_eq!(audit_in(&info, &[]).code, 0);
+    assert_eq!(audit_in(&info, &["--fail-on", "info"]).code, 1);
+}
+
+#[test]
+fn a_broken_file_is_reported_and_the_others_still_audited() {
+    let dir = scratch(
+        "broken",
+        &[
+            ("a/Dockerfile", "FROM debian\n"),
+            ("b/Dockerfile", "FROM debian:12@sha256:1f8cbb2ef43e1a3f7a2b0d1b92b93c4ae3e4c1bd0a4f6b16d9ff5c3e7b8a0c21\nRUN <<EOF\napt-get update\n"),
+            ("c/Dockerfile", "\u{0}\u{1}binary\u{ff}"),
+        ],
+    );
+    std::fs::write(dir.join("d.Dockerfile"), b"FROM x\n\xff\xfe").unwrap();
+    let outcome = audit_in(&dir, &["."]);
+    assert_eq!(outcome.code, 2);
+    assert!(
+        outcome.stdout.contains("a/Dockerfile:1:6: error[DF001]"),
+        "{}",
+        outcome.stdout
+    );
+    assert_eq!(
+        outcome.stderr,
+        "error: b/Dockerfile:2:5: unterminated heredoc\n\
+         error: c/Dockerfile:1:1: unknown instruction: \u{0}\u{1}binary\u{ff}\n\
+         error: d.Dockerfile:2:1: not valid UTF-8\n"
+    );
+    assert!(outcome
+        .stdout
+        .ends_with("Found 1 finding (1 error) in 4 files. 3 inputs could not be audited.\n"));
+    let json = audit_in(&dir, &["--format", "json", "."]);
+    let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(
+        json["errors"][0],
+        serde_json::json!({"path": "b/Dockerfile", "message": "unterminated heredoc", "line": 2, "column": 5})
+    );
+    assert_eq!(json["summary"]["errors"], 3);
+}
+
+#[test]
+fn missing_paths_are_errors() {
+    let dir = scratch("missing", &[("Dockerfile", "FROM debian\n")]);
+    let outcome = audit_in(&dir, &["Dockerfile", "nope/Dockerfile"]);
+    assert_eq!(outcome.code, 2);
+    assert_eq!(
+        outcome.stderr,
+        "error: nope/Dockerfile: no such file or directory\n"
+    );
+    assert!(outcome.stdout.contains("Dockerfile:1:6"));
+}
+
+#[test]
+fn walking_finds_audited_names_and_skips_build_directories() {
+    let dir = scratch(
+        "walk",
+        &[
+            ("Dockerfile", "FROM a\n"),
+            ("Containerfile", "FROM b\n"),
+            ("svc/api.Dockerfile", "FROM c\n"),
+            ("svc/web.dockerfile", "FROM d\n"),
+            ("svc/Dockerfile.dev", "FROM e\n"),
+            ("svc/x.Containerfile", "FROM f\n"),
+            ("node_modules/pkg/Dockerfile", "FROM g\n"),
+            ("target/Dockerfile", "FROM h\n"),
+            (".git/Dockerfile", "FROM i\n"),
+            (".direnv/Dockerfile", "FROM j\n"),
+            ("README.md", "FROM k\n"),
+        ],
+    );
+    let outcome = audit_in(&dir, &["--concise"]);
+    let paths: Vec<&str> = outcome
+        .stdout
+        .lines()
+        .filter_map(|l| l.split(':').next())
+        .filter(|p| !p.is_empty() && !p.starts_with("Found"))
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "Containerfile",
+            "Dockerfile",
+            "svc/Dockerfile.dev",
+            "svc/api.Dockerfile",
+            "svc/web.dockerfile",
+            "svc/x.Containerfile"
+        ]
+    );
+    // A file named explicitly is audited whatever its name.
+    let named = audit_in(&dir, &["--concise", "README.md"]);
+    assert!(
+        named.stdout.starts_with("README.md:1:6: error[DF001]"),
+        "{}",
+        named.stdout
+    );
+}
+
+#[test]
+fn select_and_ignore_take_codes_names_and_prefixes() {
+    let dir = scratch(
+        "select",
+        &[(
+            "Dockerfile",
+            "# syntax=docker/dockerfile:1\nFROM debian\nRUN apt-get update && apt-get upgrade\n",
+        )],
+    );
+    let codes = |args: &[&str]| -> Vec<String> {
+        let mut argv = vec!["--format", "json"];
+        argv.extend(args);
+        let outcome = audit_in(&dir, &argv);
+        let json: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(codes(&[]), ["DF004", "DF001", "DF010", "DF011"]);
+    assert_eq!(codes(&["--select", "DF01"]), ["DF010", "DF011"]);
+    assert_eq!(
+        codes(&["--select", "base-image-floating,DF004"]),
+        ["DF004", "DF001"]
+    );
+    assert_eq!(
+        codes(&["--ignore", "DF0", "--select", "DF"]),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        codes(&["--ignore", "package-upgrade,DF004"]),
+        ["DF001", "DF010"]
+    );
+    let bad = audit_in(&dir, &["--select", "DL3008"]);
+    assert_eq!(
+        (bad.code, bad.stderr.as_str()),
+        (2, "error: unknown rule selector `DL3008`\n")
+    );
+}
+
+#[test]
+fn build_args_reach_from() {
+    let dir = scratch("args", &[("Dockerfile", "ARG BASE\nFROM $BASE\n")]);
+    let concise = |args: &[&str]| {
+        let mut argv = vec!["--concise"];
+        argv.extend(args);
+        audit_in(&dir, &argv).stdout
+    };
+    assert!(concise(&[]).contains("info[DF003]"));
+    assert!(concise(&["--build-arg", "BASE=debian"])
+        .contains("error[DF001] base image `$BASE` (`debian`) has no tag"));
+    let bad = audit_in(&dir, &["--build-arg", "BASE"]);
+    assert_eq!(
+        (bad.code, bad.stderr.as_str()),
+        (
+            2,
+            "error: --build-arg `BASE` is not of the form NAME=VALUE\n"
+        )
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for (args, message) in [
+        (
+            &["--as-of", "2026-02-30"][..],
+            "error: --as-of `2026-02-30` is not a date of the form YYYY-MM-DD\n",
+        ),
+        (
+            &["--format", "sarif"][..],
+            "error: --format sarif is not available yet; use text or json\n",
+        ),
+        (&["--explain", "DF999"][..], "error: unknown rule `DF999`\n"),
+    ] {
+        let outcome = audit(args);
+        assert_eq!((outcome.code, outcome.stderr.as_str()), (2, message));
+    }
+    let outcome = audit(&["--no-such-flag"]);
+    assert_eq!(outcome.code, 2);
+    assert!(outcome.stderr.contains("--no-such-flag"));
+}
+
+#[test]
+fn list_rules_and_explain() {
+    let text = audit(&["--list-rules"]);
+    assert_eq!(text.code, 0);
+    insta::assert_snapshot!("list_rules", text.stdout);
+    let json = audit(&["--list-rules", "--format", "json"]);
+    let list: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(
+        list[0],
+        serde_json::json!({"code": "DF001", "name": "base-image-floating", "severity": "error", "summary": "an image with no tag or the tag `latest`, and no digest"})
+    );
+    let explain = audit(&["--explain", "package-upgrade"]);
+    assert_eq!(explain.code, 0);
+    assert!(explain.stdout.starts_with("# DF011 package-upgrade\n"));
+    assert_eq!(
+        audit(&["--version"]).stdout,
+        format!("repro-audit {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+fn binary() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_repro-audit"))
+}
+
+#[test]
+fn standard_input_takes_its_name_from_stdin_filename() {
+    let mut child = binary()
+        .args([
+            "--concise",
+            "--stdin-filename",
+            "images/app.Dockerfile",
+            "-",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"FROM alpine:3.20\n")
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.starts_with("images/app.Dockerfile:1:6: warning[DF002]"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let run = |args: &[&str], no_color: bool| {
+        let mut command = binary();
+        command
+            .current_dir(common::root())
+            .args(args)
+            .arg("fixtures/fortune-cat/Dockerfile-nix");
+        if no_color {
+            command.env("NO_COLOR", "1");
+        } else {
+            command.env_remove("NO_COLOR");
+        }
+        String::from_utf8(command.output().unwrap().stdout).unwrap()
+    };
+    assert!(!run(&[], false).contains('\u{1b}'), "piped output is plain");
+    assert!(run(&["--color", "always"], true).contains("\u{1b}["));
+    assert!(!run(&["--color", "never"], false).contains('\u{1b}'));
+}
