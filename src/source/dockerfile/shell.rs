@@ -152,7 +152,6 @@ pub fn run_commands(dockerfile: &Dockerfile, instruction: &Instruction) -> Vec<C
             let heredoc_only = run.heredocs.len() == 1
                 && run.args_range.0 == run.heredocs[0].word_start
                 && run.line.as_str()[run.args_range.0..run.args_range.1]
-                    .trim_end()
                     .split_whitespace()
                     .count()
                     == 1;

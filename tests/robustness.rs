@@ -1,0 +1,228 @@
+//! Nothing that comes from a file may panic, hang, overflow the stack or
+//! exhaust memory. The large cases run on a thread with a small stack, so
+//! recursion that grows with the input would fail here first.
+
+mod common;
+
+use repro_audit::audit::{audit_dockerfile, Options};
+use repro_audit::date::Date;
+use repro_audit::finding::Finding;
+use repro_audit::rules::RULES;
+
+fn options() -> Options {
+    Options {
+        rules: RULES.iter().collect(),
+        build_args: Default::default(),
+        as_of: Date::parse("2026-11-21").unwrap(),
+    }
+}
+
+/// Audit on a thread with a 256 KiB stack.
+fn audit_small_stack(text: String) -> Result<Vec<Finding>, String> {
+    std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(move || {
+            audit_dockerfile("Dockerfile", text, &options())
+                .map(|(findings, _)| findings)
+                .map_err(|e| {
+                    format!(
+                        "{}:{}: {}",
+                        e.line.unwrap_or(0),
+                        e.column.unwrap_or(0),
+                        e.message
+                    )
+                })
+        })
+        .unwrap()
+        .join()
+        .expect("no panic")
+}
+
+#[test]
+fn a_run_of_60000_continuation_lines() {
+    let mut text = String::from("FROM debian:12@sha256:1f8cbb2ef43e1a3f7a2b0d1b92b93c4ae3e4c1bd0a4f6b16d9ff5c3e7b8a0c21\nRUN true \\\n");
+    for i in 0..60_000 {
+        text.push_str(&format!("    && echo {i} \\\n"));
+    }
+    text.push_str("    && apt-get update\n");
+    let findings = audit_small_stack(text).unwrap();
+    assert_eq!(findings.len(), 1);
+    assert_eq!(
+        (
+            findings[0].code,
+            findings[0].start.line,
+            findings[0].start.column
+        ),
+        ("DF010", 60_003, 8)
+    );
+}
+
+#[test]
+fn deep_nesting_everywhere() {
+    let n = 100_000;
+    let cases = [
+        format!(
+            "FROM {}debian{}\n",
+            "${A:-\\\n".repeat(n),
+            "}\\\n".repeat(n)
+        ),
+        format!(
+            "FROM x\nRUN {}apt-get update{}\n",
+            "$( \\\n".repeat(n),
+            ") \\\n".repeat(n)
+        ),
+        format!(
+            "FROM x\nRUN {}apt-get update{}\n",
+            "( \\\n".repeat(n),
+            ") \\\n".repeat(n)
+        ),
+        format!("FROM x\nRUN {}\n", "bash -c \\\n".repeat(n)),
+        format!("FROM x\nRUN {}\n", "\"$(\\\n".repeat(n)),
+        format!("FROM x\nRUN <<EOF\n{}\nEOF\n", "`".repeat(60_000)),
+        format!("FROM x\nRUN [{}]\n", "[\\\n".repeat(n)),
+    ];
+    for text in cases {
+        let _ = audit_small_stack(text);
+    }
+}
+
+#[test]
+fn large_heredocs_and_many_instructions() {
+    let body = "apt-get update\n".repeat(100_000);
+    let findings = audit_small_stack(format!("FROM x:1\nRUN <<EOF\n{body}EOF\n")).unwrap();
+    assert_eq!(
+        findings.iter().filter(|f| f.code == "DF010").count(),
+        100_000
+    );
+    let many = "RUN apt-get upgrade\n".repeat(50_000);
+    let findings = audit_small_stack(format!("FROM x:1\n{many}")).unwrap();
+    assert_eq!(
+        findings.iter().filter(|f| f.code == "DF011").count(),
+        50_000
+    );
+}
+
+#[test]
+fn malformed_input_is_an_error_with_a_position() {
+    let long_line = format!("FROM x\nRUN echo {}\n", "a".repeat(70_000));
+    for (text, expected) in [
+        (String::new(), "1:1: file with no instructions"),
+        (
+            "\n\n   \n# only comments\n".to_owned(),
+            "5:1: file with no instructions",
+        ),
+        (
+            long_line,
+            "2:1: dockerfile line greater than max allowed size of 65535",
+        ),
+        (
+            "FROM x\nRUN <<A <<B\na\nA\n".to_owned(),
+            "2:9: unterminated heredoc",
+        ),
+        (
+            "FROM x\nCMD [\"a\", {}]\n".to_owned(),
+            "2:5: when using JSON array syntax, arrays must be comprised of strings only",
+        ),
+        (
+            "\u{feff}# escape=x\nFROM x\n".to_owned(),
+            "1:10: invalid escape token 'x' does not match ` or \\",
+        ),
+    ] {
+        assert_eq!(
+            audit_small_stack(text.clone()).unwrap_err(),
+            expected,
+            "{text:.40?}"
+        );
+    }
+}
+
+/// A tiny deterministic generator, so failures reproduce.
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+#[test]
+fn mutated_fixtures_never_panic() {
+    let pieces = [
+        "\\",
+        "\n",
+        "<<",
+        "<<-EOF\n",
+        "EOF\n",
+        "\"",
+        "'",
+        "$(",
+        ")",
+        "`",
+        "${",
+        "}",
+        "[",
+        "]",
+        "--",
+        "=",
+        "#",
+        "\r\n",
+        "\u{feff}",
+        "é",
+        "\t",
+        "RUN ",
+        "FROM ",
+        "ONBUILD ",
+        "sh -c ",
+        "&&",
+        "|",
+        "apt-get update",
+        "@sha256:",
+    ];
+    let fixtures: Vec<String> = common::dockerfile_fixtures()
+        .iter()
+        .map(|p| String::from_utf8_lossy(&std::fs::read(p).unwrap()).into_owned())
+        .collect();
+    let mut random = XorShift(0x9e37_79b9_7f4a_7c15);
+    for round in 0..3_000 {
+        let mut text = fixtures[round % fixtures.len()].clone();
+        for _ in 0..1 + random.below(6) {
+            let mut at = random.below(text.len() + 1);
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            match random.below(3) {
+                0 => text.insert_str(at, pieces[random.below(pieces.len())]),
+                1 => {
+                    let mut end = (at + random.below(8)).min(text.len());
+                    while !text.is_char_boundary(end) {
+                        end -= 1;
+                    }
+                    text.replace_range(at..end, "");
+                }
+                _ => {
+                    let copy_from = random.below(text.len() + 1);
+                    let mut copy_end = (copy_from + random.below(40)).min(text.len());
+                    let mut copy_start = copy_from;
+                    while !text.is_char_boundary(copy_start) {
+                        copy_start -= 1;
+                    }
+                    while !text.is_char_boundary(copy_end) {
+                        copy_end -= 1;
+                    }
+                    let copied = text[copy_start..copy_end.max(copy_start)].to_owned();
+                    text.insert_str(at, &copied);
+                }
+            }
+        }
+        let result =
+            std::panic::catch_unwind(|| audit_dockerfile("Dockerfile", text.clone(), &options()));
+        assert!(result.is_ok(), "panicked on round {round}: {text:?}");
+    }
+}
