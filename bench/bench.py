@@ -1,0 +1,105 @@
+"""Benchmark: audit a directory of many Dockerfiles with repro-audit and with
+hadolint, one invocation each, and print both times and throughputs.
+
+Run it with `bash bench/run.sh` (which builds the release binary and the
+virtualenv with hadolint first). The corpus is generated, deterministic,
+and made of realistic files that both tools parse: multi-stage builds,
+long RUN lines with continuations, package installs, ARG/ENV, exec form.
+"""
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+BASES = ["debian:12", "ubuntu:24.04", "alpine:3.20", "python:3.13-slim", "node:22-bookworm",
+         "golang:1.23", "rust:1.83", "nginx:1.27", "fedora:41", "debian"]
+APT = ["curl", "ca-certificates", "git", "build-essential", "libssl-dev", "jq", "unzip", "tzdata"]
+PIP = ["requests", "flask==3.0.3", "gunicorn", "numpy>=1.26", "pydantic==2.9.2"]
+
+
+def dockerfile(rng, n):
+    base = rng.choice(BASES)
+    lines = [f"# generated {n}", f"ARG VERSION=1.{n % 50}", f"FROM {base} AS build"]
+    lines.append("ENV DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8")
+    packages = rng.sample(APT, rng.randint(2, len(APT)))
+    if base.startswith("alpine"):
+        lines.append("RUN apk add --no-cache " + " ".join(p.replace("build-essential", "build-base") for p in packages))
+    elif base.startswith("fedora"):
+        lines.append("RUN dnf -y install " + " ".join(packages) + " && dnf clean all")
+    else:
+        lines.append("RUN apt-get update && \\")
+        for p in packages[:-1]:
+            lines.append(f"    apt-get install -y --no-install-recommends {p} && \\")
+        lines.append(f"    apt-get install -y --no-install-recommends {packages[-1]} && \\")
+        lines.append("    rm -rf /var/lib/apt/lists/*")
+    lines.append("WORKDIR /src")
+    lines.append("COPY requirements.txt package.json ./")
+    lines.append("RUN pip install --no-cache-dir " + " ".join(rng.sample(PIP, 3)))
+    for i in range(rng.randint(3, 12)):
+        lines.append(f"RUN echo step {i} && \\\n    mkdir -p /opt/step{i} && \\\n    touch /opt/step{i}/done")
+    lines.append("COPY . .")
+    lines.append('RUN ["sh", "-c", "make build VERSION=$VERSION"]')
+    lines.append(f"FROM {rng.choice(BASES)}@sha256:{'%064x' % rng.getrandbits(256)}")
+    lines.append("COPY --from=build /src/out /app")
+    lines.append("USER 1000:1000")
+    lines.append("EXPOSE 8080")
+    lines.append('HEALTHCHECK --interval=30s CMD ["/app/health"]')
+    lines.append('ENTRYPOINT ["/app/run"]')
+    return "\n".join(lines) + "\n"
+
+
+def timed(command, repeat):
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        times.append(time.perf_counter() - start)
+        if result.returncode not in (0, 1):
+            sys.exit(f"{command[0]} failed ({result.returncode}): {result.stderr.decode()[:500]}")
+    return statistics.median(times)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--files", type=int, default=600)
+    parser.add_argument("--repro-audit", default="target/release/repro-audit")
+    parser.add_argument("--hadolint", default=".venv/bin/hadolint")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+
+    rng = random.Random(20261121)
+    corpus = tempfile.mkdtemp(prefix="repro-audit-bench-")
+    try:
+        paths = []
+        for n in range(args.files):
+            directory = os.path.join(corpus, f"svc{n // 20:03d}")
+            os.makedirs(directory, exist_ok=True)
+            path = os.path.join(directory, f"Dockerfile.{n:04d}")
+            with open(path, "w") as f:
+                f.write(dockerfile(rng, n))
+            paths.append(path)
+        lines = sum(open(p).read().count("\n") for p in paths)
+        ours = timed([args.repro_audit, "--format", "json", corpus], args.repeat)
+        report = json.loads(subprocess.run([args.repro_audit, "--format", "json", corpus],
+                                           capture_output=True).stdout)
+        summary = report["summary"]
+        theirs = timed([args.hadolint, "--no-fail", "--format", "json", *paths], max(1, args.repeat // 5))
+        print(f"corpus: {args.files} Dockerfiles, {lines} lines")
+        print(f"repro-audit audited {summary['files']} files: {summary['findings']} findings, "
+              f"{summary['errors']} errors")
+        print(f"repro-audit: {ours * 1000:9.1f} ms  {args.files / ours:10.0f} files/s  (median of {args.repeat})")
+        print(f"hadolint:    {theirs * 1000:9.1f} ms  {args.files / theirs:10.0f} files/s")
+        print(f"ratio: repro-audit is {theirs / ours:.0f}x hadolint's throughput")
+    finally:
+        shutil.rmtree(corpus)
+
+
+if __name__ == "__main__":
+    main()

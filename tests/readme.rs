@@ -1,0 +1,68 @@
+//! The README shows real output and the real rule table: every
+//! `$ repro-audit …` example is run and compared, and the table is checked
+//! against the registry.
+
+mod common;
+
+use repro_audit::cli::{run, Terminal};
+use repro_audit::rules::RULES;
+
+fn readme() -> String {
+    std::fs::read_to_string(common::root().join("README.md")).unwrap()
+}
+
+#[test]
+fn rule_table_matches_the_registry() {
+    let readme = readme();
+    let rows: Vec<(String, String, String)> = readme
+        .lines()
+        .filter(|l| l.starts_with("| DF") || l.starts_with("| NX"))
+        .map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            (
+                cells[1].to_owned(),
+                cells[2].to_owned(),
+                cells[3].to_owned(),
+            )
+        })
+        .collect();
+    let registry: Vec<(String, String, String)> = RULES
+        .iter()
+        .map(|r| (r.code.to_owned(), r.name.to_owned(), r.severity.to_string()))
+        .collect();
+    assert_eq!(rows, registry);
+}
+
+#[test]
+fn console_examples_are_real_output() {
+    let readme = readme();
+    let mut checked = 0;
+    let mut lines = readme.lines();
+    while let Some(line) = lines.next() {
+        if line != "```console" {
+            continue;
+        }
+        let block: Vec<&str> = lines.by_ref().take_while(|l| *l != "```").collect();
+        let Some(command) = block.first().and_then(|l| l.strip_prefix("$ repro-audit ")) else {
+            continue;
+        };
+        let expected = block[1..].join("\n") + "\n";
+        let mut argv = vec!["repro-audit".to_owned()];
+        argv.extend(command.split_whitespace().map(str::to_owned));
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        run(
+            &argv,
+            &common::root(),
+            Terminal::default(),
+            &mut out,
+            &mut err,
+        );
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            expected,
+            "README example `{command}`"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 2, "only {checked} README examples checked");
+}
