@@ -19,10 +19,6 @@ impl Span {
     pub fn cover(self, other: Span) -> Span {
         Span::new(self.start.min(other.start), self.end.max(other.end))
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.end <= self.start
-    }
 }
 
 /// A 1-based line and a 1-based column counted in Unicode characters.
@@ -50,10 +46,6 @@ impl LineIndex {
                 .map(|(i, _)| i + 1),
         );
         LineIndex { line_starts }
-    }
-
-    pub fn line_count(&self) -> usize {
-        self.line_starts.len()
     }
 
     /// The 0-based line that holds `offset`.

@@ -2,7 +2,7 @@
 //! (`apt-get update`, `apk update`, `apk add --update`, `dnf makecache`,
 //! `zypper refresh`, `pacman -Sy`). What it fetches depends on the day.
 
-use super::package_managers::{options_after, pacman_sync, short_group_has, subcommand};
+use super::package_managers::{apk_refresh_option, pacman_sync, subcommand};
 use super::Context;
 use crate::finding::{Diagnostic, Severity};
 use crate::rules::{Check, Rule};
@@ -61,11 +61,7 @@ fn refresh(command: &Command) -> Option<(usize, &'static str)> {
             let sub = subcommand(command)?;
             match command.words[sub].as_str() {
                 "update" => Some((sub, APK)),
-                "add" => options_after(command, sub + 1)
-                    .find(|(_, w)| {
-                        matches!(*w, "--update" | "--update-cache") || short_group_has(w, 'U')
-                    })
-                    .map(|(i, _)| (i, APK)),
+                "add" => apk_refresh_option(command, sub).map(|i| (i, APK)),
                 _ => None,
             }
         }

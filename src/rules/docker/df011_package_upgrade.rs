@@ -2,7 +2,7 @@
 //! then holds whatever versions the mirror has on build day, not what the
 //! pinned base image shipped.
 
-use super::package_managers::{options_after, pacman_sync, short_group_has, subcommand};
+use super::package_managers::{apk_refresh_option, pacman_sync, subcommand};
 use super::Context;
 use crate::finding::{Diagnostic, Severity};
 use crate::rules::{Check, Rule};
@@ -52,11 +52,7 @@ fn upgrade(command: &Command) -> Option<usize> {
     }
     // `apk upgrade --update` refreshes too: one finding, spanning both.
     if command.name() == "apk" {
-        if let Some((i, _)) = options_after(command, sub + 1)
-            .find(|(_, w)| matches!(*w, "--update" | "--update-cache") || short_group_has(w, 'U'))
-        {
-            return Some(i);
-        }
+        return Some(apk_refresh_option(command, sub).unwrap_or(sub));
     }
     Some(sub)
 }

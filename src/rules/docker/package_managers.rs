@@ -99,6 +99,14 @@ pub fn options_after(command: &Command, from: usize) -> impl Iterator<Item = (us
         .filter(|(_, w)| w.starts_with('-'))
 }
 
+/// `apk add --update`, `apk upgrade -U`: the index of the option that also
+/// refreshes the index, among the words after the subcommand.
+pub fn apk_refresh_option(command: &Command, subcommand: usize) -> Option<usize> {
+    options_after(command, subcommand + 1)
+        .find(|(_, w)| matches!(*w, "--update" | "--update-cache") || short_group_has(w, 'U'))
+        .map(|(i, _)| i)
+}
+
 /// Whether a short-option group (`-qU`) holds `option`.
 pub fn short_group_has(word: &str, option: char) -> bool {
     word.len() > 1

@@ -159,10 +159,6 @@ impl Instruction {
         &self.line.as_str()[self.args_range.0..self.args_range.1]
     }
 
-    pub fn flag(&self, name: &str) -> Option<&Flag> {
-        self.flags.iter().find(|flag| flag.name == name)
-    }
-
     /// The instruction that takes effect: the trigger of an `ONBUILD`, or
     /// this one.
     pub fn effective(&self) -> &Instruction {

@@ -764,8 +764,8 @@ impl<'a> Lexer<'a> {
                     redirect.inline_body = Some(body);
                 }
             }
-            // The command may still be open if the heredoc came before a
-            // newline inside `$(…)`; its redirect is then updated at the end.
+            // A heredoc opened inside a `$(…)` that spans lines belongs to a
+            // command still open here: its body is skipped, not recorded.
         }
         i
     }

@@ -43,14 +43,14 @@ pub struct EnvEntry {
 }
 
 impl Stage {
-    /// The value of `name` in the stage's environment before instruction
-    /// `before`.
-    pub fn env_before(&self, name: &str, before: usize) -> Option<&str> {
+    /// The value `ENV` last gave `name` in this stage or those it derives
+    /// from.
+    pub fn env_value(&self, name: &str) -> Option<String> {
         self.env
             .iter()
             .rev()
-            .find(|e| e.name == name && e.instruction < before)
-            .map(|e| e.value.as_str())
+            .find(|e| e.name == name)
+            .map(|e| e.value.clone())
     }
 }
 
@@ -66,8 +66,6 @@ pub enum ImageSource {
 #[derive(Debug, Clone)]
 pub struct ImageUse {
     pub source: ImageSource,
-    /// Behind `ONBUILD`.
-    pub onbuild: bool,
     /// As written.
     pub written: String,
     /// After build-argument expansion.
@@ -84,7 +82,6 @@ pub fn analyze(dockerfile: &Dockerfile, build_args: &BuildArgs) -> Build {
     if let Some(syntax) = dockerfile.directive("syntax") {
         images.push(ImageUse {
             source: ImageSource::Syntax,
-            onbuild: false,
             written: syntax.value.clone(),
             expanded: Expansion {
                 value: syntax.value.clone(),
@@ -146,13 +143,7 @@ pub fn analyze(dockerfile: &Dockerfile, build_args: &BuildArgs) -> Build {
                 if let Some(p) = parent {
                     env = stages[p].env.clone();
                 } else if !target.eq_ignore_ascii_case("scratch") {
-                    images.push(image_use(
-                        ImageSource::From,
-                        false,
-                        image_word,
-                        expanded,
-                        index,
-                    ));
+                    images.push(image_use(ImageSource::From, image_word, expanded, index));
                 }
                 if let Some(last) = stages.last_mut() {
                     last.end = index;
@@ -170,13 +161,7 @@ pub fn analyze(dockerfile: &Dockerfile, build_args: &BuildArgs) -> Build {
                 if let Some(stage) = stages.last_mut() {
                     for (name, value) in env_pairs(dockerfile, instruction) {
                         let value = expand(&value, escape, &|n| {
-                            stage
-                                .env
-                                .iter()
-                                .rev()
-                                .find(|e| e.name == n)
-                                .map(|e| e.value.clone())
-                                .or_else(|| lookup(&stage_args, n))
+                            stage.env_value(n).or_else(|| lookup(&stage_args, n))
                         })
                         .value;
                         stage.env.push(EnvEntry {
@@ -192,18 +177,9 @@ pub fn analyze(dockerfile: &Dockerfile, build_args: &BuildArgs) -> Build {
 
         // Images used by COPY --from and RUN --mount=from=, also behind ONBUILD.
         let effective = instruction.effective();
-        let onbuild = instruction.trigger.is_some();
         let scope = |n: &str| {
             lookup(&stage_args, n)
-                .or_else(|| {
-                    stages.last().and_then(|s| {
-                        s.env
-                            .iter()
-                            .rev()
-                            .find(|e| e.name == n)
-                            .map(|e| e.value.clone())
-                    })
-                })
+                .or_else(|| stages.last().and_then(|s| s.env_value(n)))
                 .or_else(|| lookup(&global, n))
         };
         for (source, word) in stage_references(effective) {
@@ -211,7 +187,7 @@ pub fn analyze(dockerfile: &Dockerfile, build_args: &BuildArgs) -> Build {
             if refers_to_stage(&expanded.value, &stages) {
                 continue;
             }
-            images.push(image_use(source, onbuild, &word, expanded, index));
+            images.push(image_use(source, &word, expanded, index));
         }
     }
     Build { stages, images }
@@ -221,16 +197,9 @@ fn lookup(scope: &HashMap<String, Option<String>>, name: &str) -> Option<String>
     scope.get(name).cloned().flatten()
 }
 
-fn image_use(
-    source: ImageSource,
-    onbuild: bool,
-    word: &Word,
-    expanded: Expansion,
-    index: usize,
-) -> ImageUse {
+fn image_use(source: ImageSource, word: &Word, expanded: Expansion, index: usize) -> ImageUse {
     ImageUse {
         source,
-        onbuild,
         written: word.as_str().to_owned(),
         reference: ImageRef::parse(&expanded.value),
         expanded,
