@@ -1,5 +1,6 @@
 //! Inputs, each parsed into a model whose every piece has a span.
 
 pub mod dockerfile;
+pub mod flake_lock;
 pub mod mapped;
 pub mod span;
