@@ -303,12 +303,11 @@ fn build_node(
                     }
                     Target::Follows(path)
                 }
-                other => return Err((
-                    format!(
-                        "input `{name}` of node `{key}` is neither a node name nor a follows path"
-                    ),
-                    range(other).start,
-                )),
+                other => {
+                    let message =
+                        format!("input `{name}` of node `{key}` is not a node or a follows path");
+                    return Err((message, range(other).start));
+                }
             };
             inputs.push(Edge {
                 name,
