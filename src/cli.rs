@@ -237,7 +237,7 @@ fn execute(
                 color: color.0,
                 concise: args.concise,
             };
-            out.write_all(text::render(&report, &report.sources, &options).as_bytes())?;
+            out.write_all(text::render(&report, &options).as_bytes())?;
         }
     }
     out.flush()?;

@@ -61,7 +61,6 @@ fn rendered(rule: &'static Rule, dockerfile: &str) -> String {
     };
     let out = text::render(
         &report,
-        &report.sources,
         &TextOptions {
             color: false,
             concise: false,

@@ -28,10 +28,9 @@ pub struct TextOptions {
     pub concise: bool,
 }
 
-/// The file texts, by display path, that snippets are cut from.
-pub type Sources = HashMap<String, String>;
-
-pub fn render(report: &Report, sources: &Sources, options: &TextOptions) -> String {
+/// The report as text; snippets are cut from `report.sources`.
+pub fn render(report: &Report, options: &TextOptions) -> String {
+    let sources = &report.sources;
     let paint = Paint { on: options.color };
     let mut out = String::new();
     let indexes: HashMap<&str, LineIndex> = sources

@@ -27,6 +27,9 @@ pub struct FlakeLock {
     /// Nodes in file order.
     pub nodes: Vec<Node>,
     by_key: HashMap<String, usize>,
+    /// Keys of the nodes reachable from the root through node edges (the
+    /// root excluded): the only nodes Nix loads.
+    reachable: HashSet<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -116,7 +119,7 @@ pub struct LockError {
 impl FlakeLock {
     pub fn parse(text: String) -> Result<FlakeLock, LockError> {
         match build(&text) {
-            Ok((version, root, nodes)) => {
+            Ok((version, root, nodes, reachable)) => {
                 let by_key = nodes
                     .iter()
                     .enumerate()
@@ -130,6 +133,7 @@ impl FlakeLock {
                     root,
                     nodes,
                     by_key,
+                    reachable,
                 })
             }
             Err((message, offset)) => {
@@ -183,32 +187,17 @@ impl FlakeLock {
         }
     }
 
-    /// Keys of the nodes reachable from the root through string edges, in
-    /// file order.
+    /// The nodes reachable from the root through node edges, root excluded,
+    /// in file order.
     pub fn reachable(&self) -> Vec<&Node> {
-        let mut seen: HashSet<&str> = HashSet::from([self.root.as_str()]);
-        let mut queue = vec![self.root.as_str()];
-        while let Some(key) = queue.pop() {
-            for edge in self
-                .node(key)
-                .map(|n| n.inputs.as_slice())
-                .unwrap_or_default()
-            {
-                if let Target::Node(next) = &edge.target {
-                    if seen.insert(next) {
-                        queue.push(next);
-                    }
-                }
-            }
-        }
         self.nodes
             .iter()
-            .filter(|n| n.key != self.root && seen.contains(n.key.as_str()))
+            .filter(|n| self.reachable.contains(&n.key))
             .collect()
     }
 }
 
-type Built = (u64, String, Vec<Node>);
+type Built = (u64, String, Vec<Node>, HashSet<String>);
 
 fn build(text: &str) -> Result<Built, (String, usize)> {
     check_depth(text)?;
@@ -266,8 +255,8 @@ fn build(text: &str) -> Result<Built, (String, usize)> {
         };
         nodes.push(build_node(key, key_span, node, version)?);
     }
-    check_graph(&root, &nodes, top.get("root").map_or(0, |v| range(v).start))?;
-    Ok((version, root, nodes))
+    let reachable = check_graph(&root, &nodes, top.get("root").map_or(0, |v| range(v).start))?;
+    Ok((version, root, nodes, reachable))
 }
 
 fn build_node(
@@ -401,8 +390,13 @@ fn fields<'a, 'b>(
 }
 
 /// Nix loads only the nodes reachable from the root: each must exist, and
-/// no string edge may lead back to the root.
-fn check_graph(root: &str, nodes: &[Node], root_offset: usize) -> Result<(), (String, usize)> {
+/// no node edge may lead back to the root. Returns their keys, root
+/// excluded.
+fn check_graph(
+    root: &str,
+    nodes: &[Node],
+    root_offset: usize,
+) -> Result<HashSet<String>, (String, usize)> {
     let by_key: HashMap<&str, &Node> = nodes.iter().map(|n| (n.key.as_str(), n)).collect();
     if !by_key.contains_key(root) {
         return Err((
@@ -434,7 +428,8 @@ fn check_graph(root: &str, nodes: &[Node], root_offset: usize) -> Result<(), (St
             }
         }
     }
-    Ok(())
+    seen.remove(root);
+    Ok(seen.into_iter().map(str::to_owned).collect())
 }
 
 fn prop_name(name: &ObjectPropName) -> (String, Span) {

@@ -163,7 +163,7 @@ pub fn run_commands(dockerfile: &Dockerfile, instruction: &Instruction) -> Vec<C
                     let runs_as_script = if heredoc_only {
                         !has_foreign_shebang(dockerfile.slice(run.heredocs[h].body))
                     } else {
-                        stdin && command.is_shell() && reads_script_from_stdin(command)
+                        stdin && reads_script_from_stdin(command)
                     };
                     if runs_as_script {
                         scripts.push((index, run.heredocs[h].body));
@@ -200,28 +200,64 @@ fn has_foreign_shebang(body: &str) -> bool {
     !SHELLS.contains(&interpreter)
 }
 
+/// How a shell was invoked: `sh -c '…'`, `bash -e script.sh`, `bash -s`.
+struct ShellInvocation {
+    /// `-c`, alone or in a group (`-ec`).
+    command_string: bool,
+    /// `-s`: the script comes from stdin even with operands.
+    stdin: bool,
+    /// The first word after the options.
+    operand: Option<usize>,
+}
+
+/// Read a shell's options, once for every use: options may be grouped
+/// (`-euxo pipefail`), `-o`/`-O` and `--rcfile` take a value, and `--` or a
+/// lone `-` ends them. `None` when the command is not a shell.
+fn shell_invocation(command: &Command) -> Option<ShellInvocation> {
+    if !command.is_shell() {
+        return None;
+    }
+    let mut i = command.program + 1;
+    if command.name() == "busybox" {
+        // `busybox sh …`
+        if command.words.get(i).map(|w| basename(w.as_str())) != Some("sh") {
+            return None;
+        }
+        i += 1;
+    }
+    let mut invocation = ShellInvocation {
+        command_string: false,
+        stdin: false,
+        operand: None,
+    };
+    while let Some(word) = command.words.get(i) {
+        let arg = word.as_str();
+        if arg == "--" || arg == "-" {
+            i += 1;
+            break;
+        }
+        if matches!(arg, "--rcfile" | "--init-file") {
+            i += 2;
+            continue;
+        }
+        if !(arg.starts_with('-') || arg.starts_with('+')) {
+            break;
+        }
+        invocation.command_string |= short_options_include(arg, 'c');
+        invocation.stdin |= short_options_include(arg, 's');
+        // `-o pipefail`, also at the end of a group: `-euxo pipefail`.
+        let takes_value = !arg.starts_with("--") && (arg.ends_with('o') || arg.ends_with('O'));
+        i += if takes_value { 2 } else { 1 };
+    }
+    invocation.operand = (i < command.words.len()).then_some(i);
+    Some(invocation)
+}
+
 /// `bash`, `sh -e`, `bash -s arg`: a shell reading its script from stdin,
 /// as opposed to `sh -c '…'` or `bash script.sh`.
 fn reads_script_from_stdin(command: &Command) -> bool {
-    let mut args = command.args().iter().map(Word::as_str);
-    while let Some(arg) = args.next() {
-        match arg {
-            "-s" => return true,
-            "--rcfile" | "--init-file" => {
-                args.next();
-            }
-            _ if arg.starts_with('-') || arg.starts_with('+') => {
-                if short_options_include(arg, 'c') {
-                    return false;
-                }
-                if !arg.starts_with("--") && (arg.ends_with('o') || arg.ends_with('O')) {
-                    args.next();
-                }
-            }
-            _ => return false,
-        }
-    }
-    true
+    shell_invocation(command)
+        .is_some_and(|shell| !shell.command_string && (shell.stdin || shell.operand.is_none()))
 }
 
 fn short_options_include(arg: &str, option: char) -> bool {
@@ -254,40 +290,11 @@ fn follow_shell_strings(found: &mut Vec<Command>) {
     }
 }
 
-/// The index of the command string of `sh -c STRING` (options may come
-/// before it, and may be grouped: `-ec`, `-xc`).
+/// The index of the command string of `sh -c STRING`.
 fn shell_string(command: &Command) -> Option<usize> {
-    if !command.is_shell() {
-        return None;
-    }
-    let mut has_c = false;
-    let mut i = command.program + 1;
-    if command.name() == "busybox" {
-        // `busybox sh -c …`
-        if command.words.get(i).map(|w| basename(w.as_str())) != Some("sh") {
-            return None;
-        }
-        i += 1;
-    }
-    while let Some(word) = command.words.get(i) {
-        let arg = word.as_str();
-        if arg == "--" {
-            i += 1;
-            break;
-        }
-        if matches!(arg, "--rcfile" | "--init-file") {
-            i += 2;
-            continue;
-        }
-        if !(arg.starts_with('-') || arg.starts_with('+')) || arg.len() == 1 {
-            break;
-        }
-        has_c |= short_options_include(arg, 'c');
-        // `-o pipefail`, also at the end of a group: `-euxo pipefail`.
-        let takes_value = !arg.starts_with("--") && (arg.ends_with('o') || arg.ends_with('O'));
-        i += if takes_value { 2 } else { 1 };
-    }
-    (has_c && i < command.words.len()).then_some(i)
+    shell_invocation(command)
+        .filter(|shell| shell.command_string)
+        .and_then(|shell| shell.operand)
 }
 
 /// Words that only set up the real command.
