@@ -375,18 +375,40 @@ fn build_attrs(object: &Object) -> Result<Attrs, (String, usize)> {
 }
 
 /// An object's properties by name; a key given twice is an error (Nix's
-/// JSON reader would keep one of them silently).
-fn fields<'a, 'b>(
-    object: &'b Object<'a>,
-) -> Result<HashMap<String, &'b Value<'a>>, (String, usize)> {
-    let mut map = HashMap::new();
-    for prop in &object.properties {
-        let (name, span) = prop_name(&prop.name);
-        if map.insert(name.clone(), &prop.value).is_some() {
-            return Err((format!("duplicate key `{name}`"), span.start));
-        }
+/// JSON reader would keep one of them silently). Lock objects are small, so
+/// a list beats a hash map; a large one is checked with a set.
+fn fields<'a, 'b>(object: &'b Object<'a>) -> Result<Fields<'a, 'b>, (String, usize)> {
+    let list: Vec<(&'b str, &'b Value<'a>)> = object
+        .properties
+        .iter()
+        .map(|prop| (prop_str(&prop.name), &prop.value))
+        .collect();
+    let duplicate = if list.len() <= 16 {
+        (1..list.len()).find(|&i| list[..i].iter().any(|(name, _)| *name == list[i].0))
+    } else {
+        let mut seen = HashSet::new();
+        (0..list.len()).find(|&i| !seen.insert(list[i].0))
+    };
+    if let Some(i) = duplicate {
+        let at = prop_name(&object.properties[i].name).1.start;
+        return Err((format!("duplicate key `{}`", list[i].0), at));
     }
-    Ok(map)
+    Ok(Fields(list))
+}
+
+struct Fields<'a, 'b>(Vec<(&'b str, &'b Value<'a>)>);
+
+impl<'a, 'b> Fields<'a, 'b> {
+    fn get(&self, name: &str) -> Option<&'b Value<'a>> {
+        self.0.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
+    }
+}
+
+fn prop_str<'b>(name: &'b ObjectPropName) -> &'b str {
+    match name {
+        ObjectPropName::String(s) => &s.value,
+        ObjectPropName::Word(w) => w.value,
+    }
 }
 
 /// Nix loads only the nodes reachable from the root: each must exist, and

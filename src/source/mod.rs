@@ -2,5 +2,7 @@
 
 pub mod dockerfile;
 pub mod flake_lock;
+pub mod flake_nix;
+pub mod flakeref;
 pub mod mapped;
 pub mod span;
