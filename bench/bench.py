@@ -1,5 +1,7 @@
 """Benchmark: audit a directory of many Dockerfiles with repro-audit and with
-hadolint, one invocation each, and print both times and throughputs.
+hadolint, one invocation each, and print both times and throughputs; then
+a directory of Nix flakes (flake.nix + a 70-node flake.lock each) with
+repro-audit alone (flake-checker is not on the registries CI reaches).
 
 Run it with `bash bench/run.sh` (which builds the release binary and the
 virtualenv with hadolint first). The corpus is generated, deterministic,
@@ -55,6 +57,42 @@ def dockerfile(rng, n):
     return "\n".join(lines) + "\n"
 
 
+def flake(rng, n):
+    """A flake.nix with 10 inputs and its 70-node flake.lock (Nix's own
+    layout: keys sorted, two-space indent)."""
+    nodes = {}
+    root = {}
+    decls = []
+    for i in range(10):
+        name = f"input{i}"
+        root[name] = name
+        decls.append(f'    {name}.url = "github:owner{i}/repo{i}";')
+        children = {}
+        for j in range(6):
+            child = f"dep{i}_{j}" if j else "nixpkgs"
+            key = f"{child}_{i + 2}" if j == 0 else child
+            children[child] = key
+            # Every input brings its own nixpkgs: NX005 finds the extras.
+            nodes[key] = node(rng, "NixOS" if j == 0 else f"o{i}{j}", "nixpkgs" if j == 0 else f"r{j}",
+                              "nixos-unstable" if j == 0 else None)
+        nodes[name] = node(rng, f"owner{i}", f"repo{i}", None)
+        nodes[name]["inputs"] = children
+    nodes["root"] = {"inputs": root}
+    text = json.dumps({"nodes": nodes, "root": "root", "version": 7}, indent=2, sort_keys=True) + "\n"
+    nix = "{\n  inputs = {\n" + "\n".join(decls) + "\n  };\n  outputs = { self, ... }: { };\n}\n"
+    return nix, text, len(nodes) - 1
+
+
+def node(rng, owner, repo, ref):
+    rev = "%040x" % rng.getrandbits(160)
+    original = {"owner": owner, "repo": repo, "type": "github"}
+    if ref:
+        original["ref"] = ref
+    return {"locked": {"lastModified": 1760000000 + rng.randrange(10**6), "narHash": "sha256-" + "A" * 43 + "=",
+                       "owner": owner, "repo": repo, "rev": rev, "type": "github"},
+            "original": original}
+
+
 def timed(command, repeat):
     times = []
     for _ in range(repeat):
@@ -72,6 +110,8 @@ def main():
     parser.add_argument("--repro-audit", default="target/release/repro-audit")
     parser.add_argument("--hadolint", default=".venv/bin/hadolint")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--flakes", type=int, default=200)
+    parser.add_argument("--parse-lock", default="target/release/examples/parse_lock")
     args = parser.parse_args()
 
     rng = random.Random(20261121)
@@ -97,6 +137,27 @@ def main():
         print(f"repro-audit: {ours * 1000:9.1f} ms  {args.files / ours:10.0f} files/s  (median of {args.repeat})")
         print(f"hadolint:    {theirs * 1000:9.1f} ms  {args.files / theirs:10.0f} files/s")
         print(f"ratio: repro-audit is {theirs / ours:.0f}x hadolint's throughput")
+
+        flakes = os.path.join(corpus, "flakes")
+        for n in range(args.flakes):
+            directory = os.path.join(flakes, f"flake{n:04d}")
+            os.makedirs(directory)
+            nix, lock, count = flake(rng, n)
+            with open(os.path.join(directory, "flake.nix"), "w") as f:
+                f.write(nix)
+            with open(os.path.join(directory, "flake.lock"), "w") as f:
+                f.write(lock)
+        command = [args.repro_audit, "--format", "json", "--as-of", "2026-11-21", flakes]
+        many = timed(command, args.repeat)
+        one = timed(command[:-1] + [os.path.join(flakes, "flake0000")], args.repeat)
+        report = json.loads(subprocess.run(command, capture_output=True).stdout)["summary"]
+        print(f"\nnix: {args.flakes} flakes, a {count}-node flake.lock each "
+              f"({report['findings']} findings, {report['errors']} errors)")
+        print(f"repro-audit: {many * 1000:9.1f} ms  {args.flakes / many:10.0f} flakes/s "
+              f"({many / args.flakes * 1000:.3f} ms per flake); one flake, whole process: {one * 1000:.1f} ms")
+        parse = subprocess.run([args.parse_lock, os.path.join(flakes, "flake0000", "flake.lock"), "2000"],
+                               capture_output=True, text=True, check=True)
+        print(parse.stdout.strip())
     finally:
         shutil.rmtree(corpus)
 

@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/venv.sh
-cargo build --release --locked --quiet
+cargo build --release --locked --quiet --bin repro-audit --example parse_lock
 .venv/bin/python bench/bench.py "$@"

@@ -11,11 +11,14 @@ use std::sync::Mutex;
 use serde::Serialize;
 
 use crate::date::Date;
-use crate::discover::{FileKind, Source, Target};
+use crate::discover::{Source, Target, Unit};
 use crate::finding::{Diagnostic, Finding};
 use crate::rules::docker::Context;
+use crate::rules::nix::{self, FlakeFile, Settings};
 use crate::rules::{Check, Rule};
 use crate::source::dockerfile::{self, stages::BuildArgs, Dockerfile};
+use crate::source::flake_lock::FlakeLock;
+use crate::source::flake_nix::FlakeNix;
 use crate::source::span::LineIndex;
 use crate::suppress::Suppressions;
 
@@ -28,6 +31,7 @@ pub struct Options {
     pub rules: Vec<&'static Rule>,
     pub build_args: BuildArgs,
     pub as_of: Date,
+    pub nix: Settings,
 }
 
 /// A file that could not be audited.
@@ -75,21 +79,53 @@ pub struct Report {
 /// What auditing one file gives.
 type Audited = Result<(Vec<Finding>, String), FileError>;
 
-/// Audit every target, on as many threads as there are cores.
-pub fn audit(targets: &[Target], options: &Options) -> Report {
+/// What auditing one unit gives: findings, the text of each file by its
+/// display path (for snippets), and the files that could not be audited.
+#[derive(Debug, Default)]
+pub struct UnitResult {
+    pub findings: Vec<Finding>,
+    pub sources: Vec<(String, String)>,
+    pub errors: Vec<FileError>,
+}
+
+impl From<Audited> for UnitResult {
+    fn from(audited: Audited) -> Self {
+        match audited {
+            Ok((findings, text)) => {
+                let sources = findings
+                    .first()
+                    .map(|f| (f.path.clone(), text))
+                    .into_iter()
+                    .collect();
+                UnitResult {
+                    findings,
+                    sources,
+                    errors: Vec::new(),
+                }
+            }
+            Err(error) => UnitResult {
+                errors: vec![error],
+                ..UnitResult::default()
+            },
+        }
+    }
+}
+
+/// Audit every unit, on as many threads as there are cores.
+pub fn audit(units: &[Unit], options: &Options) -> Report {
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<(usize, Audited)>> = Mutex::new(Vec::new());
+    let results: Mutex<Vec<(usize, UnitResult)>> = Mutex::new(Vec::new());
     let workers = std::thread::available_parallelism()
         .map_or(1, usize::from)
-        .min(targets.len().max(1));
+        .min(units.len().max(1));
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| {
                 let mut mine = Vec::new();
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(target) = targets.get(i) else { break };
-                    mine.push((i, audit_target(target, options)));
+                    let Some(unit) = units.get(i) else { break };
+                    mine.push((i, audit_unit(unit, options)));
                 }
                 results
                     .lock()
@@ -101,19 +137,13 @@ pub fn audit(targets: &[Target], options: &Options) -> Report {
     let mut results = results.into_inner().unwrap_or_else(|p| p.into_inner());
     results.sort_by_key(|(i, _)| *i);
     let mut report = Report {
-        files: targets.len(),
+        files: units.iter().map(Unit::files).sum(),
         ..Report::default()
     };
     for (_, result) in results {
-        match result {
-            Ok((findings, text)) => {
-                if let Some(first) = findings.first() {
-                    report.sources.insert(first.path.clone(), text);
-                }
-                report.findings.extend(findings);
-            }
-            Err(error) => report.errors.push(error),
-        }
+        report.sources.extend(result.sources);
+        report.findings.extend(result.findings);
+        report.errors.extend(result.errors);
     }
     sort_findings(&mut report.findings);
     report
@@ -124,11 +154,117 @@ pub fn sort_findings(findings: &mut [Finding]) {
         .sort_by(|a, b| (&a.path, a.start, a.end, a.code).cmp(&(&b.path, b.start, b.end, b.code)));
 }
 
-fn audit_target(target: &Target, options: &Options) -> Audited {
-    let text = read(target)?;
-    match target.kind {
-        FileKind::Dockerfile => audit_dockerfile(&target.display, text, options),
+fn audit_unit(unit: &Unit, options: &Options) -> UnitResult {
+    match unit {
+        Unit::Dockerfile(target) => read(target)
+            .and_then(|text| audit_dockerfile(&target.display, text, options))
+            .into(),
+        Unit::Flake { nix, lock } => {
+            let mut result = UnitResult::default();
+            let mut read_one = |target: &Option<Target>| {
+                let target = target.as_ref()?;
+                match read(target) {
+                    Ok(text) => Some((target.display.clone(), text)),
+                    Err(error) => {
+                        result.errors.push(error);
+                        None
+                    }
+                }
+            };
+            let nix_text = read_one(nix);
+            let lock_text = read_one(lock);
+            let mut flake = audit_flake(nix_text, lock_text, lock.is_none(), options);
+            flake.errors.append(&mut result.errors);
+            flake
+        }
     }
+}
+
+/// Audit a flake: `flake.nix` and `flake.lock` as (display path, text),
+/// either missing. `lock_absent` says there is no flake.lock beside the
+/// flake.nix at all.
+pub fn audit_flake(
+    nix_file: Option<(String, String)>,
+    lock_file: Option<(String, String)>,
+    lock_absent: bool,
+    options: &Options,
+) -> UnitResult {
+    let mut result = UnitResult::default();
+    let nix = nix_file.and_then(|(path, text)| match FlakeNix::parse(text) {
+        Ok(parsed) => Some((path, parsed)),
+        Err(error) => {
+            result.errors.push(FileError {
+                path,
+                message: error.message,
+                line: Some(error.position.line),
+                column: Some(error.position.column),
+            });
+            None
+        }
+    });
+    let lock = lock_file.and_then(|(path, text)| match FlakeLock::parse(text) {
+        Ok(parsed) => Some((path, parsed)),
+        Err(error) => {
+            result.errors.push(FileError {
+                path,
+                message: error.message,
+                line: Some(error.position.line),
+                column: Some(error.position.column),
+            });
+            None
+        }
+    });
+    if nix.is_none() && lock.is_none() {
+        return result;
+    }
+    let context = nix::Context::new(
+        nix.as_ref().map(|(_, n)| n),
+        lock.as_ref().map(|(_, l)| l),
+        lock_absent,
+        options.as_of,
+        &options.nix,
+    );
+    let suppressions = nix
+        .as_ref()
+        .map(|(_, n)| Suppressions::for_flake(n))
+        .unwrap_or_default();
+    for rule in &options.rules {
+        let Check::Nix(check) = rule.check else {
+            continue;
+        };
+        let mut diagnostics = Vec::new();
+        check(&context, &mut diagnostics);
+        for found in diagnostics {
+            if suppressions.is_suppressed_for(rule.code, &found.inputs) {
+                continue;
+            }
+            let placed = match found.file {
+                FlakeFile::Nix => nix.as_ref().map(|(p, n)| (p, &n.text, &n.lines)),
+                FlakeFile::Lock => lock.as_ref().map(|(p, l)| (p, &l.text, &l.lines)),
+            };
+            if let Some((path, text, lines)) = placed {
+                result
+                    .findings
+                    .push(place(path, rule, text, lines, found.diagnostic));
+            }
+        }
+    }
+    sort_findings(&mut result.findings);
+    let used: std::collections::HashSet<&String> =
+        result.findings.iter().map(|f| &f.path).collect();
+    let mut sources = Vec::new();
+    if let Some((path, parsed)) = &nix {
+        if used.contains(path) {
+            sources.push((path.clone(), parsed.text.clone()));
+        }
+    }
+    if let Some((path, parsed)) = &lock {
+        if used.contains(path) {
+            sources.push((path.clone(), parsed.text.clone()));
+        }
+    }
+    result.sources = sources;
+    result
 }
 
 fn read(target: &Target) -> Result<String, FileError> {
@@ -184,7 +320,9 @@ pub fn check_dockerfile(path: &str, dockerfile: &Dockerfile, options: &Options) 
     let suppressions = Suppressions::for_dockerfile(dockerfile);
     let mut findings = Vec::new();
     for rule in &options.rules {
-        let Check::Dockerfile(check) = rule.check;
+        let Check::Dockerfile(check) = rule.check else {
+            continue;
+        };
         let mut diagnostics = Vec::new();
         check(&context, &mut diagnostics);
         for diagnostic in diagnostics {

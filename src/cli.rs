@@ -208,6 +208,7 @@ fn execute(
                 .ok_or_else(|| anyhow!("--as-of `{text}` is not a date of the form YYYY-MM-DD"))?,
             None => Date::today(),
         },
+        nix: Default::default(),
     };
     let paths = if args.paths.is_empty() {
         vec![".".to_owned()]
@@ -215,7 +216,8 @@ fn execute(
         args.paths.clone()
     };
     let (targets, mut errors) = discover::discover(&paths, &args.stdin_filename, cwd);
-    let mut report = audit::audit(&targets, &options);
+    let units = discover::units(targets, cwd);
+    let mut report = audit::audit(&units, &options);
     report.files += errors.len();
     errors.append(&mut report.errors);
     errors.sort_by(|a, b| a.path.cmp(&b.path));

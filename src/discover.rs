@@ -10,6 +10,8 @@ use crate::audit::FileError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
     Dockerfile,
+    FlakeNix,
+    FlakeLock,
 }
 
 /// Directories never walked into.
@@ -17,8 +19,13 @@ const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules", ".direnv"];
 
 /// The kind of an audited file name, or `None` for names the walk skips:
 /// `Dockerfile*`, `Containerfile*`, `*.Dockerfile`, `*.dockerfile`,
-/// `*.Containerfile`.
+/// `*.Containerfile`, `flake.nix`, `flake.lock`.
 pub fn kind_of(name: &str) -> Option<FileKind> {
+    match name {
+        "flake.nix" => return Some(FileKind::FlakeNix),
+        "flake.lock" => return Some(FileKind::FlakeLock),
+        _ => {}
+    }
     let dockerfile = name.starts_with("Dockerfile")
         || name.starts_with("Containerfile")
         || name.ends_with(".Dockerfile")
@@ -40,6 +47,76 @@ pub struct Target {
     /// it lies under it, with `/`.
     pub display: String,
     pub kind: FileKind,
+}
+
+/// What is audited as one: a Dockerfile, or a flake's `flake.nix` and the
+/// `flake.lock` beside it (either may be missing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unit {
+    Dockerfile(Target),
+    Flake {
+        nix: Option<Target>,
+        lock: Option<Target>,
+    },
+}
+
+impl Unit {
+    /// How many files it holds.
+    pub fn files(&self) -> usize {
+        match self {
+            Unit::Dockerfile(_) => 1,
+            Unit::Flake { nix, lock } => usize::from(nix.is_some()) + usize::from(lock.is_some()),
+        }
+    }
+}
+
+/// The units to audit: each Dockerfile alone; each flake file with its
+/// companion (`flake.nix` ↔ `flake.lock` in the same directory), whichever
+/// of the two was named or found, and the companion read from disk when it
+/// exists there.
+pub fn units(targets: Vec<Target>, cwd: &Path) -> Vec<Unit> {
+    let mut units: Vec<Unit> = Vec::new();
+    // Directory of a flake → its unit's index.
+    let mut flakes: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
+    for target in targets {
+        if target.kind == FileKind::Dockerfile {
+            units.push(Unit::Dockerfile(target));
+            continue;
+        }
+        let location = match &target.source {
+            Source::File(path) => path.clone(),
+            Source::Stdin => cwd.join(&target.display),
+        };
+        let dir = location.parent().map(Path::to_path_buf).unwrap_or_default();
+        let index = *flakes.entry(dir).or_insert_with(|| {
+            units.push(Unit::Flake {
+                nix: None,
+                lock: None,
+            });
+            units.len() - 1
+        });
+        let Unit::Flake { nix, lock } = &mut units[index] else {
+            continue;
+        };
+        let (slot, other, other_kind, other_name) = match target.kind {
+            FileKind::FlakeNix => (nix, lock, FileKind::FlakeLock, "flake.lock"),
+            _ => (lock, nix, FileKind::FlakeNix, "flake.nix"),
+        };
+        if slot.is_none() {
+            *slot = Some(target);
+        }
+        if other.is_none() {
+            let companion = location.with_file_name(other_name);
+            if companion.is_file() {
+                *other = Some(Target {
+                    display: display_path(&companion, cwd),
+                    source: Source::File(companion),
+                    kind: other_kind,
+                });
+            }
+        }
+    }
+    units
 }
 
 /// The files named or found under `paths`. `-` is standard input, named

@@ -1,50 +1,39 @@
 //! Suppression pragmas: `# repro-audit ignore=DF002,DF010` on the comment
-//! lines right above an instruction, `# repro-audit global ignore=DF010`
-//! anywhere for the whole file. Codes or names are accepted.
+//! lines right above an instruction (or a flake input's declaration),
+//! `# repro-audit global ignore=DF010` anywhere for the whole file. Codes or
+//! names are accepted.
 
 use std::collections::{HashMap, HashSet};
 
 use crate::rules;
 use crate::source::dockerfile::Dockerfile;
+use crate::source::flake_nix::FlakeNix;
+use crate::source::span::{LineIndex, Span};
 
-#[derive(Debug, Default)]
-pub struct Suppressions {
+/// What a file's pragmas suppress: everywhere, and per anchor (an
+/// instruction index, or a flake input's name).
+#[derive(Debug)]
+pub struct Suppressions<K> {
     global: HashSet<&'static str>,
-    /// Per instruction index: the codes its pragmas name.
-    by_instruction: HashMap<usize, HashSet<&'static str>>,
+    by_anchor: HashMap<K, HashSet<&'static str>>,
 }
 
-impl Suppressions {
-    pub fn for_dockerfile(dockerfile: &Dockerfile) -> Suppressions {
-        let mut suppressions = Suppressions::default();
-        // 0-based line → pragma on it.
-        let mut pragmas: HashMap<usize, Pragma> = HashMap::new();
-        let mut comment_lines: HashSet<usize> = HashSet::new();
-        for span in &dockerfile.comments {
-            let line = dockerfile.lines.line_of(span.start);
-            comment_lines.insert(line);
-            if let Some(pragma) = Pragma::parse(dockerfile.slice(*span)) {
-                if pragma.global {
-                    suppressions.global.extend(&pragma.codes);
-                } else {
-                    pragmas.insert(line, pragma);
-                }
-            }
+impl<K> Default for Suppressions<K> {
+    fn default() -> Self {
+        Suppressions {
+            global: HashSet::new(),
+            by_anchor: HashMap::new(),
         }
-        if pragmas.is_empty() {
-            return suppressions;
-        }
-        for (index, instruction) in dockerfile.instructions.iter().enumerate() {
-            let mut line = instruction.start_line - 1;
-            while line > 0 && comment_lines.contains(&(line - 1)) {
-                line -= 1;
-                if let Some(pragma) = pragmas.get(&line) {
-                    suppressions
-                        .by_instruction
-                        .entry(index)
-                        .or_default()
-                        .extend(&pragma.codes);
-                }
+    }
+}
+
+impl Suppressions<usize> {
+    pub fn for_dockerfile(dockerfile: &Dockerfile) -> Self {
+        let comments = PragmaLines::new(&dockerfile.text, &dockerfile.lines, &dockerfile.comments);
+        let mut suppressions = Suppressions::with_global(&comments);
+        if comments.has_local() {
+            for (index, instruction) in dockerfile.instructions.iter().enumerate() {
+                suppressions.add(index, comments.codes_above(instruction.start_line - 1));
             }
         }
         suppressions
@@ -53,8 +42,98 @@ impl Suppressions {
     pub fn is_suppressed(&self, code: &str, instruction: Option<usize>) -> bool {
         self.global.contains(code)
             || instruction
-                .and_then(|i| self.by_instruction.get(&i))
+                .and_then(|i| self.by_anchor.get(&i))
                 .is_some_and(|codes| codes.contains(code))
+    }
+}
+
+impl Suppressions<String> {
+    /// Pragmas above any of an input's declarations apply to that input.
+    pub fn for_flake(flake: &FlakeNix) -> Self {
+        let comments = PragmaLines::new(&flake.text, &flake.lines, &flake.comment_lines);
+        let mut suppressions = Suppressions::with_global(&comments);
+        if comments.has_local() {
+            for input in &flake.inputs {
+                for declaration in &input.declarations {
+                    let line = flake.lines.line_of(declaration.start);
+                    suppressions.add(input.name.clone(), comments.codes_above(line));
+                }
+            }
+        }
+        suppressions
+    }
+
+    /// Whether a finding about these root inputs is suppressed.
+    pub fn is_suppressed_for(&self, code: &str, inputs: &[String]) -> bool {
+        self.global.contains(code)
+            || inputs.iter().any(|input| {
+                self.by_anchor
+                    .get(input)
+                    .is_some_and(|codes| codes.contains(code))
+            })
+    }
+}
+
+impl<K: std::hash::Hash + Eq> Suppressions<K> {
+    fn with_global(comments: &PragmaLines) -> Self {
+        Suppressions {
+            global: comments.global.clone(),
+            by_anchor: HashMap::new(),
+        }
+    }
+
+    fn add(&mut self, anchor: K, codes: Vec<&'static str>) {
+        if !codes.is_empty() {
+            self.by_anchor.entry(anchor).or_default().extend(codes);
+        }
+    }
+}
+
+/// A file's comment lines and the pragmas on them.
+struct PragmaLines {
+    global: HashSet<&'static str>,
+    /// 0-based lines that hold only a comment.
+    comment_lines: HashSet<usize>,
+    /// 0-based line → the codes of the (non-global) pragma on it.
+    local: HashMap<usize, Vec<&'static str>>,
+}
+
+impl PragmaLines {
+    fn new(text: &str, lines: &LineIndex, comments: &[Span]) -> Self {
+        let mut found = PragmaLines {
+            global: HashSet::new(),
+            comment_lines: HashSet::new(),
+            local: HashMap::new(),
+        };
+        for span in comments {
+            let line = lines.line_of(span.start);
+            found.comment_lines.insert(line);
+            if let Some(pragma) = Pragma::parse(&text[span.start..span.end]) {
+                if pragma.global {
+                    found.global.extend(pragma.codes);
+                } else {
+                    found.local.insert(line, pragma.codes);
+                }
+            }
+        }
+        found
+    }
+
+    fn has_local(&self) -> bool {
+        !self.local.is_empty()
+    }
+
+    /// The codes of the pragmas on the comment lines right above 0-based
+    /// `line` (other comment lines may stand between).
+    fn codes_above(&self, mut line: usize) -> Vec<&'static str> {
+        let mut codes = Vec::new();
+        while line > 0 && self.comment_lines.contains(&(line - 1)) {
+            line -= 1;
+            if let Some(found) = self.local.get(&line) {
+                codes.extend(found);
+            }
+        }
+        codes
     }
 }
 

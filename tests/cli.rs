@@ -45,7 +45,7 @@ fn scratch(name: &str, files: &[(&str, &str)]) -> PathBuf {
 
 #[test]
 fn fortune_cat_text_report() {
-    let outcome = audit(&["fixtures/fortune-cat"]);
+    let outcome = audit(&["--as-of", "2026-11-21", "fixtures/fortune-cat"]);
     assert_eq!(outcome.code, 1);
     assert_eq!(outcome.stderr, "");
     insta::assert_snapshot!("fortune_cat_text", outcome.stdout);
@@ -53,7 +53,13 @@ fn fortune_cat_text_report() {
 
 #[test]
 fn fortune_cat_json_report() {
-    let outcome = audit(&["--format", "json", "fixtures/fortune-cat"]);
+    let outcome = audit(&[
+        "--format",
+        "json",
+        "--as-of",
+        "2026-11-21",
+        "fixtures/fortune-cat",
+    ]);
     assert_eq!(outcome.code, 1);
     insta::assert_snapshot!("fortune_cat_json", outcome.stdout);
     let json: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
@@ -78,6 +84,8 @@ fn fortune_cat_json_report() {
             "fixtures/fortune-cat/Dockerfile DF010 25:5",
             "fixtures/fortune-cat/Dockerfile-nix DF001 2:6",
             "fixtures/fortune-cat/Dockerfile-nix2 DF001 2:6",
+            "fixtures/fortune-cat/flake.lock NX007 21:5",
+            "fixtures/fortune-cat/flake.lock NX005 105:5",
         ]
     );
 }
@@ -351,4 +359,86 @@ fn colour_only_when_asked_or_on_a_terminal() {
     assert!(!run(&[], false).contains('\u{1b}'), "piped output is plain");
     assert!(run(&["--color", "always"], true).contains("\u{1b}["));
     assert!(!run(&["--color", "never"], false).contains('\u{1b}'));
+}
+
+#[test]
+fn the_projects_own_flake_audits_clean() {
+    // Named alone, flake.nix brings its flake.lock: both are audited.
+    let outcome = audit(&["--format", "json", "--as-of", "2026-11-21", "flake.nix"]);
+    assert_eq!(outcome.code, 0, "{}", outcome.stdout);
+    let json: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
+    assert_eq!(json["summary"]["files"], 2);
+    assert_eq!(json["summary"]["errors"], 0);
+    assert_eq!(json["summary"]["by_severity"]["error"], 0);
+    assert_eq!(json["summary"]["by_severity"]["warning"], 0);
+}
+
+const STALE_NIX: &str = "{\n  inputs.nixpkgs.url = \"github:NixOS/nixpkgs/nixos-26.05\";\n  outputs = { self, nixpkgs }: { };\n}\n";
+
+fn unstable_lock() -> String {
+    std::fs::read_to_string(common::root().join("fixtures/nix/NX007-clean-recent/flake.lock"))
+        .unwrap()
+}
+
+#[test]
+fn a_flake_nix_and_its_lock_are_one_pair_whichever_is_named() {
+    let lock = unstable_lock();
+    let dir = scratch("pair", &[("flake.nix", STALE_NIX), ("flake.lock", &lock)]);
+    for named in [
+        &["flake.lock"][..],
+        &["flake.nix"],
+        &["flake.nix", "flake.lock"],
+        &["."],
+    ] {
+        let mut args = vec!["--concise", "--as-of", "2026-11-21"];
+        args.extend(named);
+        let outcome = audit_in(&dir, &args);
+        assert_eq!(outcome.code, 1, "{named:?}");
+        assert_eq!(
+            outcome.stdout,
+            "flake.nix:2:24: error[NX003] `nixpkgs` is declared as `github:NixOS/nixpkgs/nixos-26.05`, \
+             but flake.lock was locked from `github:NixOS/nixpkgs/nixos-unstable`\n\n\
+             Found 1 finding (1 error) in 2 files.\n",
+            "{named:?}"
+        );
+    }
+}
+
+#[test]
+fn a_broken_lock_is_named_with_its_position_and_the_rest_is_audited() {
+    let dir = scratch(
+        "broken-lock",
+        &[
+            ("flake.nix", STALE_NIX),
+            (
+                "flake.lock",
+                "{\n  \"nodes\": {},\n  \"root\": \"root\",\n  \"version\": 7,\n}\n",
+            ),
+            ("Dockerfile", "FROM debian\n"),
+        ],
+    );
+    let outcome = audit_in(&dir, &["--concise", "."]);
+    assert_eq!(outcome.code, 2);
+    assert!(
+        outcome
+            .stderr
+            .starts_with("error: flake.lock:4:15: invalid JSON"),
+        "{}",
+        outcome.stderr
+    );
+    assert!(outcome.stdout.contains("Dockerfile:1:6: error[DF001]"));
+}
+
+#[test]
+fn a_flake_nix_without_a_lock_is_nx001() {
+    let dir = scratch("no-lock", &[("flake.nix", STALE_NIX)]);
+    let outcome = audit_in(&dir, &["--concise", "flake.nix"]);
+    assert_eq!(outcome.code, 1);
+    assert!(
+        outcome.stdout.starts_with(
+            "flake.nix:2:10: error[NX001] flake.nix has input `nixpkgs` but no flake.lock beside it\n"
+        ),
+        "{}",
+        outcome.stdout
+    );
 }

@@ -16,6 +16,7 @@ fn finds_with(rule: &str, dockerfile: &str, build_args: &[(&str, &str)]) -> Vec<
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
         as_of: Date::parse("2026-11-21").unwrap(),
+        nix: Default::default(),
     };
     let text = dockerfile.replace("@D", &format!("@{D}"));
     let (findings, _) = audit_dockerfile("Dockerfile", text, &options).expect("parses");

@@ -4,7 +4,7 @@
 
 mod common;
 
-use repro_audit::audit::{audit_dockerfile, Options};
+use repro_audit::audit::{audit_dockerfile, audit_flake, Options};
 use repro_audit::date::Date;
 use repro_audit::finding::Finding;
 use repro_audit::rules::RULES;
@@ -14,6 +14,7 @@ fn options() -> Options {
         rules: RULES.iter().collect(),
         build_args: Default::default(),
         as_of: Date::parse("2026-11-21").unwrap(),
+        nix: Default::default(),
     }
 }
 
@@ -192,37 +193,99 @@ fn mutated_fixtures_never_panic() {
     let mut random = XorShift(0x9e37_79b9_7f4a_7c15);
     for round in 0..3_000 {
         let mut text = fixtures[round % fixtures.len()].clone();
-        for _ in 0..1 + random.below(6) {
-            let mut at = random.below(text.len() + 1);
-            while !text.is_char_boundary(at) {
-                at -= 1;
-            }
-            match random.below(3) {
-                0 => text.insert_str(at, pieces[random.below(pieces.len())]),
-                1 => {
-                    let mut end = (at + random.below(8)).min(text.len());
-                    while !text.is_char_boundary(end) {
-                        end -= 1;
-                    }
-                    text.replace_range(at..end, "");
-                }
-                _ => {
-                    let copy_from = random.below(text.len() + 1);
-                    let mut copy_end = (copy_from + random.below(40)).min(text.len());
-                    let mut copy_start = copy_from;
-                    while !text.is_char_boundary(copy_start) {
-                        copy_start -= 1;
-                    }
-                    while !text.is_char_boundary(copy_end) {
-                        copy_end -= 1;
-                    }
-                    let copied = text[copy_start..copy_end.max(copy_start)].to_owned();
-                    text.insert_str(at, &copied);
-                }
-            }
-        }
+        mutate(&mut text, &mut random, &pieces);
         let result =
             std::panic::catch_unwind(|| audit_dockerfile("Dockerfile", text.clone(), &options()));
         assert!(result.is_ok(), "panicked on round {round}: {text:?}");
+    }
+}
+
+/// Insert a piece, delete a few bytes, or duplicate a stretch, one to six
+/// times at random places.
+fn mutate(text: &mut String, random: &mut XorShift, pieces: &[&str]) {
+    for _ in 0..1 + random.below(6) {
+        let mut at = random.below(text.len() + 1);
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        match random.below(3) {
+            0 => text.insert_str(at, pieces[random.below(pieces.len())]),
+            1 => {
+                let mut end = (at + random.below(8)).min(text.len());
+                while !text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                text.replace_range(at..end.max(at), "");
+            }
+            _ => {
+                let copy_from = random.below(text.len() + 1);
+                let mut copy_end = (copy_from + random.below(40)).min(text.len());
+                let mut copy_start = copy_from;
+                while !text.is_char_boundary(copy_start) {
+                    copy_start -= 1;
+                }
+                while !text.is_char_boundary(copy_end) {
+                    copy_end -= 1;
+                }
+                let copied = text[copy_start..copy_end.max(copy_start)].to_owned();
+                text.insert_str(at, &copied);
+            }
+        }
+    }
+}
+
+#[test]
+fn mutated_flakes_never_panic() {
+    let pieces = &[
+        "{",
+        "}",
+        "[",
+        "]",
+        "\"",
+        ";",
+        "inputs.",
+        ".follows = \"\";",
+        "follows = \"a/b\";",
+        "url = ./x;",
+        "${",
+        "''",
+        "#",
+        "\"rev\": null,",
+        "\"inputs\": {},",
+        "[\"root\"]",
+        "\"type\": \"indirect\",",
+        "\"version\": 5,",
+        "\"root\"",
+        "flake = false;",
+        "rec ",
+    ];
+    let mut pairs: Vec<(String, Option<String>)> = Vec::new();
+    for entry in std::fs::read_dir(common::root().join("fixtures/nix")).unwrap() {
+        let dir = entry.unwrap().path();
+        let nix = std::fs::read_to_string(dir.join("flake.nix")).unwrap_or_default();
+        pairs.push((nix, std::fs::read_to_string(dir.join("flake.lock")).ok()));
+    }
+    pairs.sort();
+    let mut random = XorShift(0x2545_f491_4f6c_dd1d);
+    for round in 0..3_000 {
+        let (mut nix, lock) = pairs[round % pairs.len()].clone();
+        let mut lock = lock.unwrap_or_else(|| pairs[0].1.clone().unwrap_or_default());
+        if round % 2 == 0 {
+            mutate(&mut nix, &mut random, pieces);
+        } else {
+            mutate(&mut lock, &mut random, pieces);
+        }
+        let result = std::panic::catch_unwind(|| {
+            audit_flake(
+                Some(("flake.nix".into(), nix.clone())),
+                Some(("flake.lock".into(), lock.clone())),
+                false,
+                &options(),
+            )
+        });
+        assert!(
+            result.is_ok(),
+            "panicked on round {round}: {nix:?} {lock:?}"
+        );
     }
 }

@@ -1,12 +1,15 @@
 //! Every rule's doc, `rules/<CODE>.md`, is a test: under "Example", each
-//! Dockerfile block is followed by a text block with exactly the findings
-//! (snippets and carets included) that the rule gives on it; every
-//! Dockerfile block under "Fixed" and "Suppress" gives none. And every
+//! sample is followed by a text block with exactly the findings (snippets
+//! and carets included) that the rule gives on it; every sample under
+//! "Fixed" and "Suppress" gives none. A sample is a `dockerfile` block, or a
+//! flake: a `nix` block (flake.nix) with the `json` block (flake.lock)
+//! right after it — or, when none follows, the doc's last `json` block
+//! before it, or no lock at all — or a `json` block alone. And every
 //! registered rule has a doc, every doc a rule.
 
 mod common;
 
-use repro_audit::audit::{audit_dockerfile, Options, Report};
+use repro_audit::audit::{audit_dockerfile, audit_flake, Options, Report};
 use repro_audit::date::Date;
 use repro_audit::report::text::{self, TextOptions};
 use repro_audit::rules::{self, Rule, RULES};
@@ -16,6 +19,7 @@ fn options(rule: &'static Rule) -> Options {
         rules: vec![rule],
         build_args: Default::default(),
         as_of: Date::parse("2026-11-21").unwrap(),
+        nix: Default::default(),
     }
 }
 
@@ -48,16 +52,50 @@ fn blocks(doc: &str) -> Vec<(String, String, String)> {
     found
 }
 
-/// What the rule reports on `dockerfile`, as the text format prints it
+/// A doc's input: a Dockerfile, or a flake.nix and/or flake.lock.
+enum Sample {
+    Dockerfile(String),
+    Flake {
+        nix: Option<String>,
+        lock: Option<String>,
+    },
+}
+
+/// What the rule reports on a sample, as the text format prints it
 /// (without the summary line).
-fn rendered(rule: &'static Rule, dockerfile: &str) -> String {
-    let (findings, source) = audit_dockerfile("Dockerfile", dockerfile.to_owned(), &options(rule))
-        .unwrap_or_else(|e| panic!("{}: example does not parse: {e:?}", rule.code));
-    let report = Report {
-        files: 1,
-        sources: [("Dockerfile".to_owned(), source)].into(),
-        findings,
-        errors: Vec::new(),
+fn rendered(rule: &'static Rule, sample: &Sample) -> String {
+    let report = match sample {
+        Sample::Dockerfile(dockerfile) => {
+            let (findings, source) =
+                audit_dockerfile("Dockerfile", dockerfile.clone(), &options(rule))
+                    .unwrap_or_else(|e| panic!("{}: example does not parse: {e:?}", rule.code));
+            Report {
+                files: 1,
+                sources: [("Dockerfile".to_owned(), source)].into(),
+                findings,
+                errors: Vec::new(),
+            }
+        }
+        Sample::Flake { nix, lock } => {
+            let result = audit_flake(
+                nix.clone().map(|text| ("flake.nix".to_owned(), text)),
+                lock.clone().map(|text| ("flake.lock".to_owned(), text)),
+                lock.is_none(),
+                &options(rule),
+            );
+            assert!(
+                result.errors.is_empty(),
+                "{}: example does not parse: {:?}",
+                rule.code,
+                result.errors
+            );
+            Report {
+                files: 2,
+                sources: result.sources.into_iter().collect(),
+                findings: result.findings,
+                errors: Vec::new(),
+            }
+        }
     };
     let out = text::render(
         &report,
@@ -81,9 +119,30 @@ fn every_rule_doc_example_holds() {
         let blocks = blocks(rule.doc);
         let mut iter = blocks.iter().peekable();
         let mut examples = 0;
+        let mut last_lock: Option<String> = None;
         while let Some((section, info, body)) = iter.next() {
-            match (section.as_str(), info.as_str()) {
-                ("Example", "dockerfile") => {
+            let sample = match info.as_str() {
+                "dockerfile" => Sample::Dockerfile(body.clone()),
+                "nix" => {
+                    if iter.peek().is_some_and(|(_, i, _)| i == "json") {
+                        last_lock = iter.next().map(|(_, _, lock)| lock.clone());
+                    }
+                    Sample::Flake {
+                        nix: Some(body.clone()),
+                        lock: last_lock.clone(),
+                    }
+                }
+                "json" => {
+                    last_lock = Some(body.clone());
+                    Sample::Flake {
+                        nix: None,
+                        lock: last_lock.clone(),
+                    }
+                }
+                _ => continue,
+            };
+            match section.as_str() {
+                "Example" => {
                     let (_, expected_info, expected) = iter
                         .next()
                         .unwrap_or_else(|| panic!("{}: an example without its output", rule.code));
@@ -92,7 +151,7 @@ fn every_rule_doc_example_holds() {
                         "{}: an example's output is a text block",
                         rule.code
                     );
-                    let actual = rendered(rule, body);
+                    let actual = rendered(rule, &sample);
                     assert_eq!(
                         actual,
                         expected.trim_end(),
@@ -106,9 +165,9 @@ fn every_rule_doc_example_holds() {
                     );
                     examples += 1;
                 }
-                ("Fixed" | "Suppress", "dockerfile") => {
+                "Fixed" | "Suppress" => {
                     assert_eq!(
-                        rendered(rule, body),
+                        rendered(rule, &sample),
                         "",
                         "{}: a {section} example still triggers",
                         rule.code
@@ -121,7 +180,7 @@ fn every_rule_doc_example_holds() {
         let has = |name: &str| {
             blocks
                 .iter()
-                .any(|(s, i, _)| s == name && i == "dockerfile")
+                .any(|(s, i, _)| s == name && ["dockerfile", "nix", "json"].contains(&i.as_str()))
         };
         assert!(
             has("Example") && has("Fixed") && has("Suppress"),

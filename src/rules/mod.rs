@@ -2,12 +2,15 @@
 //! permanent; a removed rule's code is never reused.
 
 pub mod docker;
+pub mod nix;
 
 use crate::finding::{Diagnostic, Severity};
 
 /// What a rule reads.
 pub enum Check {
     Dockerfile(fn(&docker::Context, &mut Vec<Diagnostic>)),
+    /// A `flake.nix` and the `flake.lock` beside it, as one pair.
+    Nix(fn(&nix::Context, &mut Vec<nix::NixDiagnostic>)),
 }
 
 pub struct Rule {
@@ -34,6 +37,14 @@ pub static RULES: &[Rule] = &[
     docker::df004_syntax_frontend_unpinned::RULE,
     docker::df010_package_index_update::RULE,
     docker::df011_package_upgrade::RULE,
+    nix::nx001_flake_lock_missing::RULE,
+    nix::nx002_flake_input_unlocked::RULE,
+    nix::nx003_flake_lock_stale::RULE,
+    nix::nx004_flake_input_not_portable::RULE,
+    nix::nx005_flake_input_duplicated::RULE,
+    nix::nx006_flake_input_indirect::RULE,
+    nix::nx007_flake_input_outdated::RULE,
+    nix::nx008_nixpkgs_unsupported_ref::RULE,
 ];
 
 /// A rule by code or name.

@@ -52,7 +52,10 @@ pub fn dockerfile_fixtures() -> Vec<PathBuf> {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
-        .filter(|e| repro_audit::discover::kind_of(&e.file_name().to_string_lossy()).is_some())
+        .filter(|e| {
+            repro_audit::discover::kind_of(&e.file_name().to_string_lossy())
+                == Some(repro_audit::discover::FileKind::Dockerfile)
+        })
         .map(|e| e.into_path())
         .collect();
     found.sort();

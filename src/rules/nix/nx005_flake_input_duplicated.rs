@@ -1,0 +1,120 @@
+//! NX005 flake-input-duplicated: one source locked at more than one
+//! revision. The root flake's own copy is kept; every other copy is an
+//! extra that a `follows` line removes.
+
+use std::collections::BTreeMap;
+
+use super::{follows_line, short_rev, Context, NixDiagnostic};
+use crate::finding::Severity;
+use crate::rules::{Check, Rule};
+use crate::source::flake_lock::Node;
+use crate::source::flakeref::FlakeRef;
+
+pub const RULE: Rule = Rule {
+    code: "NX005",
+    name: "flake-input-duplicated",
+    severity: Severity::Warning,
+    summary: "one source locked at more than one revision",
+    doc: include_str!("../../../rules/NX005.md"),
+    check: Check::Nix(check),
+};
+
+fn check(context: &Context, out: &mut Vec<NixDiagnostic>) {
+    let mut groups: BTreeMap<Vec<String>, Vec<&Node>> = BTreeMap::new();
+    for node in context.nodes() {
+        if let Some(source) = identity(node) {
+            groups.entry(source).or_default().push(node);
+        }
+    }
+    for nodes in groups.values() {
+        let mut revisions: Vec<&str> = nodes.iter().filter_map(|n| revision(n)).collect();
+        revisions.sort_unstable();
+        revisions.dedup();
+        if revisions.len() < 2 {
+            continue;
+        }
+        let depth = |n: &Node| context.path(&n.key).map_or(usize::MAX, <[String]>::len);
+        let root_used: Vec<&Node> = nodes.iter().copied().filter(|n| depth(n) == 1).collect();
+        let kept: Vec<&Node> = if root_used.is_empty() {
+            let first = nodes
+                .iter()
+                .copied()
+                .min_by_key(|n| (depth(n), context.path(&n.key).map(<[String]>::to_vec)));
+            first.into_iter().collect()
+        } else {
+            root_used
+        };
+        let Some(keep) = kept.first() else { continue };
+        let keep_path = context.path(&keep.key).unwrap_or_default().join("/");
+        let source = keep
+            .original
+            .as_ref()
+            .map(|o| FlakeRef::from_lock(o).to_url())
+            .unwrap_or_else(|| keep.key.clone());
+        for node in nodes
+            .iter()
+            .filter(|n| !kept.iter().any(|k| k.key == n.key))
+        {
+            let Some(path) = context.path(&node.key) else {
+                continue;
+            };
+            let whose = if kept.len() == 1 && depth(keep) == 1 {
+                "the root flake uses"
+            } else {
+                "the kept copy is"
+            };
+            out.push(context.at_node(
+                node,
+                format!(
+                    "input {} locks a second copy of `{source}` at {}; {whose} {} (`{keep_path}`)",
+                    context.label(node),
+                    revision(node).map_or("?", short_rev),
+                    revision(keep).map_or("?", short_rev),
+                ),
+                format!(
+                    "make it follow that copy: `{}`",
+                    follows_line(path, &keep_path)
+                ),
+            ));
+        }
+    }
+}
+
+/// What makes two nodes the same source: type and owner/repo (forges are
+/// case-insensitive) or URL, and the branch asked for.
+fn identity(node: &Node) -> Option<Vec<String>> {
+    let locked = node.locked.as_ref()?;
+    let original = node.original.as_ref();
+    let kind = locked.string("type")?.to_owned();
+    let reference = original
+        .and_then(|o| o.string("ref"))
+        .unwrap_or("")
+        .to_owned();
+    let mut key = vec![kind.clone()];
+    match kind.as_str() {
+        "github" | "gitlab" | "sourcehut" => {
+            for name in ["host", "owner", "repo"] {
+                key.push(locked.string(name).unwrap_or("").to_lowercase());
+            }
+        }
+        // The locked URL of a tarball is the immutable one of each
+        // revision; what was asked for is the original's.
+        "tarball" | "file" => key.push(original.and_then(|o| o.string("url"))?.to_owned()),
+        "git" | "hg" => key.push(locked.string("url")?.to_owned()),
+        "path" => key.push(locked.string("path")?.to_owned()),
+        _ => return None,
+    }
+    key.push(
+        original
+            .and_then(|o| o.string("dir"))
+            .unwrap_or("")
+            .to_owned(),
+    );
+    key.push(reference);
+    Some(key)
+}
+
+fn revision(node: &Node) -> Option<&str> {
+    let locked = node.locked.as_ref()?;
+    locked.string("rev").or_else(|| locked.string("narHash"))
+}

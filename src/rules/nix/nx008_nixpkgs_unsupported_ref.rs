@@ -1,0 +1,160 @@
+//! NX008 nixpkgs-unsupported-ref: a root nixpkgs input that does not track
+//! a supported branch of NixOS/nixpkgs on `--as-of`.
+
+use super::{Context, NixDiagnostic};
+use crate::date::Date;
+use crate::finding::Severity;
+use crate::rules::{Check, Rule};
+
+pub const RULE: Rule = Rule {
+    code: "NX008",
+    name: "nixpkgs-unsupported-ref",
+    severity: Severity::Warning,
+    summary: "a root nixpkgs input whose branch is not supported, or whose owner is not NixOS",
+    doc: include_str!("../../../rules/NX008.md"),
+    check: Check::Nix(check),
+};
+
+const ROLLING: &[&str] = &["nixos-unstable", "nixos-unstable-small", "nixpkgs-unstable"];
+
+fn check(context: &Context, out: &mut Vec<NixDiagnostic>) {
+    for (name, node) in context.nixpkgs_inputs() {
+        let Some(original) = &node.original else {
+            continue;
+        };
+        let (owner, reference) = match original.string("type") {
+            Some("github" | "gitlab" | "sourcehut") => (
+                format!(
+                    "{}/{}",
+                    original.string("owner").unwrap_or("?"),
+                    original.string("repo").unwrap_or("?")
+                ),
+                original.string("ref").map(str::to_owned),
+            ),
+            Some("tarball") => match original.string("url").and_then(channel_of) {
+                Some(channel) => ("NixOS/nixpkgs".to_owned(), Some(channel)),
+                None => continue,
+            },
+            _ => continue,
+        };
+        let supported = supported_refs(context);
+        let suggestion = format!("track a supported branch: {}", shown(&supported));
+        if !owner.eq_ignore_ascii_case("NixOS/nixpkgs") {
+            out.push(context.at_node(
+                node,
+                format!("nixpkgs input `{name}` comes from `{owner}`, not NixOS/nixpkgs"),
+                format!("use `github:NixOS/nixpkgs/<branch>` and {suggestion}"),
+            ));
+            continue;
+        }
+        let Some(reference) = reference else {
+            if original.has("rev") {
+                continue;
+            }
+            out.push(context.at_node(
+                node,
+                format!("nixpkgs input `{name}` tracks the default branch of NixOS/nixpkgs, which no channel tests"),
+                suggestion,
+            ));
+            continue;
+        };
+        if supported.contains(&reference) {
+            continue;
+        }
+        let why = match release_end(&reference) {
+            Some((_, end)) if end < context.as_of => format!("which reached end of life on {end}"),
+            Some((start, _)) if start > context.as_of => {
+                format!(
+                    "which is not out yet on {} (not before {start})",
+                    context.as_of
+                )
+            }
+            _ => "which is not a supported branch".to_owned(),
+        };
+        out.push(context.at_node(
+            node,
+            format!("nixpkgs input `{name}` tracks `{reference}`, {why}"),
+            suggestion,
+        ));
+    }
+}
+
+fn shown(refs: &[String]) -> String {
+    let quoted: Vec<String> = refs.iter().map(|r| format!("`{r}`")).collect();
+    quoted.join(", ")
+}
+
+/// The supported branches on `--as-of`, or the configured list.
+fn supported_refs(context: &Context) -> Vec<String> {
+    if let Some(list) = &context.settings.supported_refs {
+        return list.clone();
+    }
+    let mut refs: Vec<String> = ROLLING.iter().map(|r| (*r).to_owned()).collect();
+    let year = context.as_of.year;
+    for y in (year - 2)..=year {
+        for month in [5, 11] {
+            let release = format!("{:02}.{month:02}", y.rem_euclid(100));
+            let Some((start, end)) = release_end(&format!("nixos-{release}")) else {
+                continue;
+            };
+            if start <= context.as_of && context.as_of <= end {
+                refs.push(format!("nixos-{release}"));
+                refs.push(format!("nixos-{release}-small"));
+                refs.push(format!("nixpkgs-{release}-darwin"));
+            }
+        }
+    }
+    refs
+}
+
+/// For a release branch (`nixos-25.11`, `nixos-25.11-small`,
+/// `nixpkgs-25.11-darwin`): the first day of its release month and its end
+/// of life (a `.05` release ends on 31 December, a `.11` on 30 June next).
+fn release_end(reference: &str) -> Option<(Date, Date)> {
+    let version = reference
+        .strip_prefix("nixos-")
+        .map(|v| v.strip_suffix("-small").unwrap_or(v))
+        .or_else(|| reference.strip_prefix("nixpkgs-")?.strip_suffix("-darwin"))?;
+    let (yy, mm) = version.split_once('.')?;
+    if yy.len() != 2 || !yy.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let year = 2000 + yy.parse::<i32>().ok()?;
+    let (start, end) = match mm {
+        "05" => (
+            Date {
+                year,
+                month: 5,
+                day: 1,
+            },
+            Date {
+                year,
+                month: 12,
+                day: 31,
+            },
+        ),
+        "11" => (
+            Date {
+                year,
+                month: 11,
+                day: 1,
+            },
+            Date {
+                year: year + 1,
+                month: 6,
+                day: 30,
+            },
+        ),
+        _ => return None,
+    };
+    Some((start, end))
+}
+
+/// `https://channels.nixos.org/nixos-25.11/nixexprs.tar.xz` → `nixos-25.11`.
+fn channel_of(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("https://channels.nixos.org/")
+        .or_else(|| url.strip_prefix("https://nixos.org/channels/"))?;
+    let channel = rest.split('/').next()?;
+    (!channel.is_empty()).then(|| channel.to_owned())
+}

@@ -1,0 +1,163 @@
+//! The flake.nix reader against Nix itself: for every flake.nix fixture,
+//! what our reader extracts must equal what Nix evaluates —
+//! `(import ./flake.nix).inputs` (paths as absolute paths) and the inputs
+//! taken only as `outputs` arguments. Nix comes from Debian's `nix-bin`,
+//! which `.ci/run` installs; it evaluates offline.
+
+mod common;
+
+use std::path::{Component, Path, PathBuf};
+use std::process::Command;
+
+use repro_audit::source::flake_nix::FlakeNix;
+use serde_json::Value;
+
+const EXPRESSION: &str = r#"
+let
+  flake = import FLAKE;
+  paths = v:
+    if builtins.isPath v then { __path = toString v; }
+    else if builtins.isAttrs v then builtins.mapAttrs (_: paths) v
+    else v;
+  inputs = flake.inputs or { };
+  formals =
+    if flake ? outputs && builtins.isFunction flake.outputs
+    then builtins.attrNames (builtins.functionArgs flake.outputs)
+    else [ ];
+in {
+  inputs = paths (removeAttrs inputs [ "self" ]);
+  implicit = builtins.filter (n: n != "self" && !(inputs ? ${n})) formals;
+}
+"#;
+
+fn nix_instantiate() -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join("nix-instantiate"))
+            .find(|candidate| candidate.is_file())
+    });
+    if found.is_none() {
+        assert!(
+            std::env::var_os("REPRO_AUDIT_REQUIRE_ORACLES").is_none(),
+            "nix-instantiate is missing; `.ci/run` installs Debian's nix-bin"
+        );
+        eprintln!("skipped: no nix-instantiate (apt-get install nix-bin)");
+    }
+    found
+}
+
+fn flake_fixtures() -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = walkdir::WalkDir::new(common::root().join("fixtures"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name() == "flake.nix")
+        .map(|e| e.into_path())
+        .collect();
+    found.push(common::root().join("flake.nix"));
+    found.sort();
+    found
+}
+
+/// `a/./b/../c` → `a/c`, without touching the file system.
+fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Our `{"__path": "./sub"}` as Nix prints it: absolute, normalised.
+fn absolute_paths(value: &mut Value, dir: &Path) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(path)) = map.get("__path") {
+                let absolute = normalise(&dir.join(path));
+                map.insert(
+                    "__path".into(),
+                    Value::String(absolute.display().to_string()),
+                );
+            }
+            for inner in map.values_mut() {
+                absolute_paths(inner, dir);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| absolute_paths(v, dir)),
+        _ => {}
+    }
+}
+
+#[test]
+fn flake_nix_reader_agrees_with_nix() {
+    let Some(nix) = nix_instantiate() else { return };
+    let fixtures = flake_fixtures();
+    assert!(
+        fixtures.len() >= 25,
+        "only {} flake.nix fixtures",
+        fixtures.len()
+    );
+    let mut disagreements = Vec::new();
+    for path in &fixtures {
+        let expression = EXPRESSION.replace("FLAKE", &path.display().to_string());
+        let output = Command::new(&nix)
+            .args(["--eval", "--strict", "--json", "-E", &expression])
+            .output()
+            .expect("nix-instantiate runs");
+        assert!(
+            output.status.success(),
+            "Nix cannot evaluate {}: {}",
+            path.display(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let theirs: Value = serde_json::from_slice(&output.stdout).expect("Nix prints JSON");
+
+        let text = std::fs::read_to_string(path).unwrap();
+        let flake = FlakeNix::parse(text)
+            .unwrap_or_else(|e| panic!("{}: our reader fails: {e:?}", path.display()));
+        let mut ours = flake.to_json();
+        absolute_paths(&mut ours, path.parent().unwrap());
+        let mut implicit: Vec<String> = flake
+            .inputs
+            .iter()
+            .filter(|i| i.implicit)
+            .map(|i| i.name.clone())
+            .collect();
+        implicit.sort();
+        ours["implicit"] = serde_json::json!(implicit);
+        if ours != theirs {
+            disagreements.push(format!(
+                "{}:\n  ours: {ours}\n  Nix:  {theirs}",
+                path.display()
+            ));
+        }
+    }
+    assert!(
+        disagreements.is_empty(),
+        "{} of {} flake.nix files differ from Nix:\n{}",
+        disagreements.len(),
+        fixtures.len(),
+        disagreements.join("\n")
+    );
+    eprintln!("{} flake.nix files agree with Nix", fixtures.len());
+}
+
+#[test]
+fn the_projects_flake_nix_parses_with_nix() {
+    let Some(nix) = nix_instantiate() else { return };
+    let output = Command::new(nix)
+        .arg("--parse")
+        .arg(common::root().join("flake.nix"))
+        .output()
+        .expect("nix-instantiate runs");
+    assert!(
+        output.status.success(),
+        "Nix rejects flake.nix: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
