@@ -19,7 +19,7 @@ use crate::rules::{Check, Rule};
 use crate::source::dockerfile::{self, stages::BuildArgs, Dockerfile};
 use crate::source::flake_lock::FlakeLock;
 use crate::source::flake_nix::FlakeNix;
-use crate::source::span::LineIndex;
+use crate::source::span::{LineIndex, Position};
 use crate::suppress::Suppressions;
 
 /// Files larger than this are not read: no Dockerfile or flake is near it,
@@ -55,14 +55,18 @@ impl FileError {
         }
     }
 
-    fn at(path: &str, message: String, text: &str, offset: usize) -> FileError {
-        let position = LineIndex::new(text).position(text, offset);
+    /// A syntax error at a position.
+    pub fn syntax(path: &str, message: String, position: Position) -> FileError {
         FileError {
             path: path.to_owned(),
             message,
             line: Some(position.line),
             column: Some(position.column),
         }
+    }
+
+    fn at(path: &str, message: String, text: &str, offset: usize) -> FileError {
+        FileError::syntax(path, message, LineIndex::new(text).position(text, offset))
     }
 }
 
@@ -193,24 +197,18 @@ pub fn audit_flake(
     let nix = nix_file.and_then(|(path, text)| match FlakeNix::parse(text) {
         Ok(parsed) => Some((path, parsed)),
         Err(error) => {
-            result.errors.push(FileError {
-                path,
-                message: error.message,
-                line: Some(error.position.line),
-                column: Some(error.position.column),
-            });
+            result
+                .errors
+                .push(FileError::syntax(&path, error.message, error.position));
             None
         }
     });
     let lock = lock_file.and_then(|(path, text)| match FlakeLock::parse(text) {
         Ok(parsed) => Some((path, parsed)),
         Err(error) => {
-            result.errors.push(FileError {
-                path,
-                message: error.message,
-                line: Some(error.position.line),
-                column: Some(error.position.column),
-            });
+            result
+                .errors
+                .push(FileError::syntax(&path, error.message, error.position));
             None
         }
     });
@@ -305,12 +303,8 @@ fn io_message(error: &std::io::Error) -> String {
 
 /// Audit one Dockerfile's text; the text comes back for snippets.
 pub fn audit_dockerfile(path: &str, text: String, options: &Options) -> Audited {
-    let parsed = dockerfile::parse(text).map_err(|error| FileError {
-        path: path.to_owned(),
-        message: error.message,
-        line: Some(error.position.line),
-        column: Some(error.position.column),
-    })?;
+    let parsed = dockerfile::parse(text)
+        .map_err(|error| FileError::syntax(path, error.message, error.position))?;
     let findings = check_dockerfile(path, &parsed, options);
     Ok((findings, parsed.text))
 }

@@ -177,7 +177,7 @@ impl FlakeNix {
         let inputs: serde_json::Map<_, _> = self
             .inputs
             .iter()
-            .filter(|i| !i.implicit || i.spec != Spec::default())
+            .filter(|i| !i.implicit)
             .map(|i| (i.name.clone(), spec_json(&i.spec)))
             .collect();
         serde_json::json!({ "inputs": inputs })

@@ -352,12 +352,7 @@ fn from_scheme(
                     _ => kept.push(format!("{name}={value}")),
                 }
             }
-            let mut location = format!("{transport}:{}", encode_star(path));
-            if !kept.is_empty() {
-                location.push('?');
-                location.push_str(&kept.join("&"));
-            }
-            attrs.set("url", location);
+            attrs.set("url", location(transport, path, &kept));
         }
         "tarball+http" | "tarball+https" | "tarball+file" | "file+http" | "file+https"
         | "file+file" | "http" | "https" => {
@@ -374,12 +369,7 @@ fn from_scheme(
                     _ => kept.push(format!("{name}={value}")),
                 }
             }
-            let mut location = format!("{transport}:{}", encode_star(path));
-            if !kept.is_empty() {
-                location.push('?');
-                location.push_str(&kept.join("&"));
-            }
-            attrs.set("url", location);
+            attrs.set("url", location(transport, path, &kept));
         }
         _ => {
             return Err(format!(
@@ -388,6 +378,16 @@ fn from_scheme(
         }
     }
     Ok(attrs)
+}
+
+/// The `url` attribute: the URL without the scheme's own parameters.
+fn location(transport: &str, path: &str, kept: &[String]) -> String {
+    let mut url = format!("{transport}:{}", encode_star(path));
+    if !kept.is_empty() {
+        url.push('?');
+        url.push_str(&kept.join("&"));
+    }
+    url
 }
 
 /// `revCount`, `lastModified` are integers in the lock; the rest strings.

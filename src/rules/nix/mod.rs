@@ -111,17 +111,21 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// The root inputs through which a node is reached.
+    pub fn reached_through(&self, key: &str) -> Vec<String> {
+        self.via
+            .get(key)
+            .map(|set| set.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
     /// A finding at a lock node's key, suppressible through the root inputs
     /// that reach it.
     pub fn at_node(&self, node: &Node, message: String, help: String) -> NixDiagnostic {
         NixDiagnostic {
             file: FlakeFile::Lock,
             diagnostic: Diagnostic::new(node.key_span, message, help),
-            inputs: self
-                .via
-                .get(&node.key)
-                .map(|set| set.iter().cloned().collect())
-                .unwrap_or_default(),
+            inputs: self.reached_through(&node.key),
         }
     }
 

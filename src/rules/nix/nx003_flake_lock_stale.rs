@@ -88,7 +88,7 @@ fn dangling_follows_in_lock(context: &Context, lock: &FlakeLock, out: &mut Vec<N
             }
             let inputs = match node.key == lock.root {
                 true => vec![edge.name.clone()],
-                false => context.at_node(node, String::new(), String::new()).inputs,
+                false => context.reached_through(&node.key),
             };
             out.push(NixDiagnostic {
                 file: FlakeFile::Lock,
