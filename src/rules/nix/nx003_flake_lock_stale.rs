@@ -240,7 +240,10 @@ fn compare(
                             "flake.nix says `flake = {declared}` for `{shown}`, but flake.lock records `flake = {}`",
                             node.flake
                         ),
-                        "Nix keeps the lock's value until the input is relocked: run `nix flake lock --update-input` for it, or `nix flake update` it".to_owned(),
+                        format!(
+                            "Nix keeps the lock's value until the input is relocked: run `nix flake update {}`",
+                            super::nix_attr(root_input)
+                        ),
                     );
                 }
             }
