@@ -87,7 +87,11 @@ pub fn units(targets: Vec<Target>, cwd: &Path) -> Vec<Unit> {
             Source::File(path) => path.clone(),
             Source::Stdin => cwd.join(&target.display),
         };
-        let dir = location.parent().map(Path::to_path_buf).unwrap_or_default();
+        // The shown path is normalised (`./` dropped), the walked one not.
+        let dir = Path::new(&target.display)
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
         let index = *flakes.entry(dir).or_insert_with(|| {
             units.push(Unit::Flake {
                 nix: None,
