@@ -389,6 +389,7 @@ fn a_flake_nix_and_its_lock_are_one_pair_whichever_is_named() {
         &["flake.nix"],
         &["flake.nix", "flake.lock"],
         &["."],
+        &["flake.nix", "."],
     ] {
         let mut args = vec!["--concise", "--as-of", "2026-11-21"];
         args.extend(named);
