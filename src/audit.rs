@@ -194,23 +194,11 @@ pub fn audit_flake(
     options: &Options,
 ) -> UnitResult {
     let mut result = UnitResult::default();
-    let nix = nix_file.and_then(|(path, text)| match FlakeNix::parse(text) {
-        Ok(parsed) => Some((path, parsed)),
-        Err(error) => {
-            result
-                .errors
-                .push(FileError::syntax(&path, error.message, error.position));
-            None
-        }
+    let nix = parse_or_record(nix_file, &mut result.errors, |text| {
+        FlakeNix::parse(text).map_err(|e| (e.message, e.position))
     });
-    let lock = lock_file.and_then(|(path, text)| match FlakeLock::parse(text) {
-        Ok(parsed) => Some((path, parsed)),
-        Err(error) => {
-            result
-                .errors
-                .push(FileError::syntax(&path, error.message, error.position));
-            None
-        }
+    let lock = parse_or_record(lock_file, &mut result.errors, |text| {
+        FlakeLock::parse(text).map_err(|e| (e.message, e.position))
     });
     if nix.is_none() && lock.is_none() {
         return result;
@@ -248,21 +236,35 @@ pub fn audit_flake(
         }
     }
     sort_findings(&mut result.findings);
-    let used: std::collections::HashSet<&String> =
-        result.findings.iter().map(|f| &f.path).collect();
-    let mut sources = Vec::new();
-    if let Some((path, parsed)) = &nix {
-        if used.contains(path) {
-            sources.push((path.clone(), parsed.text.clone()));
-        }
-    }
-    if let Some((path, parsed)) = &lock {
-        if used.contains(path) {
-            sources.push((path.clone(), parsed.text.clone()));
-        }
-    }
-    result.sources = sources;
+    // Keep the text of the files with findings, for snippets.
+    let texts = [
+        nix.as_ref().map(|(path, n)| (path, &n.text)),
+        lock.as_ref().map(|(path, l)| (path, &l.text)),
+    ];
+    result.sources = texts
+        .into_iter()
+        .flatten()
+        .filter(|(path, _)| result.findings.iter().any(|f| &f.path == *path))
+        .map(|(path, text)| (path.clone(), text.clone()))
+        .collect();
     result
+}
+
+/// Parse a file given as (display path, text); a syntax error is recorded
+/// with its position and gives `None`.
+fn parse_or_record<T>(
+    file: Option<(String, String)>,
+    errors: &mut Vec<FileError>,
+    parse: impl FnOnce(String) -> Result<T, (String, Position)>,
+) -> Option<(String, T)> {
+    let (path, text) = file?;
+    match parse(text) {
+        Ok(parsed) => Some((path, parsed)),
+        Err((message, position)) => {
+            errors.push(FileError::syntax(&path, message, position));
+            None
+        }
+    }
 }
 
 fn read(target: &Target) -> Result<String, FileError> {
