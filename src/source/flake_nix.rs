@@ -223,37 +223,57 @@ type ReadError = (String, usize);
 fn check_nesting(text: &str) -> Result<(), ReadError> {
     use SyntaxKind::*;
     check_runs(text)?;
-    // Per open bracket: how long the current chain at that level is.
-    let mut levels: Vec<usize> = vec![0];
+    // Per open bracket: how long the current chain at that level is, and
+    // whether the bracket is a list, whose items stand side by side
+    // without forming a chain.
+    let mut levels: Vec<(usize, bool)> = vec![(0, false)];
     let mut total = 0usize;
     let mut offset = 0usize;
+    // The last significant token ended an operand (`x`, `1`, `)`, …).
+    let mut after_operand = false;
     for (kind, token) in rnix::tokenize(text) {
         let at = offset;
         offset += token.len();
+        let operand = matches!(
+            kind,
+            TOKEN_IDENT
+                | TOKEN_INTEGER
+                | TOKEN_FLOAT
+                | TOKEN_URI
+                | TOKEN_PATH_ABS
+                | TOKEN_PATH_REL
+                | TOKEN_PATH_HOME
+                | TOKEN_PATH_SEARCH
+        );
         match kind {
             TOKEN_WHITESPACE | TOKEN_COMMENT => continue,
             TOKEN_L_PAREN | TOKEN_L_BRACK | TOKEN_L_BRACE | TOKEN_INTERPOL_START
             | TOKEN_STRING_START => {
-                levels.push(0);
+                levels.push((0, kind == TOKEN_L_BRACK));
                 total += 1;
             }
             TOKEN_R_PAREN | TOKEN_R_BRACK | TOKEN_R_BRACE | TOKEN_INTERPOL_END
             | TOKEN_STRING_END => {
                 if levels.len() > 1 {
-                    let run = levels.pop().unwrap_or(0);
+                    let (run, _) = levels.pop().unwrap_or_default();
                     total = total.saturating_sub(run + 1);
                 }
             }
             TOKEN_SEMICOLON | TOKEN_COMMA | TOKEN_ASSIGN | TOKEN_COLON | TOKEN_IN | TOKEN_THEN
             | TOKEN_ELSE => {
-                if let Some(run) = levels.last_mut() {
+                if let Some((run, _)) = levels.last_mut() {
                     total -= *run;
                     *run = 0;
                 }
             }
             TOKEN_STRING_CONTENT => {}
             _ => {
-                if let Some(run) = levels.last_mut() {
+                if let Some((run, list)) = levels.last_mut() {
+                    // A new list item ends the chain before it.
+                    if *list && operand && after_operand {
+                        total -= *run;
+                        *run = 0;
+                    }
                     *run += 1;
                     total += 1;
                     if *run > MAX_RUN {
@@ -267,6 +287,11 @@ fn check_nesting(text: &str) -> Result<(), ReadError> {
                 }
             }
         }
+        after_operand = operand
+            || matches!(
+                kind,
+                TOKEN_R_PAREN | TOKEN_R_BRACK | TOKEN_R_BRACE | TOKEN_STRING_END
+            );
         if total > MAX_NESTING {
             return Err((
                 format!("nesting too deep to read (more than {MAX_NESTING} levels)"),
@@ -841,12 +866,23 @@ mod tests {
     }
 
     #[test]
+    fn long_lists_are_read() {
+        let items = " x".repeat(20_000) + &" \"s\"".repeat(5_000) + &" (f y)".repeat(5_000);
+        let flake = parse(&format!(
+            "{{\n  inputs.a.url = \"github:o/a\";\n  packages = [{items} ];\n}}"
+        ));
+        assert_eq!(flake.inputs.len(), 1);
+    }
+
+    #[test]
     fn deep_and_long_input_is_an_error_not_a_crash() {
         for text in [
             format!("{{ a = {}x; }}", "-".repeat(200_000)),
             format!("{{ a = {}x{}; }}", "[".repeat(100_000), "]".repeat(100_000)),
             format!("{{ a = f{}; }}", " x".repeat(100_000)),
             format!("{{ a = f{}; }}", ".x".repeat(100_000)),
+            format!("{{ a = [ f{} ]; }}", ".x".repeat(100_000)),
+            format!("{{ a = [ {}x ]; }}", "-".repeat(200_000)),
             format!("{{ a = {}; }}", "<".repeat(100_000)),
         ] {
             let e = error(&text);
