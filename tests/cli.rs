@@ -51,6 +51,52 @@ fn fortune_cat_text_report() {
     insta::assert_snapshot!("fortune_cat_text", outcome.stdout);
 }
 
+/// Every Dockerfile rule on the example's Dockerfile: the pinning findings
+/// name exactly the unpinned packages, and `uv sync` at line 21 is silent
+/// because `UV_FROZEN` comes from the stage `base` that `builder` derives
+/// from.
+#[test]
+fn fortune_cat_dockerfile_rules() {
+    let outcome = audit(&[
+        "--select",
+        "DF",
+        "--format",
+        "json",
+        "fixtures/fortune-cat/Dockerfile",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
+    let found: Vec<String> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let message = f["message"].as_str().unwrap();
+            let packages: Vec<&str> = message
+                .split_once(" installs ")
+                .map(|(_, rest)| rest.split('`').skip(1).step_by(2).collect())
+                .unwrap_or_default();
+            format!(
+                "{} {} {}",
+                f["code"].as_str().unwrap(),
+                f["start"]["line"],
+                packages.join(" ")
+            )
+            .trim_end()
+            .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "DF002 1",
+            "DF013 16 pip uv",
+            "DF010 25",
+            "DF012 26 fortune fortunes",
+            "DF013 27 pip uv",
+        ]
+    );
+}
+
 #[test]
 fn fortune_cat_json_report() {
     let outcome = audit(&[
@@ -81,7 +127,10 @@ fn fortune_cat_json_report() {
         found,
         [
             "fixtures/fortune-cat/Dockerfile DF002 1:6",
+            "fixtures/fortune-cat/Dockerfile DF013 16:42",
             "fixtures/fortune-cat/Dockerfile DF010 25:5",
+            "fixtures/fortune-cat/Dockerfile DF012 26:52",
+            "fixtures/fortune-cat/Dockerfile DF013 27:46",
             "fixtures/fortune-cat/Dockerfile-nix DF001 2:6",
             "fixtures/fortune-cat/Dockerfile-nix2 DF001 2:6",
             "fixtures/fortune-cat/flake.lock NX007 21:5",

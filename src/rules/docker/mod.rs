@@ -7,6 +7,12 @@ pub mod df003_base_image_unresolved;
 pub mod df004_syntax_frontend_unpinned;
 pub mod df010_package_index_update;
 pub mod df011_package_upgrade;
+pub mod df012_os_package_unpinned;
+pub mod df013_language_package_unpinned;
+pub mod df014_lockfile_not_enforced;
+pub mod df020_remote_source_unverified;
+pub mod df021_download_piped_to_shell;
+pub mod df022_git_clone_unpinned;
 pub mod package_managers;
 
 use crate::source::dockerfile::shell::{self, Command};
@@ -83,13 +89,38 @@ impl<'a> Context<'a> {
             .filter(|image| image.source != ImageSource::Syntax)
     }
 
-    /// Whether apt reads a dated snapshot at `offset` in instruction
-    /// `instruction`.
-    pub fn apt_snapshot_before(&self, instruction: usize, offset: usize) -> bool {
+    /// The stage that holds instruction `instruction`.
+    pub fn stage_of(&self, instruction: usize) -> Option<usize> {
         self.build
             .stages
             .iter()
             .position(|s| s.from <= instruction && instruction < s.end)
+    }
+
+    /// The value of environment variable `name` for `command` of
+    /// instruction `instruction`: a `NAME=value` prefix of the command, or
+    /// what `ENV` set before it in its stage or a stage it derives from.
+    pub fn env(&self, instruction: usize, command: &Command, name: &str) -> Option<String> {
+        let prefix = command.words[..command.program.min(command.words.len())]
+            .iter()
+            .rev()
+            .find_map(|w| w.as_str().strip_prefix(name)?.strip_prefix('='));
+        if let Some(value) = prefix {
+            return Some(value.to_string());
+        }
+        let stage = &self.build.stages[self.stage_of(instruction)?];
+        stage
+            .env
+            .iter()
+            .rev()
+            .find(|e| e.name == name && e.instruction < instruction)
+            .map(|e| e.value.clone())
+    }
+
+    /// Whether apt reads a dated snapshot at `offset` in instruction
+    /// `instruction`.
+    pub fn apt_snapshot_before(&self, instruction: usize, offset: usize) -> bool {
+        self.stage_of(instruction)
             .and_then(|stage| self.snapshot_from[stage])
             .is_some_and(|at| at < offset)
     }
@@ -113,6 +144,15 @@ pub fn noun(image: &ImageUse) -> &'static str {
         ImageSource::MountFrom => "`--mount` image",
         ImageSource::Syntax => "syntax frontend",
     }
+}
+
+/// Whether an environment value turns a boolean setting on, as uv and
+/// Bundler read it: `1`, `true`, `yes`, `on` (any case).
+pub fn is_truthy(value: &str) -> bool {
+    matches!(
+        value.trim().to_ascii_lowercase().as_str(),
+        "1" | "true" | "yes" | "on" | "y" | "t"
+    )
 }
 
 /// A reference is resolved when no build argument it uses lacks a value.

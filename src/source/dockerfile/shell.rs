@@ -112,7 +112,8 @@ impl Command {
             .join(" ")
     }
 
-    fn is_shell(&self) -> bool {
+    /// Whether the program is a POSIX-style shell (`sh`, `bash`, `busybox sh` …).
+    pub fn is_shell(&self) -> bool {
         SHELLS.contains(&self.name())
     }
 }
@@ -255,7 +256,7 @@ fn shell_invocation(command: &Command) -> Option<ShellInvocation> {
 
 /// `bash`, `sh -e`, `bash -s arg`: a shell reading its script from stdin,
 /// as opposed to `sh -c '…'` or `bash script.sh`.
-fn reads_script_from_stdin(command: &Command) -> bool {
+pub fn reads_script_from_stdin(command: &Command) -> bool {
     shell_invocation(command)
         .is_some_and(|shell| !shell.command_string && (shell.stdin || shell.operand.is_none()))
 }
@@ -291,7 +292,7 @@ fn follow_shell_strings(found: &mut Vec<Command>) {
 }
 
 /// The index of the command string of `sh -c STRING`.
-fn shell_string(command: &Command) -> Option<usize> {
+pub fn shell_string(command: &Command) -> Option<usize> {
     shell_invocation(command)
         .filter(|shell| shell.command_string)
         .and_then(|shell| shell.operand)
@@ -480,6 +481,7 @@ impl<'a> Lexer<'a> {
                     self.end_command(frame, origin, false);
                     if frame.closer == Closer::Paren {
                         stack.pop();
+                        extend_word(&mut stack, i + 1);
                     }
                     i += 1;
                 }
@@ -487,6 +489,7 @@ impl<'a> Lexer<'a> {
                     if frame.closer == Closer::Backtick {
                         self.end_command(frame, origin, false);
                         stack.pop();
+                        extend_word(&mut stack, i + 1);
                     } else {
                         self.open_substitution(&mut stack, i, Closer::Backtick);
                     }
@@ -829,6 +832,14 @@ impl<'a> Lexer<'a> {
             frame.pipeline = self.new_pipeline();
             frame.pipe_position = 0;
         }
+    }
+}
+
+/// A substitution (`<(…)`, `$(…)`, backticks) that just closed is part of
+/// the word being built around it: the word reaches at least to `end`.
+fn extend_word(stack: &mut [Frame], end: usize) {
+    if let Some(word) = stack.last_mut().and_then(|frame| frame.word.as_mut()) {
+        word.end = word.end.max(end);
     }
 }
 

@@ -1,0 +1,225 @@
+//! DF014 lockfile-not-enforced: a project install that may re-resolve its
+//! lock file instead of failing when the lock is out of date (`npm install`
+//! rather than `npm ci`, `uv sync` without `--locked`, `cargo build`
+//! without `--locked`).
+
+use super::package_managers::{has_flag, operand_from, operands};
+use super::{is_truthy, Context};
+use crate::finding::{Diagnostic, Severity};
+use crate::rules::{Check, Rule};
+use crate::source::dockerfile::shell::Command;
+
+pub const RULE: Rule = Rule {
+    code: "DF014",
+    name: "lockfile-not-enforced",
+    severity: Severity::Warning,
+    summary: "a project install that may re-resolve its lock file: `npm install`, `yarn install`, `uv sync`, `cargo build` without `--locked` …",
+    doc: include_str!("../../../rules/DF014.md"),
+    check: Check::Dockerfile(check),
+};
+
+/// What a command needs to keep its lock file authoritative.
+struct Unenforced {
+    /// The index of the last command word (the subcommand).
+    last: usize,
+    help: &'static str,
+}
+
+fn check(context: &Context, out: &mut Vec<Diagnostic>) {
+    let bundler_frozen = bundler_config(context);
+    for (instruction, command) in context.commands() {
+        let Some(found) = unenforced(context, instruction, command, &bundler_frozen) else {
+            continue;
+        };
+        let words = command.text_to(found.last);
+        let message = if command.name() == "composer" {
+            format!("`{words}` re-resolves dependencies and rewrites composer.lock")
+        } else {
+            format!(
+                "`{words}` may re-resolve dependencies instead of installing what the lock file records"
+            )
+        };
+        out.push(Diagnostic::new(
+            command.span_to(found.last),
+            message,
+            found.help,
+        ));
+    }
+}
+
+const NPM_VALUE: &[&str] = &[
+    "--prefix",
+    "--registry",
+    "--cache",
+    "-w",
+    "--workspace",
+    "--omit",
+    "--include",
+    "--install-strategy",
+    "--loglevel",
+    "--userconfig",
+    "--location",
+    "--filter",
+    "-C",
+    "--dir",
+    "--cwd",
+    "--modules-folder",
+    "--network-timeout",
+    "--mutex",
+];
+
+fn unenforced(
+    context: &Context,
+    instruction: usize,
+    command: &Command,
+    bundler_frozen: &[(usize, usize)],
+) -> Option<Unenforced> {
+    let p = command.program;
+    let word = |i: usize| command.words.get(i).map_or("", |w| w.as_str());
+    let name = command.name();
+    let sub = operand_from(command, p + 1, NPM_VALUE);
+    let sub_word = sub.map_or("", word);
+    let flag = |flags: &[&str]| has_flag(command, p + 1, flags);
+    let env_on = |variable: &str| {
+        context
+            .env(instruction, command, variable)
+            .is_some_and(|v| is_truthy(&v))
+    };
+    let found = |last: usize, help| Some(Unenforced { last, help });
+    match name {
+        "npm"
+            if matches!(
+                sub_word,
+                "install"
+                    | "i"
+                    | "in"
+                    | "ins"
+                    | "inst"
+                    | "insta"
+                    | "instal"
+                    | "isnt"
+                    | "isnta"
+                    | "isntal"
+                    | "isntall"
+            ) =>
+        {
+            let sub = sub?;
+            let packages = operands(command, sub + 1, NPM_VALUE);
+            (packages.is_empty() && !flag(&["-g", "--global"]))
+                .then_some(())
+                .and(found(sub, "use `npm ci`, which installs exactly what package-lock.json records and fails if it is out of date"))
+        }
+        "yarn" if sub.is_none() || sub_word == "install" => {
+            let enforced = flag(&["--frozen-lockfile", "--immutable"])
+                || env_on("YARN_ENABLE_IMMUTABLE_INSTALLS");
+            (!enforced).then_some(()).and(found(
+                sub.unwrap_or(p),
+                "add `--frozen-lockfile` (Yarn 1) or `--immutable` (Yarn 2+) so the install fails instead of changing yarn.lock",
+            ))
+        }
+        "pnpm" if matches!(sub_word, "install" | "i") && !flag(&["-g", "--global"]) => {
+            (!flag(&["--frozen-lockfile"])).then_some(()).and(found(
+                sub?,
+                "add `--frozen-lockfile` so the install fails instead of changing pnpm-lock.yaml",
+            ))
+        }
+        "uv" if matches!(sub_word, "sync" | "run") => {
+            let enforced = flag(&["--locked", "--frozen"])
+                || sub_word == "run" && flag(&["--no-sync", "--no-project", "--script"])
+                || env_on("UV_LOCKED")
+                || env_on("UV_FROZEN");
+            (!enforced).then_some(()).and(found(
+                sub?,
+                "add `--locked` (fail if uv.lock is out of date) or `--frozen`, or set `ENV UV_LOCKED=1`",
+            ))
+        }
+        "cargo" => {
+            // `cargo +nightly build`: the toolchain comes first.
+            let first = p + 1 + usize::from(word(p + 1).starts_with('+'));
+            let sub = operand_from(command, first, &["--color", "--config", "-Z", "-C"])?;
+            let builds = matches!(word(sub), "build" | "b" | "install" | "run" | "r");
+            let enforced = has_flag(command, p + 1, &["--locked", "--frozen"]);
+            (builds && !enforced).then_some(()).and(found(
+                sub,
+                "add `--locked` so cargo fails instead of re-resolving Cargo.lock",
+            ))
+        }
+        "bundle" | "bundler" if sub.is_none() || sub_word == "install" => {
+            let enforced = flag(&["--frozen", "--deployment"])
+                || ["BUNDLE_FROZEN", "BUNDLE_DEPLOYMENT"].iter().any(|v| {
+                    context
+                        .env(instruction, command, v)
+                        .is_some_and(|v| bundler_true(&v))
+                })
+                || bundler_frozen.iter().any(|&(stage, at)| {
+                    context.stage_of(instruction) == Some(stage) && at < command.words[p].span.start
+                });
+            (!enforced).then_some(()).and(found(
+                sub.unwrap_or(p),
+                "run `bundle config set frozen true` (or set `ENV BUNDLE_FROZEN=true`) before `bundle install`",
+            ))
+        }
+        "composer" if sub_word == "update" || sub_word == "u" || sub_word == "upgrade" => found(
+            sub?,
+            "use `composer install`, which installs what composer.lock records",
+        ),
+        _ => None,
+    }
+}
+
+/// Bundler reads any value but `false`, `no`, `0` and the empty string as
+/// true.
+fn bundler_true(value: &str) -> bool {
+    !matches!(
+        value.trim().to_ascii_lowercase().as_str(),
+        "" | "false" | "f" | "no" | "n" | "0"
+    )
+}
+
+/// `bundle config set [--local|--global] frozen true` (or `deployment`),
+/// also the older `bundle config --global frozen 1`: the stages where it
+/// runs and the offset at which it does. A later stage derived from one of
+/// them inherits the setting.
+fn bundler_config(context: &Context) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    for (instruction, command) in context.commands() {
+        if !matches!(command.name(), "bundle" | "bundler") {
+            continue;
+        }
+        let words: Vec<&str> = command.args().iter().map(|w| w.as_str()).collect();
+        let Some(rest) = words.strip_prefix(&["config"]) else {
+            continue;
+        };
+        let rest: Vec<&str> = rest
+            .iter()
+            .copied()
+            .filter(|w| !w.starts_with('-') && *w != "set")
+            .collect();
+        let sets = matches!(rest.as_slice(), [key, value] if matches!(*key, "frozen" | "deployment") && bundler_true(value));
+        if let (true, Some(stage)) = (sets, context.stage_of(instruction)) {
+            let at = command.words[command.program].span.start;
+            found.push((stage, at));
+            // Stages built from this one inherit the setting.
+            for derived in 0..context.build.stages.len() {
+                if descends_from(context, derived, stage) {
+                    found.push((derived, 0));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Whether stage `stage` is built (through any number of `FROM <stage>`)
+/// from stage `ancestor`.
+fn descends_from(context: &Context, stage: usize, ancestor: usize) -> bool {
+    // A stage's parent is always an earlier stage, so this ends.
+    let mut current = context.build.stages[stage].parent;
+    while let Some(parent) = current {
+        if parent == ancestor {
+            return true;
+        }
+        current = context.build.stages[parent].parent;
+    }
+    false
+}

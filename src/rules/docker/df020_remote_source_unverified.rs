@@ -1,0 +1,77 @@
+//! DF020 remote-source-unverified: `ADD` of an `http(s)://` URL or a git
+//! repository without `--checksum`. The server can serve different bytes
+//! tomorrow, and nothing in the build would notice.
+
+use super::package_managers::is_full_commit;
+use super::Context;
+use crate::finding::{Diagnostic, Severity};
+use crate::rules::{Check, Rule};
+use crate::source::dockerfile::{Keyword, Word};
+
+pub const RULE: Rule = Rule {
+    code: "DF020",
+    name: "remote-source-unverified",
+    severity: Severity::Warning,
+    summary: "`ADD` of an `http(s)://` URL or a git URL without `--checksum`",
+    doc: include_str!("../../../rules/DF020.md"),
+    check: Check::Dockerfile(check),
+};
+
+fn check(context: &Context, out: &mut Vec<Diagnostic>) {
+    for instruction in &context.dockerfile.instructions {
+        let add = instruction.effective();
+        if add.keyword != Keyword::Add || add.flags.iter().any(|f| f.name == "checksum") {
+            continue;
+        }
+        let words: Vec<Word> = match &add.exec_form {
+            Some(words) => words.clone(),
+            None => add.whitespace_words(),
+        };
+        // The last word is the destination; heredoc sources are inline.
+        let sources = &words[..words.len().saturating_sub(1)];
+        for word in sources {
+            let url = word.as_str();
+            let diagnostic = match remote(url) {
+                Some(Remote::Git { pinned: false }) => Diagnostic::new(
+                    word.span,
+                    format!("`ADD` of git repository `{url}` is not pinned to a commit"),
+                    "add `--checksum=<full commit id>`, or name the commit in the URL (`#<full commit id>`)",
+                ),
+                Some(Remote::Http) => Diagnostic::new(
+                    word.span,
+                    format!("`ADD` of `{url}` is not verified by a checksum"),
+                    "add `--checksum=sha256:<digest>` so the build fails if the file changes",
+                ),
+                Some(Remote::Git { pinned: true }) | None => continue,
+            };
+            out.push(diagnostic);
+        }
+    }
+}
+
+enum Remote {
+    Git { pinned: bool },
+    Http,
+}
+
+/// What kind of remote source an `ADD` operand is, the way BuildKit tells a
+/// git repository from a plain download: a git transport (`git://`,
+/// `git@host:`, `ssh://`), or an `http(s)://` URL whose path ends in `.git`.
+fn remote(url: &str) -> Option<Remote> {
+    let lower = url.to_ascii_lowercase();
+    let (location, fragment) = url.split_once('#').unwrap_or((url, ""));
+    let path = location.split('?').next().unwrap_or(location);
+    let http = lower.starts_with("http://") || lower.starts_with("https://");
+    let git = lower.starts_with("git://")
+        || lower.starts_with("git@")
+        || lower.starts_with("ssh://")
+        || http && (path.ends_with(".git") || path.ends_with(".git/"));
+    if git {
+        // `#<ref>` or `#<ref>:<subdir>`; a full commit id cannot move.
+        let reference = fragment.split(':').next().unwrap_or("");
+        return Some(Remote::Git {
+            pinned: is_full_commit(reference),
+        });
+    }
+    http.then_some(Remote::Http)
+}

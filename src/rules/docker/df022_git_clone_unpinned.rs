@@ -1,0 +1,205 @@
+//! DF022 git-clone-unpinned: `git clone` with no later checkout of a full
+//! commit id in the same `RUN`. A branch or tag names whatever commit it
+//! points at on build day.
+
+use super::package_managers::{is_full_commit, operand_from, operands};
+use super::Context;
+use crate::finding::{Diagnostic, Severity};
+use crate::rules::{Check, Rule};
+use crate::source::dockerfile::shell::Command;
+
+pub const RULE: Rule = Rule {
+    code: "DF022",
+    name: "git-clone-unpinned",
+    severity: Severity::Warning,
+    summary: "`git clone` with no later `git checkout`/`git reset --hard` of a full commit id in the same `RUN`",
+    doc: include_str!("../../../rules/DF022.md"),
+    check: Check::Dockerfile(check),
+};
+
+/// git's own options before the subcommand that take a value.
+const GIT_GLOBAL: &[&str] = &[
+    "-C",
+    "-c",
+    "--git-dir",
+    "--work-tree",
+    "--namespace",
+    "--exec-path",
+    "--config-env",
+    "--super-prefix",
+];
+
+/// `git clone` options that take a value.
+const CLONE: &[&str] = &[
+    "-b",
+    "--branch",
+    "--depth",
+    "-o",
+    "--origin",
+    "-u",
+    "--upload-pack",
+    "--reference",
+    "--reference-if-able",
+    "--separate-git-dir",
+    "-c",
+    "--config",
+    "--shallow-since",
+    "--shallow-exclude",
+    "--filter",
+    "-j",
+    "--jobs",
+    "--template",
+    "--server-option",
+    "--bundle-uri",
+    "--revision",
+];
+
+/// `git fetch` options that take a value.
+const FETCH: &[&str] = &[
+    "--depth",
+    "-j",
+    "--jobs",
+    "--shallow-since",
+    "--shallow-exclude",
+    "--filter",
+    "-o",
+    "--server-option",
+    "--upload-pack",
+    "--negotiation-tip",
+    "--refmap",
+    "--recurse-submodules-default",
+];
+
+/// What a git command does to pinning.
+enum Step {
+    /// `git clone`: the index of its URL word.
+    Clone(Option<usize>),
+    /// A checkout of a full commit id (or of a variable, which may hold
+    /// one), or of `FETCH_HEAD`, which pins only after a fetch of one.
+    Pin {
+        fetch_head: bool,
+    },
+    /// `git fetch` of a full commit id.
+    FetchCommit,
+    Other,
+}
+
+fn check(context: &Context, out: &mut Vec<Diagnostic>) {
+    for (_, commands) in &context.runs {
+        // Commands in source order: `sh -c` strings come after their shell
+        // in `runs`, but their text sits inside it.
+        let mut order: Vec<&Command> = commands.iter().collect();
+        order.sort_by_key(|c| c.words.get(c.program).map_or(usize::MAX, |w| w.span.start));
+        let mut open: Vec<(&Command, Option<usize>)> = Vec::new();
+        let mut fetched_commit = false;
+        for command in order {
+            match step(command) {
+                Step::Clone(url) => open.push((command, url)),
+                Step::FetchCommit => fetched_commit = true,
+                Step::Pin { fetch_head } => {
+                    // Each pinning checkout settles the earliest clone still open.
+                    if (!fetch_head || fetched_commit) && !open.is_empty() {
+                        open.remove(0);
+                    }
+                }
+                Step::Other => {}
+            }
+        }
+        for (command, url) in open {
+            out.push(report(command, url));
+        }
+    }
+}
+
+fn report(command: &Command, url: Option<usize>) -> Diagnostic {
+    let sub = operand_from(command, command.program + 1, GIT_GLOBAL).unwrap_or(command.program);
+    let last = url.unwrap_or(sub);
+    let target = url.map_or(String::new(), |u| {
+        format!(" of `{}`", command.words[u].as_str())
+    });
+    let branch = command
+        .words
+        .iter()
+        .position(|w| matches!(w.as_str(), "-b" | "--branch"))
+        .and_then(|i| command.words.get(i + 1))
+        .map(|w| format!(" at `{}`, which can move,", w.as_str()))
+        .unwrap_or_default();
+    Diagnostic::new(
+        command.words[command.program].span.cover(command.words[last].span),
+        format!("`git clone`{target}{branch} is not pinned to a commit"),
+        "follow it with `git checkout <full commit id>` (or `git -C <dir> checkout <full commit id>`) in the same `RUN`",
+    )
+}
+
+fn step(command: &Command) -> Step {
+    if command.name() != "git" {
+        return Step::Other;
+    }
+    let Some(sub) = operand_from(command, command.program + 1, GIT_GLOBAL) else {
+        return Step::Other;
+    };
+    let word = |i: usize| command.words.get(i).map_or("", |w| w.as_str());
+    let pin = |args: Vec<usize>| {
+        let Some(w) = args.first().map(|&i| &command.words[i]) else {
+            return Step::Other;
+        };
+        if w.as_str() == "FETCH_HEAD" {
+            Step::Pin { fetch_head: true }
+        } else if w.expands || is_full_commit(w.as_str()) {
+            Step::Pin { fetch_head: false }
+        } else {
+            Step::Other
+        }
+    };
+    match word(sub) {
+        "clone" => {
+            let args = operands(command, sub + 1, CLONE);
+            // `--revision=<commit>` (git 2.49) clones that commit.
+            let revision = command.words[sub + 1..].iter().find_map(|w| {
+                w.as_str()
+                    .strip_prefix("--revision=")
+                    .map(|r| r.to_string())
+            });
+            let revision = revision.or_else(|| {
+                command.words[sub + 1..]
+                    .iter()
+                    .position(|w| w.as_str() == "--revision")
+                    .and_then(|i| command.words.get(sub + 2 + i))
+                    .map(|w| w.as_str().to_string())
+            });
+            if revision.is_some_and(|r| is_full_commit(&r)) {
+                return Step::Other;
+            }
+            Step::Clone(args.first().copied())
+        }
+        "checkout" | "switch" => pin(operands(
+            command,
+            sub + 1,
+            &["-b", "-B", "-c", "-C", "--orphan"],
+        )),
+        "reset" => {
+            let hard = command.words[sub + 1..]
+                .iter()
+                .any(|w| w.as_str() == "--hard");
+            if hard {
+                pin(operands(command, sub + 1, &[]))
+            } else {
+                Step::Other
+            }
+        }
+        "fetch" => {
+            let args = operands(command, sub + 1, FETCH);
+            // `git fetch origin <commit>`: the refspecs follow the remote.
+            if args
+                .iter()
+                .skip(1)
+                .any(|&i| is_full_commit(command.words[i].as_str()))
+            {
+                Step::FetchCommit
+            } else {
+                Step::Other
+            }
+        }
+        _ => Step::Other,
+    }
+}
