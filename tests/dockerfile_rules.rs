@@ -371,3 +371,523 @@ fn pragmas_suppress_by_code_or_name() {
         ["4:5-4:15"]
     );
 }
+
+// The pinning rules, case by case: each tool's option grammar, what a pin
+// looks like, and every form of RUN (heredoc, exec form, sh -c, ONBUILD,
+// continuation lines).
+
+#[test]
+fn df012_os_packages() {
+    assert_finds!(
+        "DF012",
+        "FROM x\nRUN apt-get install -y curl",
+        ["2:24-2:28"]
+    );
+    assert_finds!(
+        "DF012",
+        "FROM x\nRUN apt install curl=7.88.1-10 wget",
+        ["2:32-2:36"]
+    );
+    assert_finds!("DF012", "FROM x\nRUN apt-get -o Dpkg::Options::=--force-confold -t bookworm-backports install -y curl", ["2:81-2:85"]);
+    assert_clean!(
+        "DF012",
+        "FROM x\nRUN apt-get install -y $PKGS ${MORE} ./local.deb /tmp/x.deb"
+    );
+    assert_clean!(
+        "DF012",
+        "FROM x\nRUN apt-get install -y curl=${CURL_VERSION}"
+    );
+    assert_finds!(
+        "DF012",
+        "FROM x\nRUN apt-get install -y curl \\\n    git \\\n    wget=1.21",
+        ["2:24-3:8"]
+    );
+    assert_finds!(
+        "DF012",
+        "FROM x\nRUN [\"apt-get\", \"install\", \"-y\", \"curl\"]",
+        ["2:35-2:39"]
+    );
+    assert_finds!(
+        "DF012",
+        "FROM x\nRUN <<EOF\napt-get install -y curl\nEOF",
+        ["3:20-3:24"]
+    );
+    assert_finds!(
+        "DF012",
+        "FROM x\nRUN bash -c 'apt-get install -y curl'",
+        ["2:33-2:37"]
+    );
+    assert_finds!(
+        "DF012",
+        "FROM x\nONBUILD RUN apt-get install -y curl",
+        ["2:32-2:36"]
+    );
+    assert_finds!(
+        "DF012",
+        "FROM x\nRUN sudo DEBIAN_FRONTEND=noninteractive apt-get install -qq curl",
+        ["2:61-2:65"]
+    );
+    assert_finds!(
+        "DF012",
+        "FROM x\nRUN apk add --no-cache -t .build-deps gcc",
+        ["2:39-2:42"]
+    );
+    assert_finds!(
+        "DF012",
+        "FROM x\nRUN apk add --virtual .deps gcc=13.2.1-r0 musl-dev",
+        ["2:43-2:51"]
+    );
+    assert_finds!(
+        "DF012",
+        "FROM x\nRUN apk add -X https://dl-cdn.alpinelinux.org/alpine/edge/testing foo",
+        ["2:67-2:70"]
+    );
+    assert_finds!(
+        "DF012",
+        "FROM x\nRUN apk add \"curl>8\" curl~8.5 curl=8.5.0-r0",
+        ["2:13-2:30"]
+    );
+    assert_finds!("DF012", "FROM x\nRUN yum install -y httpd", ["2:20-2:25"]);
+    assert_clean!(
+        "DF012",
+        "FROM x\nRUN dnf install -y --setopt install_weak_deps=False httpd-2.4.57-5.el9"
+    );
+    assert_finds!(
+        "DF012",
+        "FROM x\nRUN microdnf install -y java-17-openjdk-headless",
+        ["2:25-2:49"]
+    );
+    assert_clean!("DF012", "FROM x\nRUN dnf -y install /tmp/local.rpm https://example.com/x-1.0-1.noarch.rpm @development");
+    assert_finds!(
+        "DF012",
+        "FROM x\nRUN zypper --non-interactive install -y -r repo curl=8.0 wget",
+        ["2:58-2:62"]
+    );
+    assert_clean!("DF012", "FROM x\nRUN zypper in -t pattern devel_basis");
+    assert_clean!(
+        "DF012",
+        "FROM x\nRUN apt-get install --snapshot 20261101T000000Z -y curl"
+    );
+    assert_clean!("DF012", "FROM x\nRUN apt-get update");
+    assert_finds!(
+        "DF012",
+        "FROM x\nRUN apt-get install -y curl=7.*",
+        ["2:24-2:32"]
+    );
+    assert_clean!("DF012", "FROM x\nRUN zypper in -t pattern devel_basis");
+    assert_clean!("DF012", "FROM debian:12@D AS base\nRUN echo 'deb http://snapshot.debian.org/archive/debian/20261101T000000Z bookworm main' > /etc/apt/sources.list\nFROM base\nRUN apt-get update && apt-get install -y curl");
+    assert_finds!(
+        "DF012",
+        "FROM debian:12@D\nRUN apt-get install -y curl\nRUN echo snapshot.debian.org",
+        ["2:24-2:28"]
+    );
+    assert_clean!(
+        "DF012",
+        "FROM x\nRUN apt-get -o APT::Snapshot=20261101T000000Z install -y curl"
+    );
+}
+
+#[test]
+fn df013_language_packages() {
+    assert_finds!("DF013", "FROM x\nRUN pip install requests", ["2:17-2:25"]);
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN pip3 install --no-cache-dir -i https://pypi.org/simple requests==2.32.3 flask",
+        ["2:77-2:82"]
+    );
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN python3 -m pip install --upgrade pip",
+        ["2:38-2:41"]
+    );
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN python -I -m pip install 'django>=5' 'celery~=5.4' 'rich==13.*'",
+        ["2:30-2:68"]
+    );
+    assert_clean!(
+        "DF013",
+        "FROM x\nRUN pip install -r requirements.txt -c constraints.txt"
+    );
+    assert_clean!(
+        "DF013",
+        "FROM x\nRUN pip install -c constraints.txt requests"
+    );
+    assert_clean!(
+        "DF013",
+        "FROM x\nRUN pip install -e . ./dist/app-1.0-py3-none-any.whl $EXTRA"
+    );
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN pip install git+https://github.com/psf/requests@main",
+        ["2:17-2:57"]
+    );
+    assert_clean!("DF013", "FROM x\nRUN pip install git+https://github.com/psf/requests@0e322af87745eff34caffe4df68456ebc20d9068");
+    assert_clean!(
+        "DF013",
+        "FROM x\nRUN pip install --target /opt/lib --prefix /usr requests==1.0"
+    );
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN uv pip install --system ruff",
+        ["2:29-2:33"]
+    );
+    assert_clean!(
+        "DF013",
+        "FROM x\nRUN uv pip install --exclude-newer 2026-11-01 ruff"
+    );
+    assert_clean!(
+        "DF013",
+        "FROM x\nENV UV_EXCLUDE_NEWER=2026-11-01\nRUN uv pip install ruff"
+    );
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN uv tool install ruff@0.8.0 && uv tool install black",
+        ["2:51-2:56"]
+    );
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN uv tool install --with mypy==1.13.0 --with types-requests ruff==0.8.0",
+        ["2:48-2:62"]
+    );
+    assert_finds!("DF013", "FROM x\nRUN pipx install black", ["2:18-2:23"]);
+    assert_clean!(
+        "DF013",
+        "FROM x\nRUN pipx install --pip-args='--no-cache-dir' black==24.10.0"
+    );
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN npm install -g typescript",
+        ["2:20-2:30"]
+    );
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN npm i --global @angular/cli@18.2.12 typescript@^5",
+        ["2:41-2:54"]
+    );
+    assert_clean!("DF013", "FROM x\nRUN npm install typescript");
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN npm install -g --prefix /usr/local pnpm@latest",
+        ["2:40-2:51"]
+    );
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN yarn global add create-react-app",
+        ["2:21-2:37"]
+    );
+    assert_finds!("DF013", "FROM x\nRUN pnpm add -g pnpm", ["2:17-2:21"]);
+    assert_finds!("DF013", "FROM x\nRUN gem install bundler", ["2:17-2:24"]);
+    assert_clean!("DF013", "FROM x\nRUN gem install bundler -v 2.5.23");
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN gem install bundler --version '~> 2.5'",
+        ["2:17-2:24"]
+    );
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN gem install rails:7.1.0 rake -n /usr/local/bin",
+        ["2:29-2:33"]
+    );
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN go install golang.org/x/tools/gopls@latest",
+        ["2:16-2:47"]
+    );
+    assert_clean!(
+        "DF013",
+        "FROM x\nRUN go install -ldflags '-s -w' github.com/x/y/cmd/z@v1.2.3"
+    );
+    assert_finds!("DF013", "FROM x\nRUN go get github.com/x/y", ["2:12-2:26"]);
+    assert_clean!("DF013", "FROM x\nRUN go install ./cmd/...");
+    assert_finds!("DF013", "FROM x\nRUN cargo install ripgrep", ["2:19-2:26"]);
+    assert_clean!("DF013", "FROM x\nRUN cargo install --locked ripgrep@14.1.1 && cargo install fd-find --version 10.2.0");
+    assert_clean!(
+        "DF013",
+        "FROM x\nRUN cargo install --git https://github.com/x/y --rev 0e322af8 y"
+    );
+    assert_clean!("DF013", "FROM x\nRUN cargo install --path .");
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN <<EOF\npip install requests\nEOF",
+        ["3:13-3:21"]
+    );
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN [\"pip\", \"install\", \"requests\"]",
+        ["2:25-2:33"]
+    );
+    assert_finds!(
+        "DF013",
+        "FROM x\nONBUILD RUN sh -c \"pip install requests\"",
+        ["2:32-2:40"]
+    );
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN python3.12 -m pip install --no-cache-dir requests flask==3.1.0 rich",
+        ["2:46-2:72"]
+    );
+}
+
+#[test]
+fn df014_lock_files() {
+    assert_finds!("DF014", "FROM x\nRUN npm install", ["2:5-2:16"]);
+    assert_finds!("DF014", "FROM x\nRUN npm i --omit=dev", ["2:5-2:10"]);
+    assert_finds!("DF014", "FROM x\nRUN npm install --omit dev", ["2:5-2:16"]);
+    assert_clean!("DF014", "FROM x\nRUN npm ci && npm install express");
+    assert_finds!("DF014", "FROM x\nRUN yarn", ["2:5-2:9"]);
+    assert_clean!(
+        "DF014",
+        "FROM x\nRUN yarn install --immutable && yarn --frozen-lockfile"
+    );
+    assert_clean!(
+        "DF014",
+        "FROM x\nENV YARN_ENABLE_IMMUTABLE_INSTALLS=true\nRUN yarn install"
+    );
+    assert_finds!("DF014", "FROM x\nRUN pnpm install", ["2:5-2:17"]);
+    assert_clean!("DF014", "FROM x\nRUN pnpm install --frozen-lockfile");
+    assert_finds!("DF014", "FROM x\nRUN uv sync", ["2:5-2:12"]);
+    assert_finds!("DF014", "FROM x\nRUN uv run pytest", ["2:5-2:11"]);
+    assert_clean!(
+        "DF014",
+        "FROM x\nRUN uv sync --locked && uv run --frozen pytest && uv run --no-sync pytest"
+    );
+    assert_clean!(
+        "DF014",
+        "FROM x AS a\nENV UV_LOCKED=1\nFROM a AS b\nFROM b\nRUN uv sync"
+    );
+    assert_finds!(
+        "DF014",
+        "FROM x AS a\nENV UV_LOCKED=0\nRUN uv sync",
+        ["3:5-3:12"]
+    );
+    assert_finds!(
+        "DF014",
+        "FROM x\nRUN uv sync\nENV UV_FROZEN=1",
+        ["2:5-2:12"]
+    );
+    assert_clean!("DF014", "FROM x\nRUN UV_FROZEN=1 uv sync");
+    assert_finds!("DF014", "FROM x\nRUN cargo build --release", ["2:5-2:16"]);
+    assert_clean!(
+        "DF014",
+        "FROM x\nRUN cargo build --release --locked && cargo +1.83 run --frozen"
+    );
+    assert_finds!(
+        "DF014",
+        "FROM x\nRUN cargo install ripgrep@14.1.1",
+        ["2:5-2:18"]
+    );
+    assert_clean!("DF014", "FROM x\nRUN cargo test");
+    assert_finds!("DF014", "FROM x\nRUN bundle install", ["2:5-2:19"]);
+    assert_clean!("DF014", "FROM x\nRUN bundle install --deployment");
+    assert_clean!(
+        "DF014",
+        "FROM x\nENV BUNDLE_FROZEN=true\nRUN bundle install"
+    );
+    assert_clean!(
+        "DF014",
+        "FROM x\nRUN bundle config set --local frozen true && bundle install"
+    );
+    assert_finds!(
+        "DF014",
+        "FROM x\nRUN bundle install && bundle config set frozen true",
+        ["2:5-2:19"]
+    );
+    assert_finds!(
+        "DF014",
+        "FROM x\nRUN composer update --no-dev && composer install",
+        ["2:5-2:20"]
+    );
+    assert_finds!("DF014", "FROM x\nRUN <<EOF\nnpm install\nEOF", ["3:1-3:12"]);
+}
+
+#[test]
+fn df020_remote_add() {
+    assert_finds!(
+        "DF020",
+        "FROM x\nADD https://example.com/a.tar.gz /opt/",
+        ["2:5-2:33"]
+    );
+    assert_clean!("DF020", "FROM x\nADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d https://example.com/a.tar.gz /opt/");
+    assert_finds!(
+        "DF020",
+        "FROM x\nADD --chown=1000:1000 http://example.com/a https://example.com/b /opt/",
+        ["2:23-2:43", "2:44-2:65"]
+    );
+    assert_finds!(
+        "DF020",
+        "FROM x\nADD [\"https://example.com/a\", \"/opt/\"]",
+        ["2:7-2:28"]
+    );
+    assert_finds!(
+        "DF020",
+        "FROM x\nADD git@github.com:moby/buildkit.git /src",
+        ["2:5-2:37"]
+    );
+    assert_clean!("DF020", "FROM x\nADD https://github.com/moby/buildkit.git#0e322af87745eff34caffe4df68456ebc20d9068 /src");
+    assert_finds!(
+        "DF020",
+        "FROM x\nADD --keep-git-dir=true https://github.com/moby/buildkit.git#v0.17.0 /src",
+        ["2:25-2:69"]
+    );
+    assert_clean!("DF020", "FROM x\nADD ./local.tar.gz /opt/");
+    assert_finds!(
+        "DF020",
+        "FROM x\nONBUILD ADD https://example.com/a /a",
+        ["2:13-2:34"]
+    );
+    assert_clean!("DF020", "FROM x\nCOPY https://example.com/a /a");
+}
+
+#[test]
+fn df021_download_piped_to_interpreter() {
+    assert_finds!(
+        "DF021",
+        "FROM x\nRUN curl -fsSL https://example.com/i.sh | sh",
+        ["2:5-2:45"]
+    );
+    assert_finds!(
+        "DF021",
+        "FROM x\nRUN curl -fsSL https://example.com/i.sh | sudo -E bash -s -- --yes",
+        ["2:5-2:55"]
+    );
+    assert_finds!(
+        "DF021",
+        "FROM x\nRUN wget -qO- https://example.com/i.sh | bash",
+        ["2:5-2:46"]
+    );
+    assert_finds!(
+        "DF021",
+        "FROM x\nRUN wget -O - https://example.com/i.sh | sh",
+        ["2:5-2:44"]
+    );
+    assert_finds!(
+        "DF021",
+        "FROM x\nRUN wget --output-document=- https://example.com/i.sh | sh",
+        ["2:5-2:59"]
+    );
+    assert_clean!("DF021", "FROM x\nRUN wget https://example.com/i.sh | sh");
+    assert_clean!(
+        "DF021",
+        "FROM x\nRUN curl -fsSLo /tmp/i.sh https://example.com/i.sh | sh"
+    );
+    assert_finds!(
+        "DF021",
+        "FROM x\nRUN curl -fsSL https://example.com/i.sh -o- | sh",
+        ["2:5-2:49"]
+    );
+    assert_finds!(
+        "DF021",
+        "FROM x\nRUN curl -fsSL -H 'Accept: x' https://example.com/i.sh | python3",
+        ["2:5-2:65"]
+    );
+    assert_clean!(
+        "DF021",
+        "FROM x\nRUN curl -fsSL https://example.com/x.tgz | tar xz"
+    );
+    assert_clean!(
+        "DF021",
+        "FROM x\nRUN curl -fsSL https://example.com/i.sh | sh -c 'cat > x'"
+    );
+    assert_finds!(
+        "DF021",
+        "FROM x\nRUN bash <(curl -fsSL https://example.com/i.sh)",
+        ["2:5-2:48"]
+    );
+    assert_finds!(
+        "DF021",
+        "FROM x\nRUN sh -c \"$(curl -fsSL https://example.com/i.sh)\"",
+        ["2:5-2:51"]
+    );
+    assert_finds!(
+        "DF021",
+        "FROM x\nRUN /bin/sh -c \"$(wget -qO- https://example.com/i.sh)\" -- --unattended",
+        ["2:5-2:55"]
+    );
+    assert_finds!(
+        "DF021",
+        "FROM x\nRUN eval \"$(curl -fsSL https://example.com/env)\"",
+        ["2:5-2:49"]
+    );
+    assert_clean!(
+        "DF021",
+        "FROM x\nRUN echo \"$(curl -fsSL https://example.com/version)\""
+    );
+    assert_finds!(
+        "DF021",
+        "FROM x\nRUN curl -fsSL https://example.com/i.sh \\\n    | bash",
+        ["2:5-3:11"]
+    );
+    assert_finds!(
+        "DF021",
+        "FROM x\nRUN <<EOF\ncurl -fsSL https://example.com/i.sh | sh\nEOF",
+        ["3:1-3:41"]
+    );
+    assert_finds!(
+        "DF021",
+        "FROM x\nONBUILD RUN curl -fsSL https://example.com/i.sh | sh",
+        ["2:13-2:53"]
+    );
+    assert_finds!(
+        "DF021",
+        "FROM x\nRUN sh -c 'curl -fsSL https://example.com/i.sh | sh'",
+        ["2:12-2:52"]
+    );
+}
+
+#[test]
+fn df022_git_clone() {
+    assert_finds!(
+        "DF022",
+        "FROM x\nRUN git clone https://github.com/x/y.git",
+        ["2:5-2:41"]
+    );
+    assert_finds!(
+        "DF022",
+        "FROM x\nRUN git clone --depth 1 --branch v1.2.3 https://github.com/x/y.git /src",
+        ["2:5-2:67"]
+    );
+    assert_clean!("DF022", "FROM x\nRUN git clone https://github.com/x/y.git && git -C y checkout 0e322af87745eff34caffe4df68456ebc20d9068");
+    assert_clean!("DF022", "FROM x\nRUN git clone https://github.com/x/y.git && cd y && git reset --hard 0e322af87745eff34caffe4df68456ebc20d9068");
+    assert_finds!(
+        "DF022",
+        "FROM x\nRUN git clone https://github.com/x/y.git && cd y && git checkout v1.2.3",
+        ["2:5-2:41"]
+    );
+    assert_finds!(
+        "DF022",
+        "FROM x\nRUN git clone https://github.com/x/y.git && cd y && git checkout 0e322af",
+        ["2:5-2:41"]
+    );
+    assert_clean!(
+        "DF022",
+        "FROM x\nRUN git clone https://github.com/x/y.git && cd y && git checkout \"$COMMIT\""
+    );
+    assert_finds!("DF022", "FROM x\nRUN git clone https://github.com/x/y.git\nRUN cd y && git checkout 0e322af87745eff34caffe4df68456ebc20d9068", ["2:5-2:41"]);
+    assert_finds!(
+        "DF022",
+        "FROM x\nRUN git -c advice.detachedHead=false clone -q https://github.com/x/y.git",
+        ["2:5-2:73"]
+    );
+    assert_clean!("DF022", "FROM x\nRUN git clone --revision=0e322af87745eff34caffe4df68456ebc20d9068 https://github.com/x/y.git");
+    assert_finds!("DF022", "FROM x\nRUN git clone https://a/y.git && git clone https://a/z.git && git -C y checkout 0e322af87745eff34caffe4df68456ebc20d9068", ["2:34-2:59"]);
+    assert_clean!("DF022", "FROM x\nRUN <<EOF\ngit clone https://github.com/x/y.git\ncd y\ngit checkout 0e322af87745eff34caffe4df68456ebc20d9068\nEOF");
+    assert_finds!(
+        "DF022",
+        "FROM x\nRUN [\"git\", \"clone\", \"https://github.com/x/y.git\"]",
+        ["2:7-2:49"]
+    );
+    assert_finds!(
+        "DF022",
+        "FROM x\nONBUILD RUN git clone https://github.com/x/y.git",
+        ["2:13-2:49"]
+    );
+    assert_finds!(
+        "DF022",
+        "FROM x\nRUN git clone \\\n      https://github.com/x/y.git",
+        ["2:5-3:33"]
+    );
+    assert_clean!("DF022", "FROM x\nRUN sh -c 'git clone https://a/y.git && git -C y checkout 0e322af87745eff34caffe4df68456ebc20d9068'");
+    assert_finds!("DF022", "FROM x\nRUN git clone https://a/y.git && git clone https://a/z.git zz && git -C zz checkout 0e322af87745eff34caffe4df68456ebc20d9068", ["2:5-2:30"]);
+    assert_finds!("DF022", "FROM x\nRUN git clone https://a/y.git && git clone https://a/z.git && git -C /src/z checkout 0e322af87745eff34caffe4df68456ebc20d9068", ["2:5-2:30"]);
+}

@@ -2,7 +2,7 @@
 //! (`apt-get update`, `apk update`, `apk add --update`, `dnf makecache`,
 //! `zypper refresh`, `pacman -Sy`). What it fetches depends on the day.
 
-use super::package_managers::{apk_refresh_option, pacman_sync, subcommand};
+use super::package_managers::{apk_refresh_option, apt_reads_snapshot, pacman_sync, subcommand};
 use super::Context;
 use crate::finding::{Diagnostic, Severity};
 use crate::rules::{Check, Rule};
@@ -24,7 +24,7 @@ fn check(context: &Context, out: &mut Vec<Diagnostic>) {
         };
         let span = command.span_to(last);
         if matches!(command.name(), "apt-get" | "apt")
-            && (context.apt_snapshot_before(instruction, span.end) || reads_snapshot(command))
+            && (context.apt_snapshot_before(instruction, span.end) || apt_reads_snapshot(command))
         {
             continue;
         }
@@ -35,16 +35,6 @@ fn check(context: &Context, out: &mut Vec<Diagnostic>) {
             help,
         ));
     }
-}
-
-/// `apt-get update --snapshot 20261101T000000Z`, `-S …`, `-o APT::Snapshot=…`.
-fn reads_snapshot(command: &Command) -> bool {
-    command.args().iter().map(|w| w.as_str()).any(|w| {
-        w == "--snapshot"
-            || w == "-S"
-            || w.starts_with("--snapshot=")
-            || w.contains("APT::Snapshot")
-    })
 }
 
 /// The index of the last word of the refresh, and the help for it.

@@ -3,7 +3,8 @@
 //! gets whatever version the mirror holds on build day.
 
 use super::package_managers::{
-    is_local_path, operands, options_with_value, subcommand, unpinned_packages,
+    apt_reads_snapshot, is_local_path, operands, option_value, options_with_value, subcommand,
+    unpinned_packages,
 };
 use super::Context;
 use crate::finding::{Diagnostic, Severity};
@@ -36,7 +37,16 @@ fn check(context: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let apt = matches!(manager, "apt-get" | "apt");
-        if apt && context.apt_snapshot_before(instruction, command.words[sub].span.start) {
+        if apt
+            && (context.apt_snapshot_before(instruction, command.words[sub].span.start)
+                || apt_reads_snapshot(command))
+        {
+            continue;
+        }
+        // `zypper in -t pattern x`: patterns, patches and products have no
+        // version to pin.
+        let kind = option_value(command, sub + 1, &["-t", "--type"]);
+        if manager == "zypper" && kind.is_some_and(|(_, kind)| kind != "package") {
             continue;
         }
         let unpinned: Vec<usize> = operands(command, sub + 1, options_with_value(manager))

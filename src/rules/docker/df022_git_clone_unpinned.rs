@@ -75,9 +75,11 @@ enum Step {
     /// `git clone`: the index of its URL word.
     Clone(Option<usize>),
     /// A checkout of a full commit id (or of a variable, which may hold
-    /// one), or of `FETCH_HEAD`, which pins only after a fetch of one.
+    /// one), or of `FETCH_HEAD`, which pins only after a fetch of one;
+    /// `dir` is the repository it names with `git -C <dir>`.
     Pin {
         fetch_head: bool,
+        dir: Option<String>,
     },
     /// `git fetch` of a full commit id.
     FetchCommit,
@@ -96,10 +98,16 @@ fn check(context: &Context, out: &mut Vec<Diagnostic>) {
             match step(command) {
                 Step::Clone(url) => open.push((command, url)),
                 Step::FetchCommit => fetched_commit = true,
-                Step::Pin { fetch_head } => {
-                    // Each pinning checkout settles the earliest clone still open.
+                Step::Pin { fetch_head, dir } => {
+                    // A pinning checkout settles the clone it names with
+                    // `-C <dir>`, or else the earliest clone still open.
                     if (!fetch_head || fetched_commit) && !open.is_empty() {
-                        open.remove(0);
+                        let named = dir.and_then(|dir| {
+                            open.iter().position(|(c, url)| {
+                                clone_dir(c, *url).as_deref() == Some(last_component(&dir))
+                            })
+                        });
+                        open.remove(named.unwrap_or(0));
                     }
                 }
                 Step::Other => {}
@@ -109,6 +117,32 @@ fn check(context: &Context, out: &mut Vec<Diagnostic>) {
             out.push(report(command, url));
         }
     }
+}
+
+/// The directory `git clone` creates: its second operand, or the URL's
+/// last component without `.git`.
+fn clone_dir(command: &Command, url: Option<usize>) -> Option<String> {
+    let url = url?;
+    let sub = operand_from(command, command.program + 1, GIT_GLOBAL)?;
+    let args = operands(command, sub + 1, CLONE);
+    let named = args
+        .iter()
+        .position(|&i| i == url)
+        .and_then(|at| args.get(at + 1));
+    let dir = match named {
+        Some(&i) => command.words[i].as_str(),
+        None => {
+            let url = command.words[url].as_str().trim_end_matches('/');
+            let last = url.rsplit(['/', ':']).next().unwrap_or(url);
+            last.strip_suffix(".git").unwrap_or(last)
+        }
+    };
+    Some(last_component(dir).to_string())
+}
+
+fn last_component(path: &str) -> &str {
+    let path = path.trim_end_matches('/');
+    path.rsplit('/').next().unwrap_or(path)
 }
 
 fn report(command: &Command, url: Option<usize>) -> Diagnostic {
@@ -139,14 +173,20 @@ fn step(command: &Command) -> Step {
         return Step::Other;
     };
     let word = |i: usize| command.words.get(i).map_or("", |w| w.as_str());
+    // `git -C <dir> checkout …`
+    let dir = (command.program + 1..sub)
+        .find(|&i| word(i) == "-C")
+        .map(|i| word(i + 1).to_string());
     let pin = |args: Vec<usize>| {
         let Some(w) = args.first().map(|&i| &command.words[i]) else {
             return Step::Other;
         };
-        if w.as_str() == "FETCH_HEAD" {
-            Step::Pin { fetch_head: true }
-        } else if w.expands || is_full_commit(w.as_str()) {
-            Step::Pin { fetch_head: false }
+        let fetch_head = w.as_str() == "FETCH_HEAD";
+        if fetch_head || w.expands || is_full_commit(w.as_str()) {
+            Step::Pin {
+                fetch_head,
+                dir: dir.clone(),
+            }
         } else {
             Step::Other
         }

@@ -298,3 +298,14 @@ pub fn is_exact_semver(version: &str) -> bool {
 pub fn is_full_commit(rev: &str) -> bool {
     matches!(rev.len(), 40 | 64) && rev.chars().all(|c| c.is_ascii_hexdigit())
 }
+
+/// `apt-get … --snapshot 20261101T000000Z`, `-S …`, `-o APT::Snapshot=…`:
+/// this one command reads a dated snapshot.
+pub fn apt_reads_snapshot(command: &Command) -> bool {
+    command.args().iter().map(|w| w.as_str()).any(|w| {
+        w == "--snapshot"
+            || w == "-S"
+            || w.starts_with("--snapshot=")
+            || w.contains("APT::Snapshot")
+    })
+}
