@@ -103,6 +103,52 @@ fn large_heredocs_and_many_instructions() {
     );
 }
 
+/// A long chain of stages, each built `FROM` the one before and each with
+/// its own `ENV`: what a stage inherits is read through its parents, never
+/// copied, so memory stays linear — and `UV_FROZEN` from the first stage
+/// still holds at the end of the chain.
+#[test]
+fn a_chain_of_4000_stages() {
+    let mut text = String::from("FROM debian:12 AS s0\nENV UV_FROZEN=1\n");
+    for i in 1..4000 {
+        text.push_str(&format!("FROM s{} AS s{i}\nENV V{i}=$V{}x\n", i - 1, i - 1));
+    }
+    text.push_str("RUN uv sync && bundle install\n");
+    let findings = audit_small_stack(text).expect("parses");
+    let codes: Vec<&str> = findings.iter().map(|f| f.code).collect();
+    // The chain's first FROM is unpinned, `bundle install` is not frozen,
+    // and `uv sync` inherits UV_FROZEN through 4000 stages.
+    assert_eq!(codes, ["DF002", "DF014"], "{findings:#?}");
+    assert!(findings[1].message.contains("bundle install"));
+}
+
+/// Many clones and checkouts, downloads and pipes in one `RUN`: each rule
+/// pairs them without scanning the whole `RUN` for each.
+#[test]
+fn a_run_of_20000_commands() {
+    let commit = "0e322af87745eff34caffe4df68456ebc20d9068";
+    let mut text = String::from("FROM x\nRUN true");
+    for i in 0..5000 {
+        text.push_str(&format!(
+            " && \\\n    git clone https://example.com/r{i}.git"
+        ));
+    }
+    for i in 0..5000 {
+        text.push_str(&format!(" && \\\n    git -C r{i} checkout {commit}"));
+    }
+    for _ in 0..5000 {
+        text.push_str(" && \\\n    curl -fsSLo /tmp/x https://example.com/x | sh");
+    }
+    text.push('\n');
+    let findings = audit_small_stack(text).expect("parses");
+    assert!(
+        findings
+            .iter()
+            .all(|f| f.code != "DF022" && f.code != "DF021"),
+        "every clone is pinned and no download reaches a shell"
+    );
+}
+
 #[test]
 fn malformed_input_is_an_error_with_a_position() {
     let long_line = format!("FROM x\nRUN echo {}\n", "a".repeat(70_000));

@@ -72,7 +72,7 @@ fn unenforced(
     context: &Context,
     instruction: usize,
     command: &Command,
-    bundler_frozen: &[(usize, usize)],
+    bundler_frozen: &[Option<usize>],
 ) -> Option<Unenforced> {
     let p = command.program;
     let word = |i: usize| command.words.get(i).map_or("", |w| w.as_str());
@@ -151,9 +151,10 @@ fn unenforced(
                         .env(instruction, command, v)
                         .is_some_and(|v| bundler_true(&v))
                 })
-                || bundler_frozen.iter().any(|&(stage, at)| {
-                    context.stage_of(instruction) == Some(stage) && at < command.words[p].span.start
-                });
+                || context
+                    .stage_of(instruction)
+                    .and_then(|stage| bundler_frozen[stage])
+                    .is_some_and(|at| at < command.words[p].span.start);
             (!enforced).then_some(()).and(found(
                 sub.unwrap_or(p),
                 "run `bundle config set frozen true` (or set `ENV BUNDLE_FROZEN=true`) before `bundle install`",
@@ -176,12 +177,13 @@ fn bundler_true(value: &str) -> bool {
     )
 }
 
-/// `bundle config set [--local|--global] frozen true` (or `deployment`),
-/// also the older `bundle config --global frozen 1`: the stages where it
-/// runs and the offset at which it does. A later stage derived from one of
-/// them inherits the setting.
-fn bundler_config(context: &Context) -> Vec<(usize, usize)> {
-    let mut found = Vec::new();
+/// Where `bundle config set [--local|--global] frozen true` (or
+/// `deployment`, or the older `bundle config --global frozen 1`) holds: per
+/// stage, the offset from which it does — 0 when a stage the stage is built
+/// from ran it, since its config is inherited.
+fn bundler_config(context: &Context) -> Vec<Option<usize>> {
+    let stages = &context.build.stages;
+    let mut own: Vec<Option<usize>> = vec![None; stages.len()];
     for (instruction, command) in context.commands() {
         if !matches!(command.name(), "bundle" | "bundler") {
             continue;
@@ -198,28 +200,14 @@ fn bundler_config(context: &Context) -> Vec<(usize, usize)> {
         let sets = matches!(rest.as_slice(), [key, value] if matches!(*key, "frozen" | "deployment") && bundler_true(value));
         if let (true, Some(stage)) = (sets, context.stage_of(instruction)) {
             let at = command.words[command.program].span.start;
-            found.push((stage, at));
-            // Stages built from this one inherit the setting.
-            for derived in 0..context.build.stages.len() {
-                if descends_from(context, derived, stage) {
-                    found.push((derived, 0));
-                }
-            }
+            own[stage] = Some(own[stage].map_or(at, |earlier| earlier.min(at)));
         }
     }
-    found
-}
-
-/// Whether stage `stage` is built (through any number of `FROM <stage>`)
-/// from stage `ancestor`.
-fn descends_from(context: &Context, stage: usize, ancestor: usize) -> bool {
-    // A stage's parent is always an earlier stage, so this ends.
-    let mut current = context.build.stages[stage].parent;
-    while let Some(parent) = current {
-        if parent == ancestor {
-            return true;
-        }
-        current = context.build.stages[parent].parent;
+    // A stage's parent is always an earlier stage: one pass in order.
+    let mut from: Vec<Option<usize>> = Vec::with_capacity(stages.len());
+    for (index, stage) in stages.iter().enumerate() {
+        let inherited = stage.parent.and_then(|p| from[p]).map(|_| 0);
+        from.push(inherited.or(own[index]));
     }
-    false
+    from
 }

@@ -3,6 +3,8 @@
 //! `sh -c "$(curl …)"`). What runs is whatever the server sends that day,
 //! and nothing records or checks it.
 
+use std::collections::HashMap;
+
 use super::Context;
 use crate::finding::{Diagnostic, Severity};
 use crate::rules::{Check, Rule};
@@ -23,11 +25,17 @@ const HELP: &str =
 
 fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     for (_, commands) in &context.runs {
+        // The commands of each pipeline, so a download finds what it feeds
+        // without a scan of the whole `RUN`.
+        let mut pipelines: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (index, command) in commands.iter().enumerate() {
+            pipelines.entry(command.pipeline).or_default().push(index);
+        }
         for (index, download) in commands.iter().enumerate() {
             if !writes_download_to_stdout(download) {
                 continue;
             }
-            let Some(span) = piped_into_interpreter(context, commands, index) else {
+            let Some(span) = piped_into_interpreter(context, commands, &pipelines, index) else {
                 continue;
             };
             // The command as one line, continuations joined.
@@ -49,11 +57,17 @@ fn check(context: &Context, out: &mut Vec<Diagnostic>) {
 
 /// Where the downloaded text of `commands[index]` is run: the span from the
 /// download to the interpreter, or `None` when it is not run.
-fn piped_into_interpreter(context: &Context, commands: &[Command], index: usize) -> Option<Span> {
+fn piped_into_interpreter(
+    context: &Context,
+    commands: &[Command],
+    pipelines: &HashMap<usize, Vec<usize>>,
+    index: usize,
+) -> Option<Span> {
     let download = &commands[index];
     let start = download.words[download.program].span;
     // `curl … | sh`, also through filters: `curl … | tee x | sh`.
-    if let Some(interpreter) = commands.iter().find(|c| {
+    let pipeline = pipelines[&download.pipeline].iter().map(|&i| &commands[i]);
+    if let Some(interpreter) = pipeline.clone().find(|c| {
         c.parent == download.parent
             && c.pipeline == download.pipeline
             && c.pipe_position > download.pipe_position

@@ -3,6 +3,8 @@
 //! points at on build day.
 
 use super::package_managers::{is_full_commit, operand_from, operands};
+use std::collections::{HashMap, VecDeque};
+
 use super::Context;
 use crate::finding::{Diagnostic, Severity};
 use crate::rules::{Check, Rule};
@@ -92,29 +94,49 @@ fn check(context: &Context, out: &mut Vec<Diagnostic>) {
         // in `runs`, but their text sits inside it.
         let mut order: Vec<&Command> = commands.iter().collect();
         order.sort_by_key(|c| c.words.get(c.program).map_or(usize::MAX, |w| w.span.start));
-        let mut open: Vec<(&Command, Option<usize>)> = Vec::new();
+        let mut clones: Vec<(&Command, Option<usize>)> = Vec::new();
+        let mut settled: Vec<bool> = Vec::new();
+        // The clones by the directory they create, and the earliest clone
+        // that may still be open: each checkout settles one in O(1).
+        let mut by_dir: HashMap<String, VecDeque<usize>> = HashMap::new();
+        let mut earliest = 0;
         let mut fetched_commit = false;
         for command in order {
             match step(command) {
-                Step::Clone(url) => open.push((command, url)),
+                Step::Clone(url) => {
+                    if let Some(dir) = clone_dir(command, url) {
+                        by_dir.entry(dir).or_default().push_back(clones.len());
+                    }
+                    clones.push((command, url));
+                    settled.push(false);
+                }
                 Step::FetchCommit => fetched_commit = true,
-                Step::Pin { fetch_head, dir } => {
+                Step::Pin { fetch_head, dir } if !fetch_head || fetched_commit => {
                     // A pinning checkout settles the clone it names with
                     // `-C <dir>`, or else the earliest clone still open.
-                    if (!fetch_head || fetched_commit) && !open.is_empty() {
-                        let named = dir.and_then(|dir| {
-                            open.iter().position(|(c, url)| {
-                                clone_dir(c, *url).as_deref() == Some(last_component(&dir))
-                            })
-                        });
-                        open.remove(named.unwrap_or(0));
+                    let mut named = None;
+                    if let Some(queue) = dir.and_then(|d| by_dir.get_mut(last_component(&d))) {
+                        while let Some(i) = queue.pop_front() {
+                            if !settled[i] {
+                                named = Some(i);
+                                break;
+                            }
+                        }
+                    }
+                    while earliest < clones.len() && settled[earliest] {
+                        earliest += 1;
+                    }
+                    if let Some(i) = named.or((earliest < clones.len()).then_some(earliest)) {
+                        settled[i] = true;
                     }
                 }
-                Step::Other => {}
+                Step::Pin { .. } | Step::Other => {}
             }
         }
-        for (command, url) in open {
-            out.push(report(command, url));
+        for (i, (command, url)) in clones.into_iter().enumerate() {
+            if !settled[i] {
+                out.push(report(command, url));
+            }
         }
     }
 }

@@ -108,12 +108,8 @@ impl<'a> Context<'a> {
         if let Some(value) = prefix {
             return Some(value.to_string());
         }
-        let stage = &self.build.stages[self.stage_of(instruction)?];
-        stage
-            .env
-            .iter()
-            .rev()
-            .find(|e| e.name == name && e.instruction < instruction)
+        self.build
+            .env(self.stage_of(instruction)?, name, instruction)
             .map(|e| e.value.clone())
     }
 

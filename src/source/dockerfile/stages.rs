@@ -29,8 +29,9 @@ pub struct Stage {
     pub end: usize,
     /// The earlier stage this one is built `FROM`, if any.
     pub parent: Option<usize>,
-    /// `ENV` as set in this stage and the stages it derives from, in order;
-    /// a later entry overrides an earlier one.
+    /// `ENV` as set in this stage, in order (a later entry overrides an
+    /// earlier one). What it inherits is read through `parent`, never
+    /// copied, so a long chain of stages costs no more than its text.
     pub env: Vec<EnvEntry>,
 }
 
@@ -42,16 +43,35 @@ pub struct EnvEntry {
     pub instruction: usize,
 }
 
-impl Stage {
-    /// The value `ENV` last gave `name` in this stage or those it derives
-    /// from.
-    pub fn env_value(&self, name: &str) -> Option<String> {
-        self.env
+impl Build {
+    /// The entry `ENV` last gave `name` before instruction `before`, in
+    /// stage `stage` or the stages it derives from.
+    pub fn env(&self, stage: usize, name: &str, before: usize) -> Option<&EnvEntry> {
+        env_in(&self.stages, stage, name, before)
+    }
+}
+
+fn env_in<'s>(
+    stages: &'s [Stage],
+    stage: usize,
+    name: &str,
+    before: usize,
+) -> Option<&'s EnvEntry> {
+    // A stage's parent is always an earlier stage, so the walk ends.
+    let mut current = Some(stage);
+    while let Some(index) = current {
+        let stage = &stages[index];
+        let found = stage
+            .env
             .iter()
             .rev()
-            .find(|e| e.name == name)
-            .map(|e| e.value.clone())
+            .find(|e| e.name == name && e.instruction < before);
+        if found.is_some() {
+            return found;
+        }
+        current = stage.parent;
     }
+    None
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,10 +159,7 @@ pub fn analyze(dockerfile: &Dockerfile, build_args: &BuildArgs) -> Build {
                 let parent = stages
                     .iter()
                     .position(|s| s.name.as_deref() == Some(target.as_str()));
-                let mut env = Vec::new();
-                if let Some(p) = parent {
-                    env = stages[p].env.clone();
-                } else if !target.eq_ignore_ascii_case("scratch") {
+                if parent.is_none() && !target.eq_ignore_ascii_case("scratch") {
                     images.push(image_use(ImageSource::From, image_word, expanded, index));
                 }
                 if let Some(last) = stages.last_mut() {
@@ -153,23 +170,31 @@ pub fn analyze(dockerfile: &Dockerfile, build_args: &BuildArgs) -> Build {
                     from: index,
                     end: dockerfile.instructions.len(),
                     parent,
-                    env,
+                    env: Vec::new(),
                 });
                 stage_args.clear();
             }
             Keyword::Env => {
-                if let Some(stage) = stages.last_mut() {
-                    for (name, value) in env_pairs(dockerfile, instruction) {
-                        let value = expand(&value, escape, &|n| {
-                            stage.env_value(n).or_else(|| lookup(&stage_args, n))
+                if let Some(last) = stages.len().checked_sub(1) {
+                    // `ENV A=1 B=$A`: values see the environment from
+                    // before the instruction, as BuildKit expands them.
+                    let entries: Vec<EnvEntry> = env_pairs(dockerfile, instruction)
+                        .into_iter()
+                        .map(|(name, value)| {
+                            let value = expand(&value, escape, &|n| {
+                                env_in(&stages, last, n, index)
+                                    .map(|e| e.value.clone())
+                                    .or_else(|| lookup(&stage_args, n))
+                            })
+                            .value;
+                            EnvEntry {
+                                name,
+                                value,
+                                instruction: index,
+                            }
                         })
-                        .value;
-                        stage.env.push(EnvEntry {
-                            name,
-                            value,
-                            instruction: index,
-                        });
-                    }
+                        .collect();
+                    stages[last].env.extend(entries);
                 }
             }
             _ => {}
@@ -179,7 +204,10 @@ pub fn analyze(dockerfile: &Dockerfile, build_args: &BuildArgs) -> Build {
         let effective = instruction.effective();
         let scope = |n: &str| {
             lookup(&stage_args, n)
-                .or_else(|| stages.last().and_then(|s| s.env_value(n)))
+                .or_else(|| {
+                    let last = stages.len().checked_sub(1)?;
+                    env_in(&stages, last, n, index).map(|e| e.value.clone())
+                })
                 .or_else(|| lookup(&global, n))
         };
         for (source, word) in stage_references(effective) {
