@@ -51,6 +51,17 @@ fn fortune_cat_text_report() {
     insta::assert_snapshot!("fortune_cat_text", outcome.stdout);
 }
 
+/// Each finding of a JSON report, as `describe` puts it.
+fn json_findings(stdout: &str, describe: impl Fn(&serde_json::Value) -> String) -> Vec<String> {
+    let json: serde_json::Value = serde_json::from_str(stdout).unwrap();
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(describe)
+        .collect()
+}
+
 /// Every Dockerfile rule on the example's Dockerfile: the pinning findings
 /// name exactly the unpinned packages, and `uv sync` at line 21 is silent
 /// because `UV_FROZEN` comes from the stage `base` that `builder` derives
@@ -64,27 +75,21 @@ fn fortune_cat_dockerfile_rules() {
         "json",
         "fixtures/fortune-cat/Dockerfile",
     ]);
-    let json: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
-    let found: Vec<String> = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            let message = f["message"].as_str().unwrap();
-            let packages: Vec<&str> = message
-                .split_once(" installs ")
-                .map(|(_, rest)| rest.split('`').skip(1).step_by(2).collect())
-                .unwrap_or_default();
-            format!(
-                "{} {} {}",
-                f["code"].as_str().unwrap(),
-                f["start"]["line"],
-                packages.join(" ")
-            )
-            .trim_end()
-            .to_owned()
-        })
-        .collect();
+    let found = json_findings(&outcome.stdout, |f| {
+        let message = f["message"].as_str().unwrap();
+        let packages: Vec<&str> = message
+            .split_once(" installs ")
+            .map(|(_, rest)| rest.split('`').skip(1).step_by(2).collect())
+            .unwrap_or_default();
+        format!(
+            "{} {} {}",
+            f["code"].as_str().unwrap(),
+            f["start"]["line"],
+            packages.join(" ")
+        )
+        .trim_end()
+        .to_owned()
+    });
     assert_eq!(
         found,
         [
@@ -108,21 +113,15 @@ fn fortune_cat_json_report() {
     ]);
     assert_eq!(outcome.code, 1);
     insta::assert_snapshot!("fortune_cat_json", outcome.stdout);
-    let json: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
-    let found: Vec<String> = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            format!(
-                "{} {} {}:{}",
-                f["path"].as_str().unwrap(),
-                f["code"].as_str().unwrap(),
-                f["start"]["line"],
-                f["start"]["column"]
-            )
-        })
-        .collect();
+    let found = json_findings(&outcome.stdout, |f| {
+        format!(
+            "{} {} {}:{}",
+            f["path"].as_str().unwrap(),
+            f["code"].as_str().unwrap(),
+            f["start"]["line"],
+            f["start"]["column"]
+        )
+    });
     assert_eq!(
         found,
         [

@@ -4,8 +4,8 @@
 //! newer release every week.
 
 use super::package_managers::{
-    has_flag, is_exact_semver, is_full_commit, is_local_path, operand_from, operands, option_value,
-    unpinned_packages,
+    has_flag, is_exact_semver, is_full_commit, is_local_path, is_npm_install, operand_from,
+    operands, option_value, unpinned_packages, NPM_OPTIONS_WITH_VALUE,
 };
 use super::Context;
 use crate::finding::{Diagnostic, Severity};
@@ -76,25 +76,9 @@ fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
-const PIP_GLOBAL: &[&str] = &[
-    "--log",
-    "--proxy",
-    "--retries",
-    "--timeout",
-    "--exists-action",
-    "--trusted-host",
-    "--cert",
-    "--client-cert",
-    "--cache-dir",
-    "--python",
-    "--use-feature",
-    "--use-deprecated",
-    "--progress-bar",
-    "--keyring-provider",
-    "--resume-retries",
-];
-
-const PIP_INSTALL: &[&str] = &[
+/// pip's options that take a value: its general options (also valid
+/// before the subcommand) and those of `install`.
+const PIP: &[&str] = &[
     "-r",
     "--requirement",
     "-c",
@@ -136,6 +120,9 @@ const PIP_INSTALL: &[&str] = &[
     "--python",
     "--progress-bar",
     "--keyring-provider",
+    "--use-feature",
+    "--use-deprecated",
+    "--resume-retries",
 ];
 
 const UV: &[&str] = &[
@@ -201,28 +188,6 @@ const PIPX: &[&str] = &[
     "--suffix",
     "--preinstall",
     "--spec",
-];
-
-const NPM: &[&str] = &[
-    "--prefix",
-    "--registry",
-    "--cache",
-    "--tag",
-    "-w",
-    "--workspace",
-    "--omit",
-    "--include",
-    "--install-strategy",
-    "--loglevel",
-    "--userconfig",
-    "--location",
-    "--filter",
-    "-C",
-    "--dir",
-    "--modules-folder",
-    "--cwd",
-    "--network-timeout",
-    "--mutex",
 ];
 
 const GEM: &[&str] = &[
@@ -305,7 +270,7 @@ fn install(command: &Command) -> Option<Install> {
         grammar,
     };
     if is_pip(name) {
-        let sub = operand_from(command, p + 1, PIP_GLOBAL)?;
+        let sub = operand_from(command, p + 1, PIP)?;
         let words = format!("{} install", word(p));
         return (word(sub) == "install").then(|| pip_install(sub, words));
     }
@@ -315,12 +280,12 @@ fn install(command: &Command) -> Option<Install> {
         if !is_pip(word(m + 1)) {
             return None;
         }
-        let sub = operand_from(command, m + 2, PIP_GLOBAL)?;
+        let sub = operand_from(command, m + 2, PIP)?;
         let words = format!("{} -m {} install", word(p), word(m + 1));
         return (word(sub) == "install").then(|| pip_install(sub, words));
     }
     let global_with_value: &[&str] = match name {
-        "npm" | "yarn" | "pnpm" => NPM,
+        "npm" | "yarn" | "pnpm" => NPM_OPTIONS_WITH_VALUE,
         "go" => &["-C"],
         "cargo" => &["--color", "--config", "-Z"],
         _ => &[],
@@ -336,15 +301,15 @@ fn install(command: &Command) -> Option<Install> {
             (word(install) == "install").then(|| make(install, UV, Grammar::UvTool))
         }
         ("pipx", "install") => Some(make(sub, PIPX, Grammar::Python)),
-        ("npm", s) if is_npm_install(s) && is_global(command, p + 1) => {
-            Some(make(sub, NPM, Grammar::Npm))
+        ("npm", s) if (is_npm_install(s) || s == "add") && is_global(command, p + 1) => {
+            Some(make(sub, NPM_OPTIONS_WITH_VALUE, Grammar::Npm))
         }
         ("yarn", "global") => {
-            let add = operand_from(command, sub + 1, NPM)?;
-            (word(add) == "add").then(|| make(add, NPM, Grammar::Npm))
+            let add = operand_from(command, sub + 1, NPM_OPTIONS_WITH_VALUE)?;
+            (word(add) == "add").then(|| make(add, NPM_OPTIONS_WITH_VALUE, Grammar::Npm))
         }
         ("pnpm", "add" | "install" | "i") if is_global(command, p + 1) => {
-            Some(make(sub, NPM, Grammar::Npm))
+            Some(make(sub, NPM_OPTIONS_WITH_VALUE, Grammar::Npm))
         }
         ("gem", "install" | "i") => Some(make(sub, GEM, Grammar::Gem)),
         ("go", "install" | "get") => Some(make(sub, GO, Grammar::Go)),
@@ -359,7 +324,7 @@ fn pip_install(sub: usize, words: String) -> Install {
     Install {
         words,
         from: sub + 1,
-        with_value: PIP_INSTALL,
+        with_value: PIP,
         grammar: Grammar::Python,
     }
 }
@@ -374,25 +339,6 @@ fn is_pip(name: &str) -> bool {
 fn is_python(name: &str) -> bool {
     name.strip_prefix("python")
         .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
-}
-
-/// npm's `install` and its aliases.
-fn is_npm_install(word: &str) -> bool {
-    matches!(
-        word,
-        "install"
-            | "i"
-            | "in"
-            | "ins"
-            | "inst"
-            | "insta"
-            | "instal"
-            | "isnt"
-            | "isnta"
-            | "isntal"
-            | "isntall"
-            | "add"
-    )
 }
 
 /// `-g`, `--global`, `--location=global`, `--location global`.

@@ -3,7 +3,9 @@
 //! rather than `npm ci`, `uv sync` without `--locked`, `cargo build`
 //! without `--locked`).
 
-use super::package_managers::{has_flag, operand_from, operands};
+use super::package_managers::{
+    has_flag, is_npm_install, operand_from, operands, NPM_OPTIONS_WITH_VALUE,
+};
 use super::{is_truthy, Context};
 use crate::finding::{Diagnostic, Severity};
 use crate::rules::{Check, Rule};
@@ -47,27 +49,6 @@ fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
-const NPM_VALUE: &[&str] = &[
-    "--prefix",
-    "--registry",
-    "--cache",
-    "-w",
-    "--workspace",
-    "--omit",
-    "--include",
-    "--install-strategy",
-    "--loglevel",
-    "--userconfig",
-    "--location",
-    "--filter",
-    "-C",
-    "--dir",
-    "--cwd",
-    "--modules-folder",
-    "--network-timeout",
-    "--mutex",
-];
-
 fn unenforced(
     context: &Context,
     instruction: usize,
@@ -77,7 +58,7 @@ fn unenforced(
     let p = command.program;
     let word = |i: usize| command.words.get(i).map_or("", |w| w.as_str());
     let name = command.name();
-    let sub = operand_from(command, p + 1, NPM_VALUE);
+    let sub = operand_from(command, p + 1, NPM_OPTIONS_WITH_VALUE);
     let sub_word = sub.map_or("", word);
     let flag = |flags: &[&str]| has_flag(command, p + 1, flags);
     let env_on = |variable: &str| {
@@ -87,24 +68,9 @@ fn unenforced(
     };
     let found = |last: usize, help| Some(Unenforced { last, help });
     match name {
-        "npm"
-            if matches!(
-                sub_word,
-                "install"
-                    | "i"
-                    | "in"
-                    | "ins"
-                    | "inst"
-                    | "insta"
-                    | "instal"
-                    | "isnt"
-                    | "isnta"
-                    | "isntal"
-                    | "isntall"
-            ) =>
-        {
+        "npm" if is_npm_install(sub_word) => {
             let sub = sub?;
-            let packages = operands(command, sub + 1, NPM_VALUE);
+            let packages = operands(command, sub + 1, NPM_OPTIONS_WITH_VALUE);
             (packages.is_empty() && !flag(&["-g", "--global"]))
                 .then_some(())
                 .and(found(sub, "use `npm ci`, which installs exactly what package-lock.json records and fails if it is out of date"))

@@ -152,6 +152,48 @@ pub fn pacman_sync(command: &Command) -> Option<PacmanSync> {
     sync.then_some(result)
 }
 
+/// npm's, yarn's and pnpm's options that take a separate value.
+pub const NPM_OPTIONS_WITH_VALUE: &[&str] = &[
+    "--prefix",
+    "--registry",
+    "--cache",
+    "--tag",
+    "-w",
+    "--workspace",
+    "--omit",
+    "--include",
+    "--install-strategy",
+    "--loglevel",
+    "--userconfig",
+    "--location",
+    "--filter",
+    "-C",
+    "--dir",
+    "--modules-folder",
+    "--cwd",
+    "--network-timeout",
+    "--mutex",
+];
+
+/// npm's `install` and its abbreviations and misspellings, which npm
+/// accepts as aliases.
+pub fn is_npm_install(word: &str) -> bool {
+    matches!(
+        word,
+        "install"
+            | "i"
+            | "in"
+            | "ins"
+            | "inst"
+            | "insta"
+            | "instal"
+            | "isnt"
+            | "isnta"
+            | "isntal"
+            | "isntall"
+    )
+}
+
 /// The first operand at or after `from`, skipping options and the values
 /// of those in `with_value`: the index of a subcommand such as `pip`'s
 /// `install`.
