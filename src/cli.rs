@@ -3,13 +3,14 @@
 
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{anyhow, bail, Context as _, Result};
 use clap::{Parser, ValueEnum};
 
 use crate::audit::{self, Options, Report};
+use crate::config::{self, Config};
 use crate::date::Date;
 use crate::discover;
 use crate::finding::Severity;
@@ -29,9 +30,9 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
-    /// Exit 1 when a finding has at least this severity.
-    #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = FailOn::Warning)]
-    pub fail_on: FailOn,
+    /// Exit 1 when a finding has at least this severity [default: warning].
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
 
     /// Only these rules: codes, names or code prefixes (`DF`, `DF00`).
     #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
@@ -40,6 +41,15 @@ pub struct Args {
     /// Not these rules: codes, names or code prefixes.
     #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
     pub ignore: Vec<String>,
+
+    /// The configuration file (default: the nearest `.repro-audit.toml` from
+    /// the working directory up).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every configuration file.
+    #[arg(long)]
+    pub no_config: bool,
 
     /// A build argument's value, as `docker build --build-arg` gives it.
     #[arg(long = "build-arg", value_name = "NAME=VALUE")]
@@ -200,24 +210,42 @@ fn execute(
                 .unwrap_or_default()
         );
     }
+    let config = configuration(args, cwd)?;
+    // The command line overrides the file, key by key.
+    let select = pick(&args.select, &config.select);
+    let ignore = pick(&args.ignore, &config.ignore);
+    let fail_on = match (args.fail_on, &config.fail_on) {
+        (Some(given), _) => given,
+        (None, Some(configured)) => FailOn::from_str(configured, true)
+            .map_err(|_| anyhow!("`fail-on`: `{configured}` is not a severity"))?,
+        (None, None) => FailOn::Warning,
+    };
+    let mut build_args_given = config.build_args.clone();
+    build_args_given.extend(build_args(&args.build_args)?);
     let options = Options {
-        rules: enabled_rules(&args.select, &args.ignore)?,
-        build_args: build_args(&args.build_args)?,
+        rules: enabled_rules(&select, &ignore)?,
+        build_args: build_args_given,
         as_of: match &args.as_of {
             Some(text) => Date::parse(text)
                 .ok_or_else(|| anyhow!("--as-of `{text}` is not a date of the form YYYY-MM-DD"))?,
             None => Date::today(),
         },
-        nix: Default::default(),
+        nix: config.nix.clone(),
     };
     let paths = if args.paths.is_empty() {
         vec![".".to_owned()]
     } else {
         args.paths.clone()
     };
-    let (targets, mut errors) = discover::discover(&paths, &args.stdin_filename, cwd);
+    let (targets, mut errors) =
+        discover::discover(&paths, &args.stdin_filename, cwd, &config.exclude);
     let units = discover::units(targets, cwd);
     let mut report = audit::audit(&units, &options);
+    for finding in &mut report.findings {
+        if let Some(&severity) = config.severity.get(finding.code) {
+            finding.severity = severity;
+        }
+    }
     report.files += errors.len();
     errors.append(&mut report.errors);
     errors.sort_by(|a, b| a.path.cmp(&b.path));
@@ -243,7 +271,34 @@ fn execute(
         }
     }
     out.flush()?;
-    Ok(exit_status(&report, args.fail_on))
+    Ok(exit_status(&report, fail_on))
+}
+
+/// The configuration that applies: `--config`, else the nearest
+/// `.repro-audit.toml`, else none; `--no-config` ignores them all.
+fn configuration(args: &Args, cwd: &Path) -> Result<Config> {
+    if args.no_config {
+        return Ok(Config::default());
+    }
+    let Some(path) = config::find(cwd, args.config.as_deref()) else {
+        return Ok(Config::default());
+    };
+    config::load(&path).map_err(|mut error| {
+        // Name the file as the user would: relative to where they are.
+        if let Ok(relative) = error.path.strip_prefix(cwd) {
+            error.path = relative.to_owned();
+        }
+        anyhow!(error)
+    })
+}
+
+/// A command-line list when one was given, else the configuration's.
+fn pick(given: &[String], configured: &Option<Vec<String>>) -> Vec<String> {
+    if given.is_empty() {
+        configured.clone().unwrap_or_default()
+    } else {
+        given.to_vec()
+    }
 }
 
 fn exit_status(report: &Report, fail_on: FailOn) -> u8 {

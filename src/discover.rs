@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::audit::FileError;
+use crate::config::Exclude;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
@@ -125,11 +126,14 @@ pub fn units(targets: Vec<Target>, cwd: &Path) -> Vec<Unit> {
 
 /// The files named or found under `paths`. `-` is standard input, named
 /// `stdin_filename`. A path that does not exist is an error; the rest are
-/// still returned.
+/// still returned. The walk skips what `exclude` matches, but a path named
+/// here is audited even when `exclude` matches it: a file, or a directory
+/// with what it holds.
 pub fn discover(
     paths: &[String],
     stdin_filename: &str,
     cwd: &Path,
+    exclude: &Exclude,
 ) -> (Vec<Target>, Vec<FileError>) {
     let mut targets = Vec::new();
     let mut errors = Vec::new();
@@ -145,7 +149,13 @@ pub fn discover(
         let given = Path::new(path);
         let resolved = cwd.join(given);
         if resolved.is_dir() {
-            walk(&resolved, cwd, &mut targets, &mut errors);
+            walk(
+                &resolved,
+                cwd,
+                &exclude.for_root(&resolved, cwd),
+                &mut targets,
+                &mut errors,
+            );
         } else if resolved.exists() {
             targets.push(Target {
                 source: Source::File(resolved),
@@ -163,14 +173,21 @@ pub fn discover(
     (targets, errors)
 }
 
-fn walk(dir: &Path, cwd: &Path, targets: &mut Vec<Target>, errors: &mut Vec<FileError>) {
+fn walk(
+    dir: &Path,
+    cwd: &Path,
+    exclude: &Exclude,
+    targets: &mut Vec<Target>,
+    errors: &mut Vec<FileError>,
+) {
     let walker = WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|entry| {
             entry.depth() == 0
                 || !(entry.file_type().is_dir()
-                    && SKIPPED_DIRS.contains(&entry.file_name().to_string_lossy().as_ref()))
+                    && SKIPPED_DIRS.contains(&entry.file_name().to_string_lossy().as_ref())
+                    || exclude.excludes(entry.path(), cwd))
         });
     for entry in walker {
         match entry {

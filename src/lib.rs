@@ -8,9 +8,11 @@
 
 pub mod audit;
 pub mod cli;
+pub mod config;
 pub mod date;
 pub mod discover;
 pub mod finding;
+pub mod glob;
 pub mod report;
 pub mod rules;
 pub mod source;

@@ -491,3 +491,194 @@ fn a_flake_nix_without_a_lock_is_nx001() {
         outcome.stdout
     );
 }
+
+/// The codes a run reports, in order.
+fn codes(outcome: &Outcome) -> Vec<String> {
+    outcome
+        .stdout
+        .lines()
+        .filter_map(|line| {
+            let start = line.find('[')?;
+            let end = line[start..].find(']')? + start;
+            line.contains(": ").then(|| line[start + 1..end].to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn the_config_is_found_in_the_nearest_parent_and_cli_options_override_it() {
+    let dir = scratch(
+        "config-parent",
+        &[
+            (
+                ".repro-audit.toml",
+                "select = [\"DF001\", \"DF002\"]\nignore = [\"DF002\"]\n",
+            ),
+            ("app/Dockerfile", "FROM debian:12\nFROM debian\n"),
+        ],
+    );
+    let app = dir.join("app");
+    // From a subdirectory: the parent's file applies.
+    let found = audit_in(&app, &["--concise", "."]);
+    assert_eq!(codes(&found), ["DF001"]);
+    // The command line replaces a key of the file.
+    assert_eq!(
+        codes(&audit_in(&app, &["--concise", "--ignore", "DF001", "."])),
+        ["DF002"]
+    );
+    // Key by key: `--select` replaces `select`, the file's `ignore` stays.
+    assert_eq!(
+        codes(&audit_in(&app, &["--concise", "--select", "DF", "."])),
+        ["DF001"]
+    );
+    // `--no-config` ignores it; `--config` names another.
+    assert_eq!(
+        codes(&audit_in(&app, &["--concise", "--no-config", "."])),
+        ["DF002", "DF001"]
+    );
+    std::fs::write(
+        dir.join("other.toml"),
+        "ignore = [\"base-image-floating\"]\n",
+    )
+    .unwrap();
+    assert_eq!(
+        codes(&audit_in(
+            &app,
+            &["--concise", "--config", "../other.toml", "."]
+        )),
+        ["DF002"]
+    );
+    let both = audit_in(&app, &["--config", "../other.toml", "--no-config"]);
+    assert_eq!(both.code, 2);
+}
+
+#[test]
+fn fail_on_severity_and_build_args_from_the_config() {
+    let dir = scratch(
+        "config-keys",
+        &[
+            (
+                ".repro-audit.toml",
+                "fail-on = \"error\"\n\n[severity]\nDF003 = \"warning\"\n\n[build-args]\nBASE = \"debian\"\nTAG = \"12\"\n",
+            ),
+            ("Dockerfile", "ARG BASE\nARG TAG\nARG OTHER\nFROM $BASE:$TAG\nFROM $OTHER\n"),
+        ],
+    );
+    // DF002 and DF003 (made a warning) stay below `fail-on = "error"`.
+    let outcome = audit_in(&dir, &["--concise"]);
+    assert_eq!(codes(&outcome), ["DF002", "DF003"]);
+    assert!(outcome.stdout.contains("warning[DF003]"));
+    assert_eq!(outcome.code, 0);
+    assert_eq!(audit_in(&dir, &["--fail-on", "warning"]).code, 1);
+    // A `--build-arg` overrides the file's value for that argument only.
+    let overridden = audit_in(&dir, &["--concise", "--build-arg", "TAG=latest"]);
+    assert_eq!(codes(&overridden), ["DF001", "DF003"]);
+    assert_eq!(overridden.code, 1);
+}
+
+#[test]
+fn exclude_skips_what_the_walk_finds_not_what_is_named() {
+    let dir = scratch(
+        "config-exclude",
+        &[
+            (
+                ".repro-audit.toml",
+                "exclude = [\"vendor/**\", \"*.bad.Dockerfile\"]\n",
+            ),
+            ("Dockerfile", "FROM debian\n"),
+            ("vendor/lib/Dockerfile", "FROM debian\n"),
+            ("src/x.bad.Dockerfile", "FROM debian\n"),
+        ],
+    );
+    let walked = audit_in(&dir, &["--concise"]);
+    assert_eq!(
+        walked.stdout.lines().next(),
+        Some("Dockerfile:1:6: error[DF001] base image `debian` has no tag and no digest")
+    );
+    assert!(walked.stdout.contains("in 1 file."), "{}", walked.stdout);
+    // Named paths are audited: a file, or a directory and what it holds.
+    for named in ["vendor/lib/Dockerfile", "vendor", "src/x.bad.Dockerfile"] {
+        let outcome = audit_in(&dir, &["--concise", named]);
+        assert!(
+            outcome.stdout.contains("in 1 file."),
+            "{named}: {}",
+            outcome.stdout
+        );
+    }
+}
+
+#[test]
+fn nix_settings_from_the_config() {
+    let dir = scratch("config-nix", &[]);
+    std::fs::create_dir_all(dir.join("flake")).unwrap();
+    for name in ["flake.nix", "flake.lock"] {
+        std::fs::copy(
+            common::root().join("fixtures/fortune-cat").join(name),
+            dir.join("flake").join(name),
+        )
+        .unwrap();
+    }
+    let nx = |config: &str| {
+        std::fs::write(dir.join(".repro-audit.toml"), config).unwrap();
+        let outcome = audit_in(
+            &dir,
+            &[
+                "--concise",
+                "--select",
+                "NX007,NX008",
+                "--as-of",
+                "2026-11-21",
+            ],
+        );
+        codes(&outcome)
+    };
+    assert_eq!(nx(""), ["NX007"]);
+    assert_eq!(nx("[nix]\nmax-age-days = 500\n"), Vec::<String>::new());
+    assert_eq!(
+        nx("[nix]\nnixpkgs-keys = [\"other\"]\n"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        nx("[nix]\nmax-age-days = 500\nsupported-refs = [\"nixos-26.05\"]\n"),
+        ["NX008"]
+    );
+}
+
+#[test]
+fn a_bad_config_is_an_error_with_its_place_and_nothing_is_audited() {
+    let dir = scratch(
+        "config-bad",
+        &[
+            (
+                ".repro-audit.toml",
+                "select = [\"DF\"]\nfial-on = \"error\"\n",
+            ),
+            ("Dockerfile", "FROM debian\n"),
+        ],
+    );
+    let outcome = audit_in(&dir, &[]);
+    assert_eq!(outcome.code, 2);
+    assert_eq!(outcome.stdout, "");
+    assert_eq!(
+        outcome.stderr,
+        "error: .repro-audit.toml:2:1: unknown key `fial-on`, expected one of `select`, `ignore`, `fail-on`, `exclude`, `severity`, `build-args`, `nix`\n"
+    );
+    let missing = audit_in(&dir, &["--config", "nope.toml"]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing
+            .stderr
+            .starts_with("error: nope.toml: cannot read the configuration"),
+        "{}",
+        missing.stderr
+    );
+}
+
+/// `repro-audit .` on this project, the way its users run it: the root
+/// `.repro-audit.toml` leaves the deliberately bad fixtures out.
+#[test]
+fn the_project_audits_itself_clean() {
+    let outcome = audit(&["--as-of", "2026-11-21", "--concise", "."]);
+    assert_eq!(outcome.code, 0, "{}{}", outcome.stdout, outcome.stderr);
+    assert_eq!(codes(&outcome), ["NX007"]);
+}

@@ -21,7 +21,8 @@ fn concise(dir: &Path) -> (String, Vec<&'static str>) {
         as_of: Date::parse("2026-11-21").unwrap(),
         nix: Default::default(),
     };
-    let (targets, errors) = discover::discover(&[".".to_owned()], "Dockerfile", dir);
+    let (targets, errors) =
+        discover::discover(&[".".to_owned()], "Dockerfile", dir, &Default::default());
     assert!(errors.is_empty(), "{}: {errors:?}", dir.display());
     let report = audit::audit(&discover::units(targets, dir), &options);
     assert!(

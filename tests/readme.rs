@@ -57,11 +57,9 @@ fn console_examples_are_real_output() {
             &mut out,
             &mut err,
         );
-        assert_eq!(
-            String::from_utf8(out).unwrap(),
-            expected,
-            "README example `{command}`"
-        );
+        // What a terminal shows: errors come first, then the report.
+        let shown = String::from_utf8(err).unwrap() + &String::from_utf8(out).unwrap();
+        assert_eq!(shown, expected, "README example `{command}`");
         checked += 1;
     }
     assert!(checked >= 2, "only {checked} README examples checked");
