@@ -324,7 +324,7 @@ fn usage_errors_exit_2() {
         ),
         (
             &["--format", "sarif"][..],
-            "error: --format sarif is not available yet; use text or json\n",
+            "error: --format sarif is not available yet; use text, json or github\n",
         ),
         (&["--explain", "DF999"][..], "error: unknown rule `DF999`\n"),
     ] {
@@ -681,4 +681,38 @@ fn the_project_audits_itself_clean() {
     let outcome = audit(&["--as-of", "2026-11-21", "--concise", "."]);
     assert_eq!(outcome.code, 0, "{}{}", outcome.stdout, outcome.stderr);
     assert_eq!(codes(&outcome), ["NX007"]);
+}
+
+/// `--format github`: one workflow command per finding and per file that
+/// could not be audited, escaped as GitHub requires, then the summary.
+#[test]
+fn github_workflow_commands() {
+    let outcome = audit(&[
+        "--format",
+        "github",
+        "--as-of",
+        "2026-11-21",
+        "fixtures/fortune-cat",
+        "fixtures/parser/error-bad-escape.Dockerfile",
+    ]);
+    assert_eq!(outcome.code, 2);
+    assert_eq!(outcome.stderr, "");
+    insta::assert_snapshot!("fortune_cat_github", outcome.stdout);
+    for line in outcome.stdout.lines() {
+        let last = line == outcome.stdout.lines().last().unwrap();
+        assert!(last || line.starts_with("::"), "{line}");
+    }
+    // A span over several lines has no columns.
+    let dir = scratch(
+        "github-lines",
+        &[("Dockerfile", "FROM x@sha256:1f8cbb2ef43e1a3f7a2b0d1b92b93c4ae3e4c1bd0a4f6b16d9ff5c3e7b8a0c21\nRUN apt-get install -y curl \\\n    git\n")],
+    );
+    let multi = audit_in(&dir, &["--format", "github"]);
+    assert!(
+        multi.stdout.starts_with(
+            "::warning file=Dockerfile,line=2,endLine=3,title=DF012 os-package-unpinned::"
+        ),
+        "{}",
+        multi.stdout
+    );
 }

@@ -1,5 +1,6 @@
 //! Reporters: the same findings, in the format each consumer wants.
 
+pub mod github;
 pub mod json;
 pub mod text;
 

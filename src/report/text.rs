@@ -140,7 +140,8 @@ fn display(text: &str) -> String {
     text.replace('\u{feff}', "").replace('\t', TAB)
 }
 
-fn summary(out: &mut String, report: &Report) {
+/// `Found 3 findings (1 error, 2 warnings) in 2 files.` and a newline.
+pub fn summary(out: &mut String, report: &Report) {
     let files = plural(report.files, "file", "files");
     if report.findings.is_empty() {
         let _ = write!(out, "No findings in {files}.");
