@@ -14,7 +14,7 @@ use crate::config::{self, Config};
 use crate::date::Date;
 use crate::discover;
 use crate::finding::Severity;
-use crate::report::{github, json, text};
+use crate::report::{github, gitlab, json, text};
 use crate::rules::{self, Rule, RULES};
 
 /// Audit Dockerfiles for inputs that change between two builds of the same
@@ -201,9 +201,9 @@ fn execute(
         list_rules(args.format, out)?;
         return Ok(0);
     }
-    if matches!(args.format, Format::Sarif | Format::Gitlab) {
+    if args.format == Format::Sarif {
         bail!(
-            "--format {} is not available yet; use text, json or github",
+            "--format {} is not available yet; use text, json, github or gitlab",
             args.format
                 .to_possible_value()
                 .map(|v| v.get_name().to_owned())
@@ -263,6 +263,11 @@ fn execute(
         Format::Json => out.write_all(json::render(&report).as_bytes())?,
         // Files that could not be audited are annotations too.
         Format::Github => out.write_all(github::render(&report).as_bytes())?,
+        Format::Gitlab => {
+            // The report is a file; what could not be audited goes to stderr.
+            err.write_all(text::render_errors(&report.errors, color.1).as_bytes())?;
+            out.write_all(gitlab::render(&report).as_bytes())?;
+        }
         _ => {
             err.write_all(text::render_errors(&report.errors, color.1).as_bytes())?;
             let options = text::TextOptions {

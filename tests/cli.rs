@@ -324,7 +324,7 @@ fn usage_errors_exit_2() {
         ),
         (
             &["--format", "sarif"][..],
-            "error: --format sarif is not available yet; use text, json or github\n",
+            "error: --format sarif is not available yet; use text, json, github or gitlab\n",
         ),
         (&["--explain", "DF999"][..], "error: unknown rule `DF999`\n"),
     ] {
@@ -715,4 +715,39 @@ fn github_workflow_commands() {
         "{}",
         multi.stdout
     );
+}
+
+/// `--format gitlab`: Code Quality issues whose fingerprints are unique,
+/// even for two identical findings, and stay the same when lines move.
+#[test]
+fn gitlab_code_quality_fingerprints_are_unique_and_survive_line_moves() {
+    let outcome = audit(&[
+        "--format",
+        "gitlab",
+        "--as-of",
+        "2026-11-21",
+        "fixtures/fortune-cat",
+    ]);
+    assert_eq!(outcome.code, 1);
+    insta::assert_snapshot!("fortune_cat_gitlab", outcome.stdout);
+
+    let fingerprints = |dockerfile: &str| -> Vec<String> {
+        let dir = scratch("gitlab", &[("Dockerfile", dockerfile)]);
+        let outcome = audit_in(&dir, &["--format", "gitlab"]);
+        let issues: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
+        issues
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["fingerprint"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let before = fingerprints("FROM debian\nFROM debian\nRUN apt-get update\n");
+    assert_eq!(before.len(), 3);
+    assert!(
+        before[0] != before[1],
+        "two identical findings, two fingerprints"
+    );
+    let moved = fingerprints("# a comment\n\nFROM debian\nFROM debian\n\nRUN apt-get   update\n");
+    assert_eq!(before, moved);
 }

@@ -1,6 +1,8 @@
 //! Reporters: the same findings, in the format each consumer wants.
 
+pub mod fingerprint;
 pub mod github;
+pub mod gitlab;
 pub mod json;
 pub mod text;
 

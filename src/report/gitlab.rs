@@ -1,0 +1,61 @@
+//! `--format gitlab`: a GitLab Code Quality report — a JSON array of
+//! issues with a description, the rule, a severity, a location and a
+//! fingerprint that is unique and survives line moves.
+
+use serde::Serialize;
+
+use super::fingerprint::fingerprints;
+use crate::audit::Report;
+use crate::finding::Severity;
+
+#[derive(Serialize)]
+struct Issue<'a> {
+    description: String,
+    check_name: &'a str,
+    fingerprint: String,
+    severity: &'static str,
+    location: Location<'a>,
+}
+
+#[derive(Serialize)]
+struct Location<'a> {
+    path: &'a str,
+    lines: Lines,
+}
+
+#[derive(Serialize)]
+struct Lines {
+    begin: usize,
+    end: usize,
+}
+
+pub fn render(report: &Report) -> String {
+    let issues: Vec<Issue> = report
+        .findings
+        .iter()
+        .zip(fingerprints(report))
+        .map(|(finding, fingerprint)| Issue {
+            description: format!(
+                "{} {}: {} (help: {})",
+                finding.code, finding.name, finding.message, finding.help
+            ),
+            check_name: finding.code,
+            fingerprint,
+            severity: match finding.severity {
+                Severity::Error => "critical",
+                Severity::Warning => "major",
+                Severity::Info => "info",
+            },
+            location: Location {
+                path: &finding.path,
+                lines: Lines {
+                    begin: finding.start.line,
+                    end: finding.end.line,
+                },
+            },
+        })
+        .collect();
+    let mut out = serde_json::to_string_pretty(&issues).expect("serialisable");
+    out.push('\n');
+    out
+}
