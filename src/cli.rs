@@ -6,7 +6,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{anyhow, bail, Context as _, Result};
+use anyhow::{anyhow, Context as _, Result};
 use clap::{Parser, ValueEnum};
 
 use crate::audit::{self, Options, Report};
@@ -14,7 +14,7 @@ use crate::config::{self, Config};
 use crate::date::Date;
 use crate::discover;
 use crate::finding::Severity;
-use crate::report::{github, gitlab, json, text};
+use crate::report::{github, gitlab, json, sarif, text};
 use crate::rules::{self, Rule, RULES};
 
 /// Audit Dockerfiles for inputs that change between two builds of the same
@@ -201,15 +201,6 @@ fn execute(
         list_rules(args.format, out)?;
         return Ok(0);
     }
-    if args.format == Format::Sarif {
-        bail!(
-            "--format {} is not available yet; use text, json, github or gitlab",
-            args.format
-                .to_possible_value()
-                .map(|v| v.get_name().to_owned())
-                .unwrap_or_default()
-        );
-    }
     let config = configuration(args, cwd)?;
     // The command line overrides the file, key by key.
     let select = pick(&args.select, &config.select);
@@ -263,10 +254,16 @@ fn execute(
         Format::Json => out.write_all(json::render(&report).as_bytes())?,
         // Files that could not be audited are annotations too.
         Format::Github => out.write_all(github::render(&report).as_bytes())?,
-        Format::Gitlab => {
-            // The report is a file; what could not be audited goes to stderr.
+        // These reports are files; what could not be audited also goes to
+        // stderr, for the log.
+        Format::Gitlab | Format::Sarif => {
             err.write_all(text::render_errors(&report.errors, color.1).as_bytes())?;
-            out.write_all(gitlab::render(&report).as_bytes())?;
+            let rendered = if args.format == Format::Sarif {
+                sarif::render(&report, &options.rules)
+            } else {
+                gitlab::render(&report)
+            };
+            out.write_all(rendered.as_bytes())?;
         }
         _ => {
             err.write_all(text::render_errors(&report.errors, color.1).as_bytes())?;

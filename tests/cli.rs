@@ -322,10 +322,6 @@ fn usage_errors_exit_2() {
             &["--as-of", "2026-02-30"][..],
             "error: --as-of `2026-02-30` is not a date of the form YYYY-MM-DD\n",
         ),
-        (
-            &["--format", "sarif"][..],
-            "error: --format sarif is not available yet; use text, json, github or gitlab\n",
-        ),
         (&["--explain", "DF999"][..], "error: unknown rule `DF999`\n"),
     ] {
         let outcome = audit(args);

@@ -4,6 +4,7 @@ pub mod fingerprint;
 pub mod github;
 pub mod gitlab;
 pub mod json;
+pub mod sarif;
 pub mod text;
 
 use crate::finding::Severity;

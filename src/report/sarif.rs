@@ -1,0 +1,163 @@
+//! `--format sarif`: SARIF 2.1.0 as GitHub code scanning reads it. Every
+//! rule is described from its doc (short and full description, help as text
+//! and Markdown); each result has its region (start and end line and
+//! column, columns counted in Unicode code points, as the run declares) and
+//! a `partialFingerprints` entry that survives line moves. Files that could
+//! not be audited are tool execution notifications.
+
+use serde_json::{json, Value};
+
+use super::fingerprint::fingerprints;
+use crate::audit::Report;
+use crate::finding::Severity;
+use crate::rules::Rule;
+
+/// The key of our fingerprint in `partialFingerprints`.
+const FINGERPRINT: &str = "reproAudit/v1";
+
+/// The report, describing `rules` (the rules of the run, in registry
+/// order; each result's `ruleIndex` points into them).
+pub fn render(report: &Report, rules: &[&Rule]) -> String {
+    let described: Vec<Value> = rules.iter().map(|rule| describe(rule)).collect();
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .zip(fingerprints(report))
+        .map(|(finding, fingerprint)| {
+            let index = rules.iter().position(|r| r.code == finding.code);
+            json!({
+                "ruleId": finding.code,
+                "ruleIndex": index,
+                "level": level(finding.severity),
+                "message": {"text": format!("{}\nhelp: {}", finding.message, finding.help)},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": uri(&finding.path)},
+                        "region": {
+                            "startLine": finding.start.line,
+                            "startColumn": finding.start.column,
+                            "endLine": finding.end.line,
+                            "endColumn": finding.end.column,
+                        }
+                    }
+                }],
+                "partialFingerprints": {FINGERPRINT: fingerprint},
+            })
+        })
+        .collect();
+    let notifications: Vec<Value> = report
+        .errors
+        .iter()
+        .map(|error| {
+            let mut location = json!({"artifactLocation": {"uri": uri(&error.path)}});
+            if let (Some(line), Some(column)) = (error.line, error.column) {
+                location["region"] = json!({"startLine": line, "startColumn": column});
+            }
+            json!({
+                "level": "error",
+                "message": {"text": format!("cannot audit {}: {}", error.path, error.message)},
+                "locations": [{"physicalLocation": location}],
+            })
+        })
+        .collect();
+    let document = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "repro-audit",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "rules": described,
+                }
+            },
+            "invocations": [{
+                "executionSuccessful": report.errors.is_empty(),
+                "toolExecutionNotifications": notifications,
+            }],
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }]
+    });
+    let mut out = serde_json::to_string_pretty(&document).expect("serialisable");
+    out.push('\n');
+    out
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// A rule as SARIF describes it, from `rules/<CODE>.md`.
+fn describe(rule: &Rule) -> Value {
+    let full = section(rule.doc, "Why it breaks reproducibility")
+        .unwrap_or_else(|| rule.summary.to_owned());
+    json!({
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": plain(rule.summary)},
+        "fullDescription": {"text": full},
+        "help": {"text": plain(rule.doc), "markdown": rule.doc},
+        "defaultConfiguration": {"level": level(rule.severity)},
+        "properties": {"tags": ["reproducibility"]},
+    })
+}
+
+/// The paragraphs under `## heading`, joined into one line each.
+fn section(doc: &str, heading: &str) -> Option<String> {
+    let start = doc.find(&format!("## {heading}\n"))? + heading.len() + 4;
+    let rest = &doc[start..];
+    let end = rest.find("\n## ").unwrap_or(rest.len());
+    let paragraphs: Vec<String> = rest[..end]
+        .split("\n\n")
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .collect();
+    Some(plain(&paragraphs.join("\n\n")))
+}
+
+/// Markdown without its backticks, for the plain-text fields.
+fn plain(text: &str) -> String {
+    text.replace('`', "")
+}
+
+/// A relative path as a URI reference: `/`-separated, with everything but
+/// unreserved characters and `/` percent-encoded.
+fn uri(path: &str) -> String {
+    let mut out = String::new();
+    for byte in path.replace('\\', "/").bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_encoded() {
+        assert_eq!(uri("a b/Dockerfile#1"), "a%20b/Dockerfile%231");
+        assert_eq!(uri("dir/Dockerfile.dev"), "dir/Dockerfile.dev");
+        assert_eq!(uri("é"), "%C3%A9");
+    }
+
+    use crate::rules::RULES;
+
+    #[test]
+    fn every_rule_has_a_full_description_from_its_doc() {
+        for rule in RULES {
+            let full = section(rule.doc, "Why it breaks reproducibility");
+            assert!(full.is_some_and(|f| f.len() > 40), "{}", rule.code);
+        }
+    }
+}
