@@ -1,0 +1,104 @@
+//! The pre-commit hook, as users run it: `pre-commit try-repo` on this
+//! repository builds the hook with `cargo install` (language: rust) and
+//! runs it in a scratch git repository. pre-commit comes from PyPI in the
+//! `.ci/run` virtualenv; without it the test is skipped, unless `.ci/run`
+//! requires it.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use repro_audit::discover::kind_of;
+
+/// The hook's `files` regex admits exactly the names repro-audit audits.
+#[test]
+fn the_hook_sees_every_audited_name_and_nothing_else() {
+    let Some(python) = common::oracle_python() else {
+        return;
+    };
+    let paths = [
+        "Dockerfile",
+        "Dockerfile.dev",
+        "Dockerfile-nix",
+        "svc/Containerfile",
+        "a/b/app.Dockerfile",
+        "x.dockerfile",
+        "x.Containerfile",
+        "flake.nix",
+        "nix/flake.lock",
+        "README.md",
+        "docs/Dockerfile.md/notes.txt",
+        "notflake.nix",
+        "flake.lock.bak",
+        "src/main.rs",
+        "MyDockerfile",
+    ];
+    let mut args = vec![common::root().join(".pre-commit-hooks.yaml")];
+    args.extend(paths.iter().map(PathBuf::from));
+    let verdicts = common::run_oracle(&python, "hook_files.py", &args);
+    for (line, path) in verdicts.lines().zip(paths) {
+        let name = path.rsplit('/').next().unwrap();
+        let audited = kind_of(name).is_some();
+        assert_eq!(
+            line,
+            format!("{} {path}", if audited { "yes" } else { "no" })
+        );
+    }
+}
+
+fn git(dir: &std::path::Path, args: &[&str]) {
+    let status = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?}");
+}
+
+#[test]
+fn pre_commit_runs_the_hook_on_dockerfiles_only() {
+    let Some(python) = common::oracle_python() else {
+        return;
+    };
+    let pre_commit = python.with_file_name("pre-commit");
+    let scratch =
+        std::env::temp_dir().join(format!("repro-audit-pre-commit-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    std::fs::create_dir_all(&scratch).unwrap();
+    std::fs::write(scratch.join("Dockerfile"), "FROM debian\n").unwrap();
+    std::fs::write(scratch.join("README.md"), "FROM debian\n").unwrap();
+    git(&scratch, &["init", "--quiet"]);
+    git(&scratch, &["add", "Dockerfile", "README.md"]);
+
+    // pre-commit's cache lives under target/, so a second run reuses the
+    // built hook.
+    let cache = common::root().join("target/pre-commit-cache");
+    let output = Command::new(&pre_commit)
+        .current_dir(&scratch)
+        .env("PRE_COMMIT_HOME", &cache)
+        .args([
+            "try-repo",
+            common::root().to_str().unwrap(),
+            "repro-audit",
+            "--all-files",
+            "--verbose",
+        ])
+        .output()
+        .expect("pre-commit runs");
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(output.status.code(), Some(1), "{log}");
+    assert!(
+        log.contains("repro-audit") && log.contains("Failed"),
+        "{log}"
+    );
+    assert!(
+        log.contains("Dockerfile:1:6: error[DF001] base image `debian` has no tag and no digest"),
+        "{log}"
+    );
+    assert!(!log.contains("README.md"), "{log}");
+}
