@@ -78,6 +78,8 @@ pub struct Report {
     pub errors: Vec<FileError>,
     /// The text of each file with findings, by display path, for snippets.
     pub sources: HashMap<String, String>,
+    /// Findings left out because the baseline already has them.
+    pub baselined: usize,
 }
 
 /// What auditing one file gives.

@@ -10,6 +10,7 @@ use anyhow::{anyhow, Context as _, Result};
 use clap::{Parser, ValueEnum};
 
 use crate::audit::{self, Options, Report};
+use crate::baseline;
 use crate::config::{self, Config};
 use crate::date::Date;
 use crate::discover;
@@ -50,6 +51,11 @@ pub struct Args {
     /// Ignore every configuration file.
     #[arg(long)]
     pub no_config: bool,
+
+    /// A JSON report of an earlier run: the findings it holds are not
+    /// reported, wherever their lines have moved.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
 
     /// A build argument's value, as `docker build --build-arg` gives it.
     #[arg(long = "build-arg", value_name = "NAME=VALUE")]
@@ -236,6 +242,16 @@ fn execute(
         if let Some(&severity) = config.severity.get(finding.code) {
             finding.severity = severity;
         }
+    }
+    if let Some(path) = &args.baseline {
+        let path = cwd.join(path);
+        let known = baseline::load(&path).map_err(|mut error| {
+            if let Ok(relative) = error.path.strip_prefix(cwd) {
+                error.path = relative.to_owned();
+            }
+            anyhow!(error)
+        })?;
+        baseline::apply(&mut report, &known);
     }
     report.files += errors.len();
     errors.append(&mut report.errors);

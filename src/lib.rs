@@ -7,6 +7,7 @@
 //! and [`cli`] is the command line.
 
 pub mod audit;
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod date;

@@ -747,3 +747,58 @@ fn gitlab_code_quality_fingerprints_are_unique_and_survive_line_moves() {
     let moved = fingerprints("# a comment\n\nFROM debian\nFROM debian\n\nRUN apt-get   update\n");
     assert_eq!(before, moved);
 }
+
+/// `--baseline`: the findings an earlier JSON report holds are neither
+/// shown nor counted, wherever their lines moved; new ones still are.
+#[test]
+fn a_baseline_hides_known_findings_wherever_they_moved() {
+    let dir = scratch(
+        "baseline",
+        &[(
+            "Dockerfile",
+            "FROM debian\nRUN apt-get update && apt-get install -y curl\n",
+        )],
+    );
+    let json = audit_in(&dir, &["--format", "json"]);
+    assert_eq!(json.code, 1);
+    std::fs::write(dir.join("baseline.json"), &json.stdout).unwrap();
+    assert_eq!(
+        audit_in(&dir, &["--baseline", "baseline.json"]).stdout,
+        "No findings in 1 file. 3 in the baseline not shown.\n"
+    );
+    assert_eq!(audit_in(&dir, &["--baseline", "baseline.json"]).code, 0);
+    // Lines move and a new finding comes: only it is shown, and it alone
+    // decides the exit status.
+    std::fs::write(
+        dir.join("Dockerfile"),
+        "# syntax=docker/dockerfile:1\n\nFROM debian\n\nRUN apt-get update && \\\n    apt-get install -y curl\nRUN pip install requests\n",
+    )
+    .unwrap();
+    let moved = audit_in(
+        &dir,
+        &[
+            "--concise",
+            "--baseline",
+            "baseline.json",
+            "--ignore",
+            "DF004",
+        ],
+    );
+    assert_eq!(codes(&moved), ["DF013"]);
+    assert!(
+        moved.stdout.ends_with("3 in the baseline not shown.\n"),
+        "{}",
+        moved.stdout
+    );
+    assert_eq!(moved.code, 1);
+
+    for (content, message) in [
+        ("{\"version\": 1, \"findings\": [", "error: bad.json:1:28: the baseline is not JSON: EOF while parsing a list\n"),
+        ("[]", "error: bad.json: not a repro-audit JSON report (`version` 1): make it with `repro-audit --format json`\n"),
+        ("{\"version\": 1, \"findings\": [{\"code\": \"DF001\"}]}", "error: bad.json: finding 1 has no `fingerprint`\n"),
+    ] {
+        std::fs::write(dir.join("bad.json"), content).unwrap();
+        let outcome = audit_in(&dir, &["--baseline", "bad.json"]);
+        assert_eq!((outcome.code, outcome.stderr.as_str()), (2, message));
+    }
+}

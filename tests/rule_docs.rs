@@ -74,6 +74,7 @@ fn rendered(rule: &'static Rule, sample: &Sample) -> String {
                 sources: [("Dockerfile".to_owned(), source)].into(),
                 findings,
                 errors: Vec::new(),
+                baselined: 0,
             }
         }
         Sample::Flake { nix, lock } => {
@@ -94,6 +95,7 @@ fn rendered(rule: &'static Rule, sample: &Sample) -> String {
                 sources: result.sources.into_iter().collect(),
                 findings: result.findings,
                 errors: Vec::new(),
+                baselined: 0,
             }
         }
     };

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::counts;
+use super::fingerprint::fingerprints;
 use crate::audit::{FileError, Report};
 use crate::finding::Finding;
 use crate::source::span::Position;
@@ -47,6 +48,8 @@ struct JsonFinding<'a> {
     end: Position,
     message: &'a str,
     help: &'a str,
+    /// Stable across line moves; what `--baseline` matches.
+    fingerprint: String,
 }
 
 pub fn render(report: &Report) -> String {
@@ -67,7 +70,12 @@ pub fn render(report: &Report) -> String {
                 info,
             },
         },
-        findings: report.findings.iter().map(json_finding).collect(),
+        findings: report
+            .findings
+            .iter()
+            .zip(fingerprints(report))
+            .map(|(finding, fingerprint)| json_finding(finding, fingerprint))
+            .collect(),
         errors: &report.errors,
     };
     let mut out = serde_json::to_string_pretty(&document).unwrap_or_default();
@@ -75,7 +83,7 @@ pub fn render(report: &Report) -> String {
     out
 }
 
-fn json_finding(finding: &Finding) -> JsonFinding<'_> {
+fn json_finding(finding: &Finding, fingerprint: String) -> JsonFinding<'_> {
     JsonFinding {
         code: finding.code,
         name: finding.name,
@@ -85,5 +93,6 @@ fn json_finding(finding: &Finding) -> JsonFinding<'_> {
         end: finding.end,
         message: &finding.message,
         help: &finding.help,
+        fingerprint,
     }
 }

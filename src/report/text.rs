@@ -162,6 +162,9 @@ pub fn summary(out: &mut String, report: &Report) {
             parts.join(", ")
         );
     }
+    if report.baselined > 0 {
+        let _ = write!(out, " {} in the baseline not shown.", report.baselined);
+    }
     if !report.errors.is_empty() {
         let _ = write!(
             out,

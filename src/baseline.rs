@@ -1,0 +1,76 @@
+//! `--baseline FILE`: adopt the tool in a repository that already has
+//! findings. The file is a JSON report of an earlier run
+//! (`repro-audit --format json . > .repro-audit-baseline.json`); a finding
+//! whose fingerprint it holds — same rule, same file, same text under the
+//! span, same occurrence — is neither reported nor counted, wherever its
+//! line has moved. New findings, and new copies of old ones, still are.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+
+use crate::audit::Report;
+use crate::report::fingerprint::fingerprints;
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{}{}: {message}", path.display(), position.map(|(l, c)| format!(":{l}:{c}")).unwrap_or_default())]
+pub struct BaselineError {
+    pub path: PathBuf,
+    pub message: String,
+    pub position: Option<(usize, usize)>,
+}
+
+/// The fingerprints a baseline file holds.
+pub fn load(path: &Path) -> Result<HashSet<String>, BaselineError> {
+    let error = |message: String, position| BaselineError {
+        path: path.to_owned(),
+        message,
+        position,
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| error(format!("cannot read the baseline: {e}"), None))?;
+    let document: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        // The position goes in front, as for every other error.
+        let full = e.to_string();
+        let reason = full
+            .rsplit_once(" at line ")
+            .map_or(full.as_str(), |(r, _)| r);
+        error(
+            format!("the baseline is not JSON: {reason}"),
+            Some((e.line(), e.column())),
+        )
+    })?;
+    if document["version"] != 1 {
+        return Err(error(
+            "not a repro-audit JSON report (`version` 1): make it with `repro-audit --format json`"
+                .to_owned(),
+            None,
+        ));
+    }
+    let findings = document["findings"]
+        .as_array()
+        .ok_or_else(|| error("the baseline has no `findings` list".to_owned(), None))?;
+    findings
+        .iter()
+        .enumerate()
+        .map(|(i, finding)| {
+            finding["fingerprint"]
+                .as_str()
+                .map(str::to_owned)
+                .ok_or_else(|| error(format!("finding {} has no `fingerprint`", i + 1), None))
+        })
+        .collect()
+}
+
+/// Drop the findings the baseline holds; the report counts them apart.
+pub fn apply(report: &mut Report, known: &HashSet<String>) {
+    let keep: Vec<bool> = fingerprints(report)
+        .iter()
+        .map(|fingerprint| !known.contains(fingerprint))
+        .collect();
+    let before = report.findings.len();
+    let mut keep = keep.into_iter();
+    report.findings.retain(|_| keep.next().unwrap_or(true));
+    report.baselined += before - report.findings.len();
+}
