@@ -34,8 +34,13 @@ pub struct Options {
     pub nix: Settings,
 }
 
-/// A file that could not be audited.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A file that could not be audited or read: shown as
+/// `path:line:column: message` (the position when there is one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{path}{}: {message}", match (line, column) {
+    (Some(line), Some(column)) => format!(":{line}:{column}"),
+    _ => String::new(),
+})]
 pub struct FileError {
     pub path: String,
     pub message: String,

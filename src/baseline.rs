@@ -6,27 +6,22 @@
 //! line has moved. New findings, and new copies of old ones, still are.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use thiserror::Error;
-
-use crate::audit::Report;
+use crate::audit::{FileError, Report};
 use crate::report::fingerprint::fingerprints;
 
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("{}{}: {message}", path.display(), position.map(|(l, c)| format!(":{l}:{c}")).unwrap_or_default())]
-pub struct BaselineError {
-    pub path: PathBuf,
-    pub message: String,
-    pub position: Option<(usize, usize)>,
-}
-
-/// The fingerprints a baseline file holds.
-pub fn load(path: &Path) -> Result<HashSet<String>, BaselineError> {
-    let error = |message: String, position| BaselineError {
-        path: path.to_owned(),
-        message,
-        position,
+/// The fingerprints the baseline file at `path` holds; errors name it
+/// `shown`.
+pub fn load(path: &Path, shown: &str) -> Result<HashSet<String>, FileError> {
+    let error = |message: String, position: Option<(usize, usize)>| match position {
+        Some((line, column)) => FileError {
+            path: shown.to_owned(),
+            message,
+            line: Some(line),
+            column: Some(column),
+        },
+        None => FileError::io(shown, &message),
     };
     let text = std::fs::read_to_string(path)
         .map_err(|e| error(format!("cannot read the baseline: {e}"), None))?;

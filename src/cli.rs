@@ -244,13 +244,7 @@ fn execute(
         }
     }
     if let Some(path) = &args.baseline {
-        let path = cwd.join(path);
-        let known = baseline::load(&path).map_err(|mut error| {
-            if let Ok(relative) = error.path.strip_prefix(cwd) {
-                error.path = relative.to_owned();
-            }
-            anyhow!(error)
-        })?;
+        let known = baseline::load(&cwd.join(path), &discover::display_path(path, cwd))?;
         baseline::apply(&mut report, &known);
     }
     report.files += errors.len();
@@ -303,13 +297,8 @@ fn configuration(args: &Args, cwd: &Path) -> Result<Config> {
     let Some(path) = config::find(cwd, args.config.as_deref()) else {
         return Ok(Config::default());
     };
-    config::load(&path).map_err(|mut error| {
-        // Name the file as the user would: relative to where they are.
-        if let Ok(relative) = error.path.strip_prefix(cwd) {
-            error.path = relative.to_owned();
-        }
-        anyhow!(error)
-    })
+    // Named as the user would name it: relative to where they are.
+    Ok(config::load(&path, &discover::display_path(&path, cwd))?)
 }
 
 /// A command-line list when one was given, else the configuration's.

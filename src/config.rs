@@ -7,9 +7,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
-use thiserror::Error;
 use toml::Spanned;
 
+use crate::audit::FileError;
 use crate::finding::Severity;
 use crate::glob::Glob;
 use crate::rules::{self, nix::Settings};
@@ -123,16 +123,6 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// A configuration that cannot be used: the file, and where in it.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("{}{}: {message}", path.display(), position.map(|(l, c)| format!(":{l}:{c}")).unwrap_or_default())]
-pub struct ConfigError {
-    pub path: PathBuf,
-    pub message: String,
-    /// 1-based line and column.
-    pub position: Option<(usize, usize)>,
-}
-
 /// The file that applies: `explicit` (`--config`), or the nearest
 /// `.repro-audit.toml` from `cwd` upwards.
 pub fn find(cwd: &Path, explicit: Option<&Path>) -> Option<PathBuf> {
@@ -144,27 +134,21 @@ pub fn find(cwd: &Path, explicit: Option<&Path>) -> Option<PathBuf> {
         .find(|candidate| candidate.is_file())
 }
 
-/// Read and check the configuration at `path`.
-pub fn load(path: &Path) -> Result<Config, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
-        path: path.to_owned(),
-        message: format!("cannot read the configuration: {e}"),
-        position: None,
-    })?;
+/// Read and check the configuration at `path`, named `shown` in errors.
+pub fn load(path: &Path, shown: &str) -> Result<Config, FileError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| FileError::io(shown, &format!("cannot read the configuration: {e}")))?;
     let base = normalize(path.parent().unwrap_or(Path::new(".")));
-    parse(&text, path, base)
+    parse(&text, path, shown, base)
 }
 
-/// Check the text of a configuration file.
-pub fn parse(text: &str, path: &Path, base: PathBuf) -> Result<Config, ConfigError> {
+/// Check the text of the configuration file at `path`, named `shown` in
+/// errors.
+pub fn parse(text: &str, path: &Path, shown: &str, base: PathBuf) -> Result<Config, FileError> {
     let lines = LineIndex::new(text);
-    let error = |message: String, offset: Option<usize>| ConfigError {
-        path: path.to_owned(),
-        message,
-        position: offset.map(|o| {
-            let p = lines.position(text, o.min(text.len()));
-            (p.line, p.column)
-        }),
+    let error = |message: String, offset: Option<usize>| match offset {
+        Some(o) => FileError::syntax(shown, message, lines.position(text, o.min(text.len()))),
+        None => FileError::io(shown, &message),
     };
     let raw: Raw = toml::from_str(text)
         .map_err(|e| error(key_words(e.message()), e.span().map(|s| s.start)))?;
@@ -269,7 +253,13 @@ mod tests {
     use super::*;
 
     fn check(text: &str) -> Result<Config, String> {
-        parse(text, Path::new(".repro-audit.toml"), PathBuf::from("/p")).map_err(|e| e.to_string())
+        parse(
+            text,
+            Path::new("/p/.repro-audit.toml"),
+            ".repro-audit.toml",
+            PathBuf::from("/p"),
+        )
+        .map_err(|e| e.to_string())
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use crate::audit::Report;
 use crate::finding::Finding;
+use crate::source::one_line;
 
 /// One fingerprint per finding of `report`, in order: 32 hexadecimal
 /// digits, unique within the report.
@@ -37,15 +38,12 @@ pub fn fingerprints(report: &Report) -> Vec<String> {
 /// The text a finding points at, with runs of whitespace (and line
 /// continuations) made one space.
 pub fn spanned_text(report: &Report, finding: &Finding) -> String {
-    report
+    let text = report
         .sources
         .get(&finding.path)
         .and_then(|text| text.get(finding.span.start..finding.span.end))
-        .unwrap_or_default()
-        .replace("\\\n", " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+        .unwrap_or_default();
+    one_line(text)
 }
 
 /// 64-bit FNV-1a, seeded so two runs give 128 independent bits. Stable

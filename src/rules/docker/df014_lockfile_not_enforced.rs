@@ -66,38 +66,43 @@ fn unenforced(
             .env(instruction, command, variable)
             .is_some_and(|v| is_truthy(&v))
     };
-    let found = |last: usize, help| Some(Unenforced { last, help });
+    // A finding when the lock file is not enforced.
+    let found =
+        |unenforced: bool, last: usize, help| unenforced.then_some(Unenforced { last, help });
     match name {
         "npm" if is_npm_install(sub_word) => {
             let sub = sub?;
             let packages = operands(command, sub + 1, NPM_OPTIONS_WITH_VALUE);
-            (packages.is_empty() && !flag(&["-g", "--global"]))
-                .then_some(())
-                .and(found(sub, "use `npm ci`, which installs exactly what package-lock.json records and fails if it is out of date"))
+            found(
+                packages.is_empty() && !flag(&["-g", "--global"]),
+                sub,
+                "use `npm ci`, which installs exactly what package-lock.json records and fails if it is out of date",
+            )
         }
         "yarn" if sub.is_none() || sub_word == "install" => {
             let enforced = flag(&["--frozen-lockfile", "--immutable"])
                 || env_on("YARN_ENABLE_IMMUTABLE_INSTALLS");
-            (!enforced).then_some(()).and(found(
+            found(
+                !enforced,
                 sub.unwrap_or(p),
                 "add `--frozen-lockfile` (Yarn 1) or `--immutable` (Yarn 2+) so the install fails instead of changing yarn.lock",
-            ))
+            )
         }
-        "pnpm" if matches!(sub_word, "install" | "i") && !flag(&["-g", "--global"]) => {
-            (!flag(&["--frozen-lockfile"])).then_some(()).and(found(
-                sub?,
-                "add `--frozen-lockfile` so the install fails instead of changing pnpm-lock.yaml",
-            ))
-        }
+        "pnpm" if matches!(sub_word, "install" | "i") && !flag(&["-g", "--global"]) => found(
+            !flag(&["--frozen-lockfile"]),
+            sub?,
+            "add `--frozen-lockfile` so the install fails instead of changing pnpm-lock.yaml",
+        ),
         "uv" if matches!(sub_word, "sync" | "run") => {
             let enforced = flag(&["--locked", "--frozen"])
                 || sub_word == "run" && flag(&["--no-sync", "--no-project", "--script"])
                 || env_on("UV_LOCKED")
                 || env_on("UV_FROZEN");
-            (!enforced).then_some(()).and(found(
+            found(
+                !enforced,
                 sub?,
                 "add `--locked` (fail if uv.lock is out of date) or `--frozen`, or set `ENV UV_LOCKED=1`",
-            ))
+            )
         }
         "cargo" => {
             // `cargo +nightly build`: the toolchain comes first.
@@ -105,10 +110,11 @@ fn unenforced(
             let sub = operand_from(command, first, &["--color", "--config", "-Z", "-C"])?;
             let builds = matches!(word(sub), "build" | "b" | "install" | "run" | "r");
             let enforced = has_flag(command, p + 1, &["--locked", "--frozen"]);
-            (builds && !enforced).then_some(()).and(found(
+            found(
+                builds && !enforced,
                 sub,
                 "add `--locked` so cargo fails instead of re-resolving Cargo.lock",
-            ))
+            )
         }
         "bundle" | "bundler" if sub.is_none() || sub_word == "install" => {
             let enforced = flag(&["--frozen", "--deployment"])
@@ -121,12 +127,14 @@ fn unenforced(
                     .stage_of(instruction)
                     .and_then(|stage| bundler_frozen[stage])
                     .is_some_and(|at| at < command.words[p].span.start);
-            (!enforced).then_some(()).and(found(
+            found(
+                !enforced,
                 sub.unwrap_or(p),
                 "run `bundle config set frozen true` (or set `ENV BUNDLE_FROZEN=true`) before `bundle install`",
-            ))
+            )
         }
         "composer" if sub_word == "update" || sub_word == "u" || sub_word == "upgrade" => found(
+            true,
             sub?,
             "use `composer install`, which installs what composer.lock records",
         ),

@@ -9,6 +9,7 @@ use super::Context;
 use crate::finding::{Diagnostic, Severity};
 use crate::rules::{Check, Rule};
 use crate::source::dockerfile::shell::{reads_script_from_stdin, shell_string, Command, Slot};
+use crate::source::one_line;
 use crate::source::span::Span;
 
 pub const RULE: Rule = Rule {
@@ -39,13 +40,7 @@ fn check(context: &Context, out: &mut Vec<Diagnostic>) {
                 continue;
             };
             // The command as one line, continuations joined.
-            let text = context
-                .dockerfile
-                .slice(span)
-                .replace("\\\n", " ")
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ");
+            let text = one_line(context.dockerfile.slice(span));
             out.push(Diagnostic::new(
                 span,
                 format!("`{text}` runs whatever script the server sends, unchecked"),
