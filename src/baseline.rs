@@ -33,7 +33,9 @@ pub fn load(path: &Path, shown: &str) -> Result<HashSet<String>, FileError> {
             .map_or(full.as_str(), |(r, _)| r);
         error(
             format!("the baseline is not JSON: {reason}"),
-            Some((e.line(), e.column())),
+            // serde_json counts an empty file's end as column 0; ours are
+            // 1-based.
+            Some((e.line().max(1), e.column().max(1))),
         )
     })?;
     if document["version"] != 1 {

@@ -794,6 +794,7 @@ fn a_baseline_hides_known_findings_wherever_they_moved() {
 
     for (content, message) in [
         ("{\"version\": 1, \"findings\": [", "error: bad.json:1:28: the baseline is not JSON: EOF while parsing a list\n"),
+        ("", "error: bad.json:1:1: the baseline is not JSON: EOF while parsing a value\n"),
         ("[]", "error: bad.json: not a repro-audit JSON report (`version` 1): make it with `repro-audit --format json`\n"),
         ("{\"version\": 1, \"findings\": [{\"code\": \"DF001\"}]}", "error: bad.json: finding 1 has no `fingerprint`\n"),
     ] {
