@@ -103,6 +103,56 @@ fn large_heredocs_and_many_instructions() {
     );
 }
 
+/// Values that double on every line (`ARG a1=$a0$a0`, the same with
+/// `ENV`, the legacy `ENV A $A$A`, an `ARG` that doubles itself in a
+/// stage) are cut at a fixed length instead of growing to gigabytes: the
+/// image they name is reported as unresolved, and the rest is audited.
+#[test]
+fn values_that_double_on_every_line() {
+    let chain = |keyword: &str, sep: &str| {
+        (1..=60)
+            .map(|i| format!("{keyword} a{i}{sep}$a{}$a{}\n", i - 1, i - 1))
+            .collect::<String>()
+    };
+    let cases = [
+        format!(
+            "ARG a0=x\n{}FROM busybox:$a60\nRUN apt-get update\n",
+            chain("ARG", "=")
+        ),
+        format!(
+            "FROM busybox:1@D\nENV a0=x\n{}RUN apt-get update\nCOPY --from=img:$a60 / /\n",
+            chain("ENV", "=")
+        ),
+        format!(
+            "FROM busybox:1@D\nENV a0 x\n{}RUN apt-get update\nCOPY --from=img:$a60 / /\n",
+            chain("ENV", " ")
+        ),
+        format!(
+            "FROM busybox:1@D\nARG A=x\n{}RUN apt-get update\nCOPY --from=img:$A / /\n",
+            "ARG A=$A$A\n".repeat(60)
+        ),
+    ];
+    let digest = "sha256:1f8cbb2ef43e1a3f7a2b0d1b92b93c4ae3e4c1bd0a4f6b16d9ff5c3e7b8a0c21";
+    for text in cases {
+        let findings =
+            audit_small_stack(text.replace("@D", &format!("@{digest}"))).expect("parses");
+        let codes: Vec<&str> = findings.iter().map(|f| f.code).collect();
+        assert!(codes.contains(&"DF010"), "{codes:?}");
+        let unresolved = findings.iter().find(|f| f.code == "DF003").expect("DF003");
+        assert!(
+            unresolved
+                .message
+                .contains("expands to more than 16384 bytes"),
+            "{}",
+            unresolved.message
+        );
+        assert!(
+            !codes.contains(&"DF001") && !codes.contains(&"DF002"),
+            "{codes:?}"
+        );
+    }
+}
+
 /// A long chain of stages, each built `FROM` the one before and each with
 /// its own `ENV`: what a stage inherits is read through its parents, never
 /// copied, so memory stays linear — and `UV_FROZEN` from the first stage

@@ -16,3 +16,17 @@ pub fn one_line(text: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+/// Source text as messages quote it: on one line, and cut after
+/// [`MAX_QUOTE`] characters, so a command that spans a thousand lines does
+/// not make a message of a thousand lines.
+pub fn quote(text: &str) -> String {
+    let line = one_line(text);
+    match line.char_indices().nth(MAX_QUOTE) {
+        Some((at, _)) => format!("{}…", &line[..at]),
+        None => line,
+    }
+}
+
+/// The most characters of source text a message quotes.
+pub const MAX_QUOTE: usize = 120;

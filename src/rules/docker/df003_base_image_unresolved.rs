@@ -5,6 +5,7 @@
 use super::{noun, Context};
 use crate::finding::{Diagnostic, Severity};
 use crate::rules::{Check, Rule};
+use crate::source::dockerfile::expand::MAX_VALUE;
 
 pub const RULE: Rule = Rule {
     code: "DF003",
@@ -18,6 +19,19 @@ pub const RULE: Rule = Rule {
 
 fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     for image in context.build_images() {
+        if image.expanded.too_long {
+            out.push(Diagnostic::new(
+                image.span,
+                format!(
+                    "{} `{}` expands to more than {} bytes, so it is not resolved",
+                    noun(image),
+                    image.written,
+                    MAX_VALUE
+                ),
+                "give its build arguments short, literal values, or audit with `--build-arg`",
+            ));
+            continue;
+        }
         let names = &image.expanded.unresolved;
         if names.is_empty() {
             continue;

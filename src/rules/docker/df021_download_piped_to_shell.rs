@@ -8,8 +8,10 @@ use std::collections::HashMap;
 use super::Context;
 use crate::finding::{Diagnostic, Severity};
 use crate::rules::{Check, Rule};
-use crate::source::dockerfile::shell::{reads_script_from_stdin, shell_string, Command, Slot};
-use crate::source::one_line;
+use crate::source::dockerfile::shell::{
+    reads_script_from_stdin, shell_string, Command, Origin, Parent, Slot,
+};
+use crate::source::quote;
 use crate::source::span::Span;
 
 pub const RULE: Rule = Rule {
@@ -24,51 +26,65 @@ pub const RULE: Rule = Rule {
 const HELP: &str =
     "download to a file, check it against a pinned checksum (`sha256sum -c`), then run it";
 
+/// Programs that pass their input on to the next command of a pipeline,
+/// transformed or not: `curl … | tee x | sh`, `curl … | gunzip | sh`.
+const FILTERS: &[&str] = &[
+    "tee", "cat", "gunzip", "gzip", "zcat", "bunzip2", "bzip2", "bzcat", "xz", "unxz", "xzcat",
+    "zstd", "zstdcat", "base64", "sed", "tr", "head", "tail", "grep", "dos2unix", "iconv",
+];
+
 fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     for (_, commands) in &context.runs {
-        // The commands of each pipeline, so a download finds what it feeds
-        // without a scan of the whole `RUN`.
-        let mut pipelines: HashMap<usize, Vec<usize>> = HashMap::new();
+        // The commands of each pipeline in order, and each command's place
+        // in its pipeline, so a download walks only to what it feeds.
+        let mut pipelines: HashMap<(Option<Parent>, Origin, usize), Vec<usize>> = HashMap::new();
+        let mut place = Vec::with_capacity(commands.len());
         for (index, command) in commands.iter().enumerate() {
-            pipelines.entry(command.pipeline).or_default().push(index);
+            let members = pipelines
+                .entry((command.parent, command.origin, command.pipeline))
+                .or_default();
+            place.push(members.len());
+            members.push(index);
         }
         for (index, download) in commands.iter().enumerate() {
             if !writes_download_to_stdout(download) {
                 continue;
             }
-            let Some(span) = piped_into_interpreter(context, commands, &pipelines, index) else {
+            let members = &pipelines[&(download.parent, download.origin, download.pipeline)];
+            let after = members[place[index] + 1..].iter().map(|&i| &commands[i]);
+            let Some(span) = piped_into_interpreter(context, commands, after, download) else {
                 continue;
             };
-            // The command as one line, continuations joined.
-            let text = one_line(context.dockerfile.slice(span));
             out.push(Diagnostic::new(
                 span,
-                format!("`{text}` runs whatever script the server sends, unchecked"),
+                format!(
+                    "`{}` runs whatever script the server sends, unchecked",
+                    quote(context.dockerfile.slice(span))
+                ),
                 HELP,
             ));
         }
     }
 }
 
-/// Where the downloaded text of `commands[index]` is run: the span from the
-/// download to the interpreter, or `None` when it is not run.
-fn piped_into_interpreter(
+/// Where the downloaded text of `download` is run: the span from the
+/// download to the interpreter, or `None` when it is not run. `after` are
+/// the commands after it in its pipeline.
+fn piped_into_interpreter<'c>(
     context: &Context,
     commands: &[Command],
-    pipelines: &HashMap<usize, Vec<usize>>,
-    index: usize,
+    after: impl Iterator<Item = &'c Command>,
+    download: &Command,
 ) -> Option<Span> {
-    let download = &commands[index];
     let start = download.words[download.program].span;
     // `curl … | sh`, also through filters: `curl … | tee x | sh`.
-    let pipeline = pipelines[&download.pipeline].iter().map(|&i| &commands[i]);
-    if let Some(interpreter) = pipeline.clone().find(|c| {
-        c.parent == download.parent
-            && c.pipeline == download.pipeline
-            && c.pipe_position > download.pipe_position
-            && reads_program_from_stdin(c)
-    }) {
-        return Some(start.cover(interpreter.words[interpreter.program].span));
+    for next in after {
+        if reads_program_from_stdin(next) {
+            return Some(start.cover(next.words[next.program].span));
+        }
+        if !FILTERS.contains(&next.name()) {
+            break;
+        }
     }
     // `bash <(curl …)`, `sh -c "$(curl …)"`, `eval "$(curl …)"`.
     let parent = download.parent?;

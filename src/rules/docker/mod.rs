@@ -91,10 +91,7 @@ impl<'a> Context<'a> {
 
     /// The stage that holds instruction `instruction`.
     pub fn stage_of(&self, instruction: usize) -> Option<usize> {
-        self.build
-            .stages
-            .iter()
-            .position(|s| s.from <= instruction && instruction < s.end)
+        self.build.stage_of(instruction)
     }
 
     /// The value of environment variable `name` for `command` of
@@ -109,8 +106,8 @@ impl<'a> Context<'a> {
             return Some(value.to_string());
         }
         self.build
-            .env(self.stage_of(instruction)?, name, instruction)
-            .map(|e| e.value.clone())
+            .var(self.stage_of(instruction)?, name, instruction)
+            .map(|value| value.text.to_string())
     }
 
     /// Whether apt reads a dated snapshot at `offset` in instruction
@@ -151,7 +148,8 @@ pub fn is_truthy(value: &str) -> bool {
     )
 }
 
-/// A reference is resolved when no build argument it uses lacks a value.
+/// A reference is resolved when no build argument it uses lacks a value
+/// and its expansion was not cut.
 pub fn is_resolved(image: &ImageUse) -> bool {
-    image.expanded.unresolved.is_empty()
+    image.expanded.is_complete()
 }

@@ -1,36 +1,158 @@
-//! Build-argument expansion the way BuildKit's shell lexer does it for
-//! `FROM`, `COPY --from` and `--mount=from=`: `$V`, `${V}`, `${V:-x}`,
-//! `${V-x}`, `${V:+x}`, `${V+x}`, `${V:?x}`, nested, with quotes and the
-//! escape character removed.
+//! Variable expansion the way BuildKit's shell lexer does it for `FROM`,
+//! `ARG`, `ENV`, `ADD`, `COPY --from` and `--mount=from=`: `$V`, `${V}`,
+//! `${V:-x}`, `${V-x}`, `${V:+x}`, `${V+x}`, `${V:?x}`, nested, with quotes
+//! and the escape character removed.
+//!
+//! Expansion is bounded, whatever the input: a value longer than
+//! [`MAX_VALUE`] bytes is cut and marked `too_long` (so `ARG a1=$a0$a0`
+//! doubled thirty times costs no more than its text), and every expansion
+//! of a file draws on one [`Budget`], so many short lines that each copy a
+//! long value cannot add up to more than a constant times the file.
 
-/// The expanded text, and the variables it used that have no value.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Expansion {
-    pub value: String,
-    pub unresolved: Vec<String>,
-}
+use std::cell::Cell;
+use std::rc::Rc;
+
+/// The longest value an expansion produces; past it the value is cut and
+/// treated as unresolved. Image references, package lists and paths are
+/// far shorter.
+pub const MAX_VALUE: usize = 16 * 1024;
+
+/// At most this many unresolved names are kept per value: enough for a
+/// message, and no input can make the list grow without bound.
+const MAX_NAMES: usize = 8;
 
 /// Nesting beyond this (`${a:-${b:-${c:-…}}}`) is taken literally rather
 /// than followed, so that no input can exhaust the stack.
 const MAX_DEPTH: usize = 32;
 
-pub fn expand(word: &str, escape: char, lookup: &dyn Fn(&str) -> Option<String>) -> Expansion {
+/// A variable's value as the file gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Value {
+    pub text: Rc<str>,
+    /// The build arguments without a value that went into it.
+    pub unresolved: Rc<[String]>,
+    /// Whether it was cut at [`MAX_VALUE`] bytes (or the file's budget).
+    pub too_long: bool,
+}
+
+impl Value {
+    pub fn literal(text: &str) -> Value {
+        Value {
+            text: Rc::from(text),
+            unresolved: Rc::from(Vec::new()),
+            too_long: false,
+        }
+    }
+
+    /// Whether every part of it is known.
+    pub fn is_complete(&self) -> bool {
+        self.unresolved.is_empty() && !self.too_long
+    }
+}
+
+/// The expanded text, the variables it used that have no value, and
+/// whether it was cut.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Expansion {
+    pub value: String,
+    pub unresolved: Vec<String>,
+    pub too_long: bool,
+}
+
+impl Expansion {
+    pub fn literal(text: &str) -> Expansion {
+        Expansion {
+            value: text.to_owned(),
+            ..Expansion::default()
+        }
+    }
+
+    pub fn is_complete(&self) -> bool {
+        self.unresolved.is_empty() && !self.too_long
+    }
+
+    pub fn into_value(self) -> Value {
+        Value {
+            text: Rc::from(self.value),
+            unresolved: Rc::from(self.unresolved),
+            too_long: self.too_long,
+        }
+    }
+
+    fn push(&mut self, text: &str, limit: usize) {
+        if self.too_long {
+            return;
+        }
+        if self.value.len() + text.len() > limit {
+            self.too_long = true;
+            self.value.clear();
+            return;
+        }
+        self.value.push_str(text);
+    }
+
+    fn push_char(&mut self, c: char, limit: usize) {
+        let mut buffer = [0; 4];
+        self.push(c.encode_utf8(&mut buffer), limit);
+    }
+
+    /// Take on what a looked-up value brings besides its text.
+    fn absorb(&mut self, value: &Value, limit: usize) {
+        self.push(&value.text, limit);
+        self.too_long |= value.too_long;
+        for name in value.unresolved.iter() {
+            note_unresolved(self, name);
+        }
+    }
+}
+
+/// How many bytes the expansions of one file may still produce: a constant
+/// plus a small multiple of the file's size.
+#[derive(Debug)]
+pub struct Budget(Cell<usize>);
+
+impl Budget {
+    pub fn for_text(len: usize) -> Budget {
+        Budget(Cell::new((1 << 20) + 2 * len))
+    }
+
+    /// What one more value may hold.
+    pub fn limit(&self) -> usize {
+        self.0.get().min(MAX_VALUE)
+    }
+
+    pub fn spend(&self, bytes: usize) {
+        self.0.set(self.0.get().saturating_sub(bytes));
+    }
+}
+
+/// Expand `word`; `lookup` gives a variable's value, `None` when it has
+/// none.
+pub fn expand(
+    word: &str,
+    escape: char,
+    lookup: &dyn Fn(&str) -> Option<Value>,
+    budget: &Budget,
+) -> Expansion {
     let mut out = Expansion::default();
     let chars: Vec<char> = word.chars().collect();
     let mut expander = Expander {
         chars: &chars,
         escape,
         lookup,
+        limit: budget.limit(),
     };
     let mut pos = 0;
     expander.word(&mut pos, None, 0, &mut out);
+    budget.spend(out.value.len());
     out
 }
 
 struct Expander<'a> {
     chars: &'a [char],
     escape: char,
-    lookup: &'a dyn Fn(&str) -> Option<String>,
+    lookup: &'a dyn Fn(&str) -> Option<Value>,
+    limit: usize,
 }
 
 impl Expander<'_> {
@@ -44,16 +166,16 @@ impl Expander<'_> {
             *pos += 1;
             match (quote, c) {
                 (Some('\''), '\'') | (Some('"'), '"') => quote = None,
-                (Some('\''), _) => out.value.push(c),
+                (Some('\''), _) => out.push_char(c, self.limit),
                 (None, '\'' | '"') => quote = Some(c),
                 (_, c) if c == self.escape => {
                     if let Some(&next) = self.chars.get(*pos) {
-                        out.value.push(next);
+                        out.push_char(next, self.limit);
                         *pos += 1;
                     }
                 }
                 (_, '$') => self.dollar(pos, depth, out),
-                _ => out.value.push(c),
+                _ => out.push_char(c, self.limit),
             }
         }
     }
@@ -68,7 +190,7 @@ impl Expander<'_> {
                 let name = self.name(pos);
                 self.substitute(&name, out);
             }
-            _ => out.value.push('$'),
+            _ => out.push_char('$', self.limit),
         }
     }
 
@@ -86,7 +208,7 @@ impl Expander<'_> {
 
     fn substitute(&self, name: &str, out: &mut Expansion) {
         match (self.lookup)(name) {
-            Some(value) => out.value.push_str(&value),
+            Some(value) => out.absorb(&value, self.limit),
             None => note_unresolved(out, name),
         }
     }
@@ -110,32 +232,32 @@ impl Expander<'_> {
         self.word(pos, Some('}'), depth + 1, &mut alternative);
         *pos += 1;
         let set = match &value {
-            Some(v) => !(colon && v.is_empty()),
+            Some(v) => !(colon && v.text.is_empty()),
             None => false,
         };
+        let limit = self.limit;
         let take_alternative = |out: &mut Expansion| {
-            out.value.push_str(&alternative.value);
-            out.unresolved
-                .extend(alternative.unresolved.iter().cloned());
+            out.push(&alternative.value, limit);
+            out.too_long |= alternative.too_long;
+            for name in &alternative.unresolved {
+                note_unresolved(out, name);
+            }
         };
-        match operator {
-            Some('-') if set => out.value.push_str(value.as_deref().unwrap_or_default()),
-            Some('-') => take_alternative(out),
-            Some('+') if set => take_alternative(out),
-            Some('+') => {}
-            Some('?') if set => out.value.push_str(value.as_deref().unwrap_or_default()),
-            Some('?') => note_unresolved(out, &name),
+        match (operator, value) {
+            (Some('-' | '?'), Some(v)) if set => out.absorb(&v, limit),
+            (Some('-'), _) => take_alternative(out),
+            (Some('+'), _) if set => take_alternative(out),
+            (Some('+'), _) => {}
+            (Some('?'), _) => note_unresolved(out, &name),
             // Pattern operators (`#`, `%`, `/`) keep the value as it is.
-            _ => match value {
-                Some(v) => out.value.push_str(&v),
-                None => note_unresolved(out, &name),
-            },
+            (_, Some(v)) => out.absorb(&v, limit),
+            (_, None) => note_unresolved(out, &name),
         }
     }
 }
 
 fn note_unresolved(out: &mut Expansion, name: &str) {
-    if !out.unresolved.iter().any(|n| n == name) {
+    if out.unresolved.len() < MAX_NAMES && !out.unresolved.iter().any(|n| n == name) {
         out.unresolved.push(name.to_owned());
     }
 }
@@ -146,11 +268,11 @@ mod tests {
 
     fn run(word: &str) -> Expansion {
         let lookup = |name: &str| match name {
-            "TAG" => Some("3.13".to_owned()),
-            "EMPTY" => Some(String::new()),
+            "TAG" => Some(Value::literal("3.13")),
+            "EMPTY" => Some(Value::literal("")),
             _ => None,
         };
-        expand(word, '\\', &lookup)
+        expand(word, '\\', &lookup, &Budget::for_text(0))
     }
 
     #[test]
@@ -176,5 +298,48 @@ mod tests {
     fn deep_nesting_does_not_recurse_without_bound() {
         let deep = "${A:-".repeat(100_000) + "x" + &"}".repeat(100_000);
         let _ = run(&deep);
+    }
+
+    #[test]
+    fn values_past_the_limit_are_cut_and_marked() {
+        let half = Value::literal(&"x".repeat(MAX_VALUE / 2 + 1));
+        let lookup = |name: &str| (name == "H").then(|| half.clone());
+        let budget = Budget::for_text(0);
+        let doubled = expand("$H$H", '\\', &lookup, &budget);
+        assert!(doubled.too_long && doubled.value.is_empty());
+        let once = expand("$H", '\\', &lookup, &budget);
+        assert!(once.is_complete());
+        // A cut value stays cut wherever it is used.
+        let cut = doubled.into_value();
+        let lookup = |name: &str| (name == "C").then(|| cut.clone());
+        assert!(expand("a:${C}", '\\', &lookup, &budget).too_long);
+    }
+
+    #[test]
+    fn the_budget_bounds_a_whole_file() {
+        let long = Value::literal(&"x".repeat(1000));
+        let lookup = |_: &str| Some(long.clone());
+        let budget = Budget::for_text(0);
+        let made = (0..2_000)
+            .map(|_| expand("$L", '\\', &lookup, &budget))
+            .filter(|e| !e.too_long)
+            .count();
+        assert!((1_000..2_000).contains(&made), "{made}");
+    }
+
+    #[test]
+    fn unresolved_names_of_a_value_carry_over() {
+        let partial = Expansion {
+            value: "x".into(),
+            unresolved: vec!["B".into()],
+            too_long: false,
+        }
+        .into_value();
+        let lookup = |name: &str| (name == "A").then(|| partial.clone());
+        let e = expand("img:$A", '\\', &lookup, &Budget::for_text(0));
+        assert_eq!(
+            (e.value.as_str(), e.unresolved),
+            ("img:x", vec!["B".to_owned()])
+        );
     }
 }

@@ -3,8 +3,11 @@
 //! `ONBUILD`, and the `# syntax=` directive.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
-use super::expand::{expand, Expansion};
+use rpds::HashTrieMap;
+
+use super::expand::{expand, Budget, Expansion, Value};
 use super::image_ref::ImageRef;
 use super::words::Word;
 use super::{Dockerfile, Instruction, Keyword};
@@ -13,10 +16,33 @@ use crate::source::span::Span;
 /// Values given from outside: `--build-arg NAME=VALUE` and the config.
 pub type BuildArgs = HashMap<String, String>;
 
+/// The platform arguments BuildKit defines in the global scope of every
+/// build, with the values of the usual build platform: they always have a
+/// value in `FROM` (`FROM golang:1.22-$TARGETARCH`), and `ARG TARGETARCH`
+/// in a stage takes it.
+pub const PLATFORM_ARGS: &[(&str, &str)] = &[
+    ("TARGETPLATFORM", "linux/amd64"),
+    ("TARGETOS", "linux"),
+    ("TARGETARCH", "amd64"),
+    ("TARGETVARIANT", ""),
+    ("BUILDPLATFORM", "linux/amd64"),
+    ("BUILDOS", "linux"),
+    ("BUILDARCH", "amd64"),
+    ("BUILDVARIANT", ""),
+];
+
+/// `ENV` as a stage leaves it: a persistent map, so a stage built `FROM`
+/// another shares its parent's variables instead of copying them, and a
+/// chain of 40,000 stages costs no more than its text.
+type Env = HashTrieMap<Rc<str>, Value>;
+
 #[derive(Debug)]
 pub struct Build {
     pub stages: Vec<Stage>,
     pub images: Vec<ImageUse>,
+    /// What expansions of this file may still produce (rules that expand
+    /// variables draw on it too).
+    pub budget: Budget,
 }
 
 #[derive(Debug, Clone)]
@@ -29,49 +55,87 @@ pub struct Stage {
     pub end: usize,
     /// The earlier stage this one is built `FROM`, if any.
     pub parent: Option<usize>,
-    /// `ENV` as set in this stage, in order (a later entry overrides an
-    /// earlier one). What it inherits is read through `parent`, never
-    /// copied, so a long chain of stages costs no more than its text.
-    pub env: Vec<EnvEntry>,
+    /// `ENV` as the parent stage left it.
+    inherited: Env,
+    /// `ENV` as this stage leaves it (filled in when the stage ends).
+    final_env: Env,
+    /// `ENV` and `ARG` set in this stage, by name, in order.
+    own: HashMap<Rc<str>, Vec<Var>>,
 }
 
+/// One `ENV` or `ARG` setting of a variable.
 #[derive(Debug, Clone)]
-pub struct EnvEntry {
-    pub name: String,
-    pub value: String,
-    /// Index of the `ENV` instruction.
+pub struct Var {
+    pub kind: VarKind,
+    /// `None` for an `ARG` with no default and no value given.
+    pub value: Option<Value>,
+    /// Index of the instruction.
     pub instruction: usize,
 }
 
-impl Build {
-    /// The entry `ENV` last gave `name` before instruction `before`, in
-    /// stage `stage` or the stages it derives from.
-    pub fn env(&self, stage: usize, name: &str, before: usize) -> Option<&EnvEntry> {
-        env_in(&self.stages, stage, name, before)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VarKind {
+    Env,
+    Arg,
+}
+
+impl Stage {
+    /// The value `name` has before instruction `before` of this stage: what
+    /// `ENV` set here or in a stage this one derives from, which always
+    /// wins over an `ARG` of the same name; else what an `ARG` of this
+    /// stage set. `Some(None)` for an `ARG` declared without a value.
+    fn var(&self, name: &str, before: usize) -> Option<Option<&Value>> {
+        let own = self.own.get(name).map(|vars| {
+            let upto = vars.partition_point(|v| v.instruction < before);
+            &vars[..upto]
+        });
+        let own = own.unwrap_or_default();
+        if let Some(env) = own.iter().rev().find(|v| v.kind == VarKind::Env) {
+            return Some(env.value.as_ref());
+        }
+        if let Some(value) = self.inherited.get(name) {
+            return Some(Some(value));
+        }
+        own.last().map(|arg| arg.value.as_ref())
+    }
+
+    fn set(&mut self, name: String, kind: VarKind, value: Option<Value>, instruction: usize) {
+        self.own.entry(Rc::from(name)).or_default().push(Var {
+            kind,
+            value,
+            instruction,
+        });
+    }
+
+    /// Settle `final_env` once the stage's last instruction is read.
+    fn finish(&mut self) {
+        let mut env = self.inherited.clone();
+        for (name, vars) in &self.own {
+            if let Some(Var {
+                value: Some(value), ..
+            }) = vars.iter().rev().find(|v| v.kind == VarKind::Env)
+            {
+                env.insert_mut(name.clone(), value.clone());
+            }
+        }
+        self.final_env = env;
     }
 }
 
-fn env_in<'s>(
-    stages: &'s [Stage],
-    stage: usize,
-    name: &str,
-    before: usize,
-) -> Option<&'s EnvEntry> {
-    // A stage's parent is always an earlier stage, so the walk ends.
-    let mut current = Some(stage);
-    while let Some(index) = current {
-        let stage = &stages[index];
-        let found = stage
-            .env
-            .iter()
-            .rev()
-            .find(|e| e.name == name && e.instruction < before);
-        if found.is_some() {
-            return found;
-        }
-        current = stage.parent;
+impl Build {
+    /// The value of variable `name` for instruction `before` of stage
+    /// `stage`, as a `RUN` sees it: `ENV` of the stage and the stages it
+    /// derives from, then `ARG` of the stage. `None` when it has none.
+    pub fn var(&self, stage: usize, name: &str, before: usize) -> Option<&Value> {
+        self.stages.get(stage)?.var(name, before).flatten()
     }
-    None
+
+    /// The stage that holds instruction `instruction`.
+    pub fn stage_of(&self, instruction: usize) -> Option<usize> {
+        let after = self.stages.partition_point(|s| s.from <= instruction);
+        let stage = after.checked_sub(1)?;
+        (instruction < self.stages[stage].end).then_some(stage)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,15 +162,13 @@ pub struct ImageUse {
 }
 
 pub fn analyze(dockerfile: &Dockerfile, build_args: &BuildArgs) -> Build {
+    let budget = Budget::for_text(dockerfile.text.len());
     let mut images = Vec::new();
     if let Some(syntax) = dockerfile.directive("syntax") {
         images.push(ImageUse {
             source: ImageSource::Syntax,
             written: syntax.value.clone(),
-            expanded: Expansion {
-                value: syntax.value.clone(),
-                unresolved: Vec::new(),
-            },
+            expanded: Expansion::literal(&syntax.value),
             reference: ImageRef::parse(&syntax.value),
             span: syntax.value_span,
             instruction: None,
@@ -114,37 +176,50 @@ pub fn analyze(dockerfile: &Dockerfile, build_args: &BuildArgs) -> Build {
     }
 
     let escape = dockerfile.escape;
+    let given = |name: &str| build_args.get(name).map(|v| Value::literal(v));
     // Build arguments declared before the first FROM: their values are what
-    // FROM lines see.
-    let mut global: HashMap<String, Option<String>> = HashMap::new();
+    // FROM lines see. `None`: declared without a value.
+    let mut global: HashMap<String, Option<Value>> = PLATFORM_ARGS
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.to_string(),
+                Some(given(name).unwrap_or_else(|| Value::literal(value))),
+            )
+        })
+        .collect();
     let mut stages: Vec<Stage> = Vec::new();
-    // Per stage: its declared ARGs and their values.
-    let mut stage_args: HashMap<String, Option<String>> = HashMap::new();
+    let mut stage_names: HashMap<String, usize> = HashMap::new();
 
     for (index, instruction) in dockerfile.instructions.iter().enumerate() {
+        let current = stages.len().checked_sub(1);
         match instruction.keyword {
             Keyword::Arg => {
-                let in_stage = !stages.is_empty();
                 for word in raw_words(dockerfile, instruction) {
                     let (name, default) = match word.split_once('=') {
                         Some((name, default)) => (name.to_owned(), Some(default.to_owned())),
                         None => (word.clone(), None),
                     };
-                    let value = if let Some(given) = build_args.get(&name) {
-                        Some(given.clone())
+                    let value = if let Some(given) = given(&name) {
+                        Some(given)
                     } else if let Some(default) = default {
-                        let scope = if in_stage { &stage_args } else { &global };
-                        Some(expand(&default, escape, &|n| lookup(scope, n)).value)
-                    } else if in_stage {
-                        // `ARG NAME` in a stage takes the global value.
+                        let scope = |n: &str| match current {
+                            Some(stage) => stages[stage].var(n, index).flatten().cloned(),
+                            None => lookup(&global, n),
+                        };
+                        Some(expand(&default, escape, &scope, &budget).into_value())
+                    } else if current.is_some() || is_platform_arg(&name) {
+                        // `ARG NAME` in a stage takes the global value; a
+                        // platform argument always has one.
                         global.get(&name).cloned().flatten()
                     } else {
                         None
                     };
-                    if in_stage {
-                        stage_args.insert(name, value);
-                    } else {
-                        global.insert(name, value);
+                    match current {
+                        Some(stage) => stages[stage].set(name, VarKind::Arg, value, index),
+                        None => {
+                            global.insert(name, value);
+                        }
                     }
                 }
             }
@@ -154,47 +229,51 @@ pub fn analyze(dockerfile: &Dockerfile, build_args: &BuildArgs) -> Build {
                     continue;
                 };
                 let name = (words.len() == 3).then(|| words[2].as_str().to_ascii_lowercase());
-                let expanded = expand(image_word.as_str(), escape, &|n| lookup(&global, n));
+                let expanded = expand(
+                    image_word.as_str(),
+                    escape,
+                    &|n| lookup(&global, n),
+                    &budget,
+                );
                 let target = expanded.value.to_ascii_lowercase();
-                let parent = stages
-                    .iter()
-                    .position(|s| s.name.as_deref() == Some(target.as_str()));
+                let parent = stage_names.get(&target).copied();
                 if parent.is_none() && !target.eq_ignore_ascii_case("scratch") {
                     images.push(image_use(ImageSource::From, image_word, expanded, index));
                 }
                 if let Some(last) = stages.last_mut() {
                     last.end = index;
+                    last.finish();
+                }
+                let inherited = parent
+                    .map(|p| stages[p].final_env.clone())
+                    .unwrap_or_default();
+                if let Some(name) = &name {
+                    stage_names.entry(name.clone()).or_insert(stages.len());
                 }
                 stages.push(Stage {
                     name,
                     from: index,
                     end: dockerfile.instructions.len(),
                     parent,
-                    env: Vec::new(),
+                    inherited,
+                    final_env: Env::new(),
+                    own: HashMap::new(),
                 });
-                stage_args.clear();
             }
             Keyword::Env => {
-                if let Some(last) = stages.len().checked_sub(1) {
-                    // `ENV A=1 B=$A`: values see the environment from
-                    // before the instruction, as BuildKit expands them.
-                    let entries: Vec<EnvEntry> = env_pairs(dockerfile, instruction)
+                if let Some(stage) = current {
+                    // `ENV A=1 B=$A`: values see the variables from before
+                    // the instruction, as BuildKit expands them.
+                    let values: Vec<(String, Value)> = env_pairs(dockerfile, instruction)
                         .into_iter()
-                        .map(|(name, value)| {
-                            let value = expand(&value, escape, &|n| {
-                                env_in(&stages, last, n, index)
-                                    .map(|e| e.value.clone())
-                                    .or_else(|| lookup(&stage_args, n))
-                            })
-                            .value;
-                            EnvEntry {
-                                name,
-                                value,
-                                instruction: index,
-                            }
+                        .map(|(name, raw)| {
+                            let scope = |n: &str| stages[stage].var(n, index).flatten().cloned();
+                            (name, expand(&raw, escape, &scope, &budget).into_value())
                         })
                         .collect();
-                    stages[last].env.extend(entries);
+                    for (name, value) in values {
+                        stages[stage].set(name, VarKind::Env, Some(value), index);
+                    }
                 }
             }
             _ => {}
@@ -203,25 +282,33 @@ pub fn analyze(dockerfile: &Dockerfile, build_args: &BuildArgs) -> Build {
         // Images used by COPY --from and RUN --mount=from=, also behind ONBUILD.
         let effective = instruction.effective();
         let scope = |n: &str| {
-            lookup(&stage_args, n)
-                .or_else(|| {
-                    let last = stages.len().checked_sub(1)?;
-                    env_in(&stages, last, n, index).map(|e| e.value.clone())
-                })
-                .or_else(|| lookup(&global, n))
+            current
+                .and_then(|stage| stages[stage].var(n, index))
+                .map_or_else(|| lookup(&global, n), |v| v.cloned())
         };
         for (source, word) in stage_references(effective) {
-            let expanded = expand(word.as_str(), escape, &scope);
-            if refers_to_stage(&expanded.value, &stages) {
+            let expanded = expand(word.as_str(), escape, &scope, &budget);
+            if refers_to_stage(&expanded.value, &stage_names) {
                 continue;
             }
             images.push(image_use(source, &word, expanded, index));
         }
     }
-    Build { stages, images }
+    if let Some(last) = stages.last_mut() {
+        last.finish();
+    }
+    Build {
+        stages,
+        images,
+        budget,
+    }
 }
 
-fn lookup(scope: &HashMap<String, Option<String>>, name: &str) -> Option<String> {
+fn is_platform_arg(name: &str) -> bool {
+    PLATFORM_ARGS.iter().any(|(n, _)| *n == name)
+}
+
+fn lookup(scope: &HashMap<String, Option<Value>>, name: &str) -> Option<Value> {
     scope.get(name).cloned().flatten()
 }
 
@@ -237,13 +324,11 @@ fn image_use(source: ImageSource, word: &Word, expanded: Expansion, index: usize
 }
 
 /// A stage index, an earlier stage's name, or `scratch`.
-fn refers_to_stage(value: &str, stages: &[Stage]) -> bool {
+fn refers_to_stage(value: &str, stage_names: &HashMap<String, usize>) -> bool {
     let lower = value.to_ascii_lowercase();
     (!value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()))
         || lower == "scratch"
-        || stages
-            .iter()
-            .any(|s| s.name.as_deref() == Some(lower.as_str()))
+        || stage_names.contains_key(&lower)
 }
 
 /// `COPY --from=X` and `RUN --mount=…,from=X,…`: the `X` words.
