@@ -160,6 +160,21 @@ fn df003_unresolved_arguments() {
     assert_clean!("DF003", "FROM ${BASE:-debian}");
     assert_clean!("DF003", "FROM debian${SUFFIX:+-slim}");
     assert!(finds_with("DF003", "ARG BASE\nFROM $BASE", &[("BASE", "debian")]).is_empty());
+    // A default that uses an argument with no value is not a value.
+    assert_finds!("DF003", "ARG B\nARG A=x$B\nFROM img:$A", ["3:6-3:12"]);
+    // BuildKit's platform arguments always have a value in FROM, and name
+    // stages as well as images.
+    assert_clean!("DF003", "FROM golang:1.22-$TARGETARCH@D");
+    assert_clean!(
+        "DF003",
+        "FROM --platform=$BUILDPLATFORM golang:1.22-${BUILDOS}-${BUILDARCH}${BUILDVARIANT}@D"
+    );
+    assert_clean!("DF003", "ARG TARGETPLATFORM\nFROM img:${TARGETPLATFORM}@D");
+    assert_clean!(
+        "DF001",
+        "FROM debian:12@D AS containerd-linux\nFROM debian:12@D AS containerd-windows\nFROM containerd-${TARGETOS} AS containerd"
+    );
+    assert_finds!("DF002", "FROM golang:1.22-$TARGETARCH", ["1:6-1:29"]);
 }
 
 #[test]

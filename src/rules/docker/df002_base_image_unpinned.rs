@@ -1,7 +1,7 @@
 //! DF002 base-image-unpinned: an image with a tag but no digest. Tags move:
 //! `python:3.13-slim` is rebuilt for every patch release and base update.
 
-use super::{describe, is_resolved, noun, Context};
+use super::{describe, is_resolved, noun, platform_dependent, Context};
 use crate::finding::{Diagnostic, Severity};
 use crate::rules::{Check, Rule};
 
@@ -31,7 +31,11 @@ fn check(context: &Context, out: &mut Vec<Diagnostic>) {
                 noun(image),
                 describe(image)
             ),
-            format!("pin it as `{tagged}@sha256:<digest>`"),
+            if platform_dependent(image) {
+                "its tag depends on the platform: pin each platform's image by digest (`ARG` per platform), or use one multi-platform tag and pin its index digest".to_owned()
+            } else {
+                format!("pin it as `{tagged}@sha256:<digest>`")
+            },
         ));
     }
 }

@@ -16,7 +16,9 @@ pub mod df022_git_clone_unpinned;
 pub mod package_managers;
 
 use crate::source::dockerfile::shell::{self, Command};
-use crate::source::dockerfile::stages::{self, Build, BuildArgs, ImageSource, ImageUse};
+use crate::source::dockerfile::stages::{
+    self, Build, BuildArgs, ImageSource, ImageUse, PLATFORM_ARGS,
+};
 use crate::source::dockerfile::Dockerfile;
 
 /// Everything a Dockerfile rule reads, computed once per file.
@@ -122,11 +124,21 @@ impl<'a> Context<'a> {
 /// How an image is named in messages: as written, and as expanded when the
 /// two differ.
 pub fn describe(image: &ImageUse) -> String {
-    if image.written == image.expanded.value {
+    // The platform arguments' values are the usual platform's, not the
+    // build's: the written form says more than `golang:1.22-amd64`.
+    if image.written == image.expanded.value || platform_dependent(image) {
         format!("`{}`", image.written)
     } else {
         format!("`{}` (`{}`)", image.written, image.expanded.value)
     }
+}
+
+/// Whether the reference names BuildKit's platform arguments, so that it
+/// names a different image on each platform.
+pub fn platform_dependent(image: &ImageUse) -> bool {
+    PLATFORM_ARGS
+        .iter()
+        .any(|(name, _)| image.written.contains(name))
 }
 
 /// What the image is, for messages.
