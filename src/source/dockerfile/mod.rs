@@ -3,10 +3,12 @@
 
 mod exec_form;
 pub mod expand;
+mod heredoc_lex;
 pub mod image_ref;
 mod parser;
 pub mod shell;
 pub mod stages;
+mod validate;
 mod words;
 
 pub use parser::parse;
@@ -61,6 +63,27 @@ pub enum Keyword {
 }
 
 impl Keyword {
+    pub const ALL: [Keyword; 18] = [
+        Keyword::Add,
+        Keyword::Arg,
+        Keyword::Cmd,
+        Keyword::Copy,
+        Keyword::Entrypoint,
+        Keyword::Env,
+        Keyword::Expose,
+        Keyword::From,
+        Keyword::Healthcheck,
+        Keyword::Label,
+        Keyword::Maintainer,
+        Keyword::Onbuild,
+        Keyword::Run,
+        Keyword::Shell,
+        Keyword::Stopsignal,
+        Keyword::User,
+        Keyword::Volume,
+        Keyword::Workdir,
+    ];
+
     pub fn parse(word: &str) -> Option<Keyword> {
         let keyword = match word.to_ascii_lowercase().as_str() {
             "add" => Keyword::Add,

@@ -3,6 +3,8 @@
 //! a `RUN` of any number of continuation lines is one loop.
 
 use super::exec_form::{self, ExecForm};
+use super::heredoc_lex;
+use super::validate;
 use super::words::Word;
 use super::{Directive, Dockerfile, Flag, Heredoc, Instruction, Keyword, ParseError};
 use crate::source::mapped::MappedText;
@@ -96,8 +98,13 @@ struct Parser<'a> {
 }
 
 impl Parser<'_> {
+    /// Every instruction, or the first error BuildKit would give: its
+    /// parser's errors as they come, then the first its instructions
+    /// layer finds once the whole file is read.
     fn instructions(&mut self) -> Result<Vec<Instruction>, ParseError> {
         let mut instructions = Vec::new();
+        let mut later: Option<ParseError> = None;
+        let mut seen_from = false;
         while self.next < self.lines.len() {
             let line_number = self.next;
             let Line { mut start, end } = self.lines[line_number];
@@ -133,12 +140,34 @@ impl Parser<'_> {
                 logical.push_str(piece, start);
                 complete = done;
             }
-            let mut instruction = build_instruction(logical, line_number + 1)?;
+            let mut instruction = build_instruction(logical, line_number + 1, self.escape)?;
+            validate::parser_level(&instruction, self.escape)?;
             self.read_heredocs(&mut instruction)?;
+            if later.is_none() {
+                later = validate::instruction_level(&instruction, self.escape).err();
+            }
+            seen_from |= instruction.keyword == Keyword::From;
+            if later.is_none() && !seen_from && instruction.keyword != Keyword::Arg {
+                later = Some(error_at(
+                    "no build stage in current context".into(),
+                    instruction.keyword_span.start,
+                ));
+            }
             let last = self.lines[self.next - 1];
             instruction.end_line = self.next;
             instruction.span.end = last.end.max(instruction.span.start);
             instructions.push(instruction);
+        }
+        if let Some(error) = later {
+            return Err(error);
+        }
+        if let Some(last) = instructions.last() {
+            if !seen_from {
+                return Err(error_at(
+                    "dockerfile contains no stages to build".into(),
+                    last.keyword_span.start,
+                ));
+            }
         }
         Ok(instructions)
     }
@@ -209,7 +238,7 @@ impl Parser<'_> {
         if !target.keyword.takes_heredocs() || target.exec_form.is_some() {
             return Ok(());
         }
-        let mut heredocs = find_heredocs(&target.line);
+        let mut heredocs = find_heredocs(&target.line)?;
         for heredoc in &mut heredocs {
             let body_start = self
                 .lines
@@ -268,11 +297,15 @@ fn match_directive(line: &str) -> Option<(&str, &str, usize)> {
 
 /// Make an instruction from its logical line (BuildKit's `newNodeFromLine`
 /// and, for an unknown keyword, its instructions layer).
-fn build_instruction(line: MappedText, start_line: usize) -> Result<Instruction, ParseError> {
+fn build_instruction(
+    line: MappedText,
+    start_line: usize,
+    escape: char,
+) -> Result<Instruction, ParseError> {
     let text = line.as_str();
     let start = text.len() - text.trim_start().len();
     let end = text.trim_end().len();
-    build_from_range(line, start, end, start_line, false)
+    build_from_range(line, start, end, start_line, escape, false)
 }
 
 fn build_from_range(
@@ -280,6 +313,7 @@ fn build_from_range(
     start: usize,
     end: usize,
     start_line: usize,
+    escape: char,
     is_trigger: bool,
 ) -> Result<Instruction, ParseError> {
     let text = line.as_str();
@@ -289,13 +323,21 @@ fn build_from_range(
     let keyword_text = &text[start..keyword_end];
     let keyword_span = line.source_span(start, keyword_end);
     let error = |message: String| error_at(message, keyword_span.start);
-    let keyword = Keyword::parse(keyword_text)
-        .ok_or_else(|| error(format!("unknown instruction: {keyword_text}")))?;
+    let keyword = Keyword::parse(keyword_text).ok_or_else(|| {
+        let message = format!("unknown instruction: {keyword_text}");
+        let names = Keyword::ALL.iter().map(|k| k.as_str());
+        error(validate::with_suggestion(
+            message,
+            keyword_text,
+            names,
+            false,
+        ))
+    })?;
     if is_trigger {
         match keyword {
             Keyword::Onbuild => {
                 return Err(error(
-                    "chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed".into(),
+                    "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed".into(),
                 ))
             }
             Keyword::From | Keyword::Maintainer => {
@@ -310,7 +352,7 @@ fn build_from_range(
     let rest_start = text[keyword_end..end]
         .find(|c: char| !matches!(c, '\t' | '\u{b}' | '\u{c}' | '\r' | ' '))
         .map_or(end, |i| keyword_end + i);
-    let (flags, args_start) = extract_flags(&line, rest_start, end);
+    let (flags, args_start) = extract_flags(&line, rest_start, end, escape);
     let args_start =
         args_start + (text[args_start..end].len() - text[args_start..end].trim_start().len());
     let exec_form = if keyword.takes_json() {
@@ -339,6 +381,7 @@ fn build_from_range(
             args_start,
             end,
             start_line,
+            escape,
             true,
         )?))
     } else {
@@ -367,17 +410,14 @@ fn check_from(line: &MappedText, start: usize, end: usize, at: usize) -> Result<
     match words.len() {
         1 => Ok(()),
         3 if words[1].as_str().eq_ignore_ascii_case("as") => Ok(()),
-        3 => Err(fail(
-            "FROM requires either one or three arguments, the second being AS",
-        )),
         _ => Err(fail("FROM requires either one or three arguments")),
     }
 }
 
 /// Leading `--name[=value]` words (BuildKit's `extractBuilderFlags`): quotes
-/// and `\` are honoured, a bare `--` ends them. Returns the flags and where
-/// the arguments start.
-fn extract_flags(line: &MappedText, start: usize, end: usize) -> (Vec<Flag>, usize) {
+/// and the escape character are honoured, a bare `--` ends them. Returns
+/// the flags and where the arguments start.
+fn extract_flags(line: &MappedText, start: usize, end: usize, escape: char) -> (Vec<Flag>, usize) {
     let text = &line.as_str()[..end];
     let mut flags = Vec::new();
     let mut pos = start;
@@ -404,7 +444,7 @@ fn extract_flags(line: &MappedText, start: usize, end: usize) -> (Vec<Flag>, usi
                 }
                 None if c == '\'' || c == '"' => quote = Some(c),
                 Some(q) if c == q => quote = None,
-                _ if c == '\\' => {
+                _ if c == escape => {
                     if let Some((j, next)) = chars.next() {
                         value.push_char(next, line.source_offset(j));
                     } else if quote.is_some() {
@@ -439,112 +479,34 @@ fn extract_flags(line: &MappedText, start: usize, end: usize) -> (Vec<Flag>, usi
     }
 }
 
-/// Heredoc words (`^(\d*)<<(-?)([^<]*)$`) among the line's words, split as
-/// BuildKit's shell lexer splits them (raw quotes and escapes, escape `\`).
-fn find_heredocs(line: &MappedText) -> Vec<Heredoc> {
-    raw_words(line.as_str())
-        .into_iter()
-        .filter_map(|(start, end)| heredoc_word(line, start, end))
-        .collect()
-}
-
-fn heredoc_word(line: &MappedText, start: usize, end: usize) -> Option<Heredoc> {
-    let word = &line.as_str()[start..end];
-    let digits = word.len() - word.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-    let rest = word[digits..].strip_prefix("<<")?;
-    let (chomp, rest) = match rest.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, rest),
+/// Heredoc words among the line's words, found as BuildKit finds them
+/// (`heredocsFromLine`): the line split by its shell lexer with quotes and
+/// escapes raw — no heredoc at all when the lexer cannot read the line
+/// (`RUN <<'`) — and each word read by `ParseHeredoc`.
+fn find_heredocs(line: &MappedText) -> Result<Vec<Heredoc>, ParseError> {
+    if !line.as_str().contains("<<") {
+        return Ok(Vec::new());
+    }
+    let Ok(words) = heredoc_lex::raw_words(line.as_str()) else {
+        return Ok(Vec::new());
     };
-    if rest.is_empty() || rest.contains('<') {
-        return None;
-    }
-    let (name, quoted) = unquote_single_word(rest)?;
-    Some(Heredoc {
-        name,
-        chomp,
-        expand: !quoted,
-        file_descriptor: word[..digits].parse().ok(),
-        word_start: start,
-        word_span: line.source_span(start, end),
-        body: Span::default(),
-    })
-}
-
-/// The value of a heredoc name, if it is a single shell word, and whether
-/// any part of it was quoted.
-fn unquote_single_word(raw: &str) -> Option<(String, bool)> {
-    let mut value = String::new();
-    let mut quoted = false;
-    let mut quote = None;
-    let mut chars = raw.chars();
-    while let Some(c) = chars.next() {
-        match quote {
-            None if c.is_whitespace() => return None,
-            None if c == '\'' || c == '"' => {
-                quote = Some(c);
-                quoted = true;
-            }
-            Some(q) if c == q => quote = None,
-            Some('\'') => value.push(c),
-            _ if c == '\\' => value.extend(chars.next()),
-            _ => value.push(c),
+    let mut heredocs = Vec::new();
+    for word in words {
+        let found = heredoc_lex::heredoc(&word.text)
+            .map_err(|message| error_at(message, line.source_offset(word.start)))?;
+        if let Some(found) = found {
+            heredocs.push(Heredoc {
+                name: found.name,
+                chomp: found.chomp,
+                expand: found.expand,
+                file_descriptor: found.file_descriptor,
+                word_start: word.start,
+                word_span: line.source_span(word.start, word.end),
+                body: Span::default(),
+            });
         }
     }
-    Some((value, quoted))
-}
-
-/// Word boundaries of BuildKit's shell lexer with raw quotes and escapes:
-/// white space outside quotes separates words; `\` escapes the next
-/// character; `${…}` is one piece.
-fn raw_words(text: &str) -> Vec<(usize, usize)> {
-    let mut words = Vec::new();
-    let mut start = None;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if c.is_whitespace() {
-            if let Some(s) = start.take() {
-                words.push((s, i));
-            }
-            continue;
-        }
-        start.get_or_insert(i);
-        match c {
-            '\\' => {
-                chars.next();
-            }
-            '\'' => {
-                for (_, q) in chars.by_ref() {
-                    if q == '\'' {
-                        break;
-                    }
-                }
-            }
-            '"' => {
-                while let Some((_, q)) = chars.next() {
-                    match q {
-                        '\\' => {
-                            chars.next();
-                        }
-                        '"' => break,
-                        _ => {}
-                    }
-                }
-            }
-            '$' if chars.peek().map(|&(_, n)| n) == Some('{') => {
-                for (_, q) in chars.by_ref() {
-                    if q == '}' {
-                        break;
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    if let Some(s) = start {
-        words.push((s, text.len()));
-    }
-    words
+    Ok(heredocs)
 }
 
 fn error_at(message: String, offset: usize) -> ParseError {
