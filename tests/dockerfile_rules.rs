@@ -580,7 +580,7 @@ fn df013_language_packages() {
         "FROM x\nRUN npm i --global @angular/cli@18.2.12 typescript@^5",
         ["2:41-2:54"]
     );
-    assert_clean!("DF013", "FROM x\nRUN npm install typescript");
+    assert_finds!("DF013", "FROM x\nRUN npm install typescript", ["2:17-2:27"]);
     assert_finds!(
         "DF013",
         "FROM x\nRUN npm install -g --prefix /usr/local pnpm@latest",

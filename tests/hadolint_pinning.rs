@@ -33,7 +33,6 @@ const REASONS: &[(&str, &str)] = &[
     ("more-forms", "behind `sudo`, inside `sh -c`"),
     ("vcs-commit", "a VCS URL pins only at a full commit id"),
     ("rpm-name", "a dash in an rpm name is not a version"),
-    ("global-only", "a local `npm install pkg`"),
 ];
 
 /// Per instruction start line: (unpinned OS packages, unpinned language

@@ -2,57 +2,48 @@
 //! then holds whatever versions the mirror has on build day, not what the
 //! pinned base image shipped.
 
-use super::package_managers::{apk_refresh_option, pacman_sync, subcommand};
+use super::tools::{Does, Kind};
 use super::Context;
 use crate::finding::{Diagnostic, Severity};
 use crate::rules::{Check, Rule};
-use crate::source::dockerfile::shell::Command;
 
 pub const RULE: Rule = Rule {
     code: "DF011",
     name: "package-upgrade",
     severity: Severity::Error,
-    summary: "an upgrade of installed packages: `apt-get upgrade`, `apk upgrade`, `dnf update`, `zypper dup`, `pacman -Syu` …",
+    summary: "an upgrade of installed packages: `apt-get upgrade`, `apk upgrade`, `dnf update`, `zypper dup`, `pacman -Syu`, `gem update`, `npm update -g` …",
     doc: include_str!("../../../rules/DF011.md"),
     check: Check::Dockerfile(check),
 };
 
-const HELP: &str = "remove the upgrade and move to a newer base image, pinned by digest";
-
 fn check(context: &Context, out: &mut Vec<Diagnostic>) {
-    for (_, command) in context.commands() {
-        let Some(last) = upgrade(command) else {
+    for (_, command, uses) in context.tool_uses() {
+        let Some(upgrade) = uses.iter().find(|f| matches!(f.does, Does::Upgrade)) else {
             continue;
         };
-        let span = command.span_to(last);
+        // `apk upgrade --update` refreshes too: one finding, spanning both.
+        let last = uses
+            .iter()
+            .filter(|f| matches!(f.does, Does::Refresh(_)))
+            .map(|f| f.last)
+            .fold(upgrade.last, usize::max);
+        let (source, help) = match upgrade.kind {
+            Kind::System => (
+                "the mirror",
+                "remove the upgrade and move to a newer base image, pinned by digest",
+            ),
+            Kind::Language => (
+                "the registry",
+                "remove the upgrade and install the exact versions you need (or move to a newer base image, pinned by digest)",
+            ),
+        };
         out.push(Diagnostic::new(
-            span,
+            command.span_to(last),
             format!(
-                "`{}` upgrades installed packages to whatever the mirror serves today",
+                "`{}` upgrades installed packages to whatever {source} serves today",
                 command.text_to(last)
             ),
-            HELP,
+            help,
         ));
     }
-}
-
-/// The index of the word that makes the command an upgrade.
-fn upgrade(command: &Command) -> Option<usize> {
-    let upgrades: &[&str] = match command.name() {
-        "apt-get" | "apt" => &["upgrade", "dist-upgrade", "full-upgrade"],
-        "apk" => &["upgrade"],
-        "yum" | "dnf" | "microdnf" => &["update", "upgrade", "distro-sync"],
-        "zypper" => &["update", "up", "dist-upgrade", "dup", "patch"],
-        "pacman" => return pacman_sync(command)?.upgrade,
-        _ => return None,
-    };
-    let sub = subcommand(command)?;
-    if !upgrades.contains(&command.words[sub].as_str()) {
-        return None;
-    }
-    // `apk upgrade --update` refreshes too: one finding, spanning both.
-    if command.name() == "apk" {
-        return Some(apk_refresh_option(command, sub).unwrap_or(sub));
-    }
-    Some(sub)
 }

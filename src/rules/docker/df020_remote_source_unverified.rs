@@ -2,7 +2,7 @@
 //! repository without `--checksum`. The server can serve different bytes
 //! tomorrow, and nothing in the build would notice.
 
-use super::package_managers::is_full_commit;
+use super::tools::is_full_commit;
 use super::Context;
 use crate::finding::{Diagnostic, Severity};
 use crate::rules::{Check, Rule};

@@ -34,7 +34,8 @@ const FILTERS: &[&str] = &[
 ];
 
 fn check(context: &Context, out: &mut Vec<Diagnostic>) {
-    for (_, commands) in &context.runs {
+    for run in &context.runs {
+        let commands = &run.commands;
         // The commands of each pipeline in order, and each command's place
         // in its pipeline, so a download walks only to what it feeds.
         let mut pipelines: HashMap<(Option<Parent>, Origin, usize), Vec<usize>> = HashMap::new();

@@ -2,7 +2,7 @@
 //! commit id in the same `RUN`. A branch or tag names whatever commit it
 //! points at on build day.
 
-use super::package_managers::{is_full_commit, operand_from, operands};
+use super::tools::{is_full_commit, operand_from, operands};
 use std::collections::{HashMap, VecDeque};
 
 use super::Context;
@@ -89,7 +89,8 @@ enum Step {
 }
 
 fn check(context: &Context, out: &mut Vec<Diagnostic>) {
-    for (_, commands) in &context.runs {
+    for run in &context.runs {
+        let commands = &run.commands;
         // Commands in source order: `sh -c` strings come after their shell
         // in `runs`, but their text sits inside it.
         let mut order: Vec<&Command> = commands.iter().collect();

@@ -13,60 +13,78 @@ pub mod df014_lockfile_not_enforced;
 pub mod df020_remote_source_unverified;
 pub mod df021_download_piped_to_shell;
 pub mod df022_git_clone_unpinned;
-pub mod package_managers;
+mod shell_vars;
+pub mod tools;
 
+use crate::finding::Diagnostic;
+use crate::source::dockerfile::expand::Value;
 use crate::source::dockerfile::shell::{self, Command};
 use crate::source::dockerfile::stages::{
     self, Build, BuildArgs, ImageSource, ImageUse, PLATFORM_ARGS,
 };
-use crate::source::dockerfile::Dockerfile;
+use crate::source::dockerfile::{Dockerfile, Keyword};
+use crate::source::span::Span;
+use shell_vars::RunVariables;
+use tools::grammar::Grammar;
+use tools::Found;
 
 /// Everything a Dockerfile rule reads, computed once per file.
 pub struct Context<'a> {
     pub dockerfile: &'a Dockerfile,
     pub build: Build,
-    /// The commands of each `RUN` (and `ONBUILD RUN`): instruction index and
-    /// its commands.
-    pub runs: Vec<(usize, Vec<Command>)>,
+    /// The `RUN`s (and `ONBUILD RUN`s), in order.
+    pub runs: Vec<Run>,
     /// Per stage: the earliest offset at which it (or a stage it derives
     /// from) points apt at a dated snapshot.
     snapshot_from: Vec<Option<usize>>,
 }
 
-/// Text that points apt at a dated snapshot of the archive.
+/// One `RUN`: its instruction, its commands, what the tool tables say
+/// each command does, and the shell variables it sets.
+pub struct Run {
+    pub instruction: usize,
+    pub commands: Vec<Command>,
+    /// Parallel to `commands`.
+    pub uses: Vec<Vec<Found>>,
+    variables: RunVariables,
+}
+
+/// Text that, written to apt's configuration, points it at a dated
+/// snapshot of the archive.
 const SNAPSHOT_MARKERS: &[&str] = &[
     "snapshot.debian.org",
     "snapshot.ubuntu.com",
-    "--snapshot",
     "APT::Snapshot",
+    "Snapshot:",
+    "[snapshot=",
 ];
+
+/// Where apt reads its sources and configuration.
+const APT_CONFIG: &str = "/etc/apt";
 
 impl<'a> Context<'a> {
     pub fn new(dockerfile: &'a Dockerfile, build_args: &BuildArgs) -> Self {
         let build = stages::analyze(dockerfile, build_args);
-        let runs = dockerfile
+        let runs: Vec<Run> = dockerfile
             .instructions
             .iter()
             .enumerate()
             .map(|(i, instruction)| (i, shell::run_commands(dockerfile, instruction)))
             .filter(|(_, commands)| !commands.is_empty())
+            .map(|(instruction, commands)| {
+                let stage = build.stage_of(instruction);
+                let outer =
+                    |name: &str| stage.and_then(|s| build.var(s, name, instruction)).cloned();
+                let variables = RunVariables::collect(&commands, &outer, &build.budget);
+                Run {
+                    instruction,
+                    uses: commands.iter().map(tools::uses).collect(),
+                    commands,
+                    variables,
+                }
+            })
             .collect();
-        let mut snapshot_from: Vec<Option<usize>> = Vec::with_capacity(build.stages.len());
-        for stage in &build.stages {
-            let inherited = stage.parent.and_then(|p| snapshot_from[p]).map(|_| 0);
-            let own = dockerfile.instructions[stage.from..stage.end]
-                .iter()
-                .filter_map(|instruction| {
-                    let text = dockerfile.slice(instruction.span);
-                    SNAPSHOT_MARKERS
-                        .iter()
-                        .filter_map(|marker| text.find(marker))
-                        .min()
-                        .map(|at| instruction.span.start + at)
-                })
-                .min();
-            snapshot_from.push(inherited.or(own));
-        }
+        let snapshot_from = snapshot_sources(dockerfile, &build, &runs);
         Context {
             dockerfile,
             build,
@@ -79,7 +97,19 @@ impl<'a> Context<'a> {
     pub fn commands(&self) -> impl Iterator<Item = (usize, &Command)> {
         self.runs
             .iter()
-            .flat_map(|(i, commands)| commands.iter().map(move |c| (*i, c)))
+            .flat_map(|run| run.commands.iter().map(move |c| (run.instruction, c)))
+    }
+
+    /// Every command the tool tables know, with what it does: the `RUN`,
+    /// the command, and all it does (a command may do several things).
+    pub fn tool_uses(&self) -> impl Iterator<Item = (&Run, &Command, &[Found])> {
+        self.runs.iter().flat_map(|run| {
+            run.commands
+                .iter()
+                .zip(&run.uses)
+                .filter(|(_, uses)| !uses.is_empty())
+                .map(move |(command, uses)| (run, command, uses.as_slice()))
+        })
     }
 
     /// Images from `FROM`, `COPY --from` and `--mount=from=` (not the
@@ -98,7 +128,8 @@ impl<'a> Context<'a> {
 
     /// The value of environment variable `name` for `command` of
     /// instruction `instruction`: a `NAME=value` prefix of the command, or
-    /// what `ENV` set before it in its stage or a stage it derives from.
+    /// what `ENV` (or `ARG`) set before it in its stage or a stage it
+    /// derives from.
     pub fn env(&self, instruction: usize, command: &Command, name: &str) -> Option<String> {
         let prefix = command.words[..command.program.min(command.words.len())]
             .iter()
@@ -119,6 +150,236 @@ impl<'a> Context<'a> {
             .and_then(|stage| self.snapshot_from[stage])
             .is_some_and(|at| at < offset)
     }
+
+    /// The operands of an install, as the shell gives them to the tool:
+    /// each word, or the words a variable holds (`$buildDeps`, from the
+    /// same `RUN`, `ENV` or `ARG`). Words whose value cannot be known are
+    /// left out.
+    pub fn operands(
+        &self,
+        run: &Run,
+        command: &Command,
+        found: &Found,
+        grammar: &Grammar,
+    ) -> Vec<Operand> {
+        let words = match grammar.select {
+            Some(select) => select(command, found.from, found.operands.clone()),
+            None => found.operands.clone(),
+        };
+        let stage = self.stage_of(run.instruction);
+        let outer = |name: &str| {
+            stage
+                .and_then(|s| self.build.var(s, name, run.instruction))
+                .cloned()
+        };
+        let mut operands = Vec::new();
+        for index in words {
+            let Some(word) = command.words.get(index) else {
+                continue;
+            };
+            if !word.expands {
+                operands.push(Operand {
+                    text: word.as_str().to_owned(),
+                    span: word.span,
+                    variable: None,
+                });
+                continue;
+            }
+            let value: Option<Value> = run.variables.expand(
+                word.as_str(),
+                true,
+                word.span.start,
+                &outer,
+                &self.build.budget,
+            );
+            let Some(value) = value else { continue };
+            let written = self.dockerfile.slice(word.span).to_owned();
+            operands.extend(value.text.split_whitespace().map(|piece| Operand {
+                text: piece.to_owned(),
+                span: word.span,
+                variable: Some(written.clone()),
+            }));
+        }
+        operands.extend(found.pieces.iter().map(|(text, span)| Operand {
+            text: text.clone(),
+            span: *span,
+            variable: None,
+        }));
+        operands
+    }
+
+    /// The finding for an install whose operands are not all pinned: one
+    /// per command, from the first unpinned operand to the last, naming
+    /// them. `what` says what is missing (`a version`).
+    pub fn unpinned_install(
+        &self,
+        run: &Run,
+        command: &Command,
+        found: &Found,
+        grammar: &Grammar,
+        what: &str,
+    ) -> Option<Diagnostic> {
+        if grammar.pinned_by_option(command, found.from)
+            || grammar.pinning_env.iter().any(|variable| {
+                self.env(run.instruction, command, variable)
+                    .is_some_and(|v| !v.is_empty())
+            })
+        {
+            return None;
+        }
+        let unpinned: Vec<Operand> = self
+            .operands(run, command, found, grammar)
+            .into_iter()
+            .filter(|operand| !(grammar.pinned)(&operand.text))
+            .collect();
+        let (first, last) = (unpinned.first()?, unpinned.last()?);
+        let span = first.span.cover(last.span);
+        let noun = if unpinned.len() == 1 {
+            grammar.noun.0
+        } else {
+            grammar.noun.1
+        };
+        Some(Diagnostic::new(
+            span,
+            format!(
+                "`{}` installs {noun} {} without {what}",
+                found.text(command),
+                name_operands(&unpinned)
+            ),
+            grammar.help((grammar.name)(&first.text)),
+        ))
+    }
+}
+
+/// An operand of an install: a word, or one of the words a variable holds.
+#[derive(Debug, Clone)]
+pub struct Operand {
+    pub text: String,
+    /// The word's span (for a variable, the `$NAME` word's).
+    pub span: Span,
+    /// The variable as written, when the operand comes from one.
+    pub variable: Option<String>,
+}
+
+/// `` `curl`, `git` (from `$buildDeps`), `wget` ``.
+fn name_operands(operands: &[Operand]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < operands.len() {
+        let variable = &operands[i].variable;
+        let mut j = i;
+        while j < operands.len()
+            && operands[j].variable == *variable
+            && operands[j].span == operands[i].span
+        {
+            j += 1;
+        }
+        let names: Vec<String> = operands[i..j]
+            .iter()
+            .map(|o| format!("`{}`", o.text))
+            .collect();
+        match variable {
+            Some(variable) => parts.push(format!("{} (from `{variable}`)", names.join(", "))),
+            None => parts.extend(names),
+        }
+        i = j;
+    }
+    parts.join(", ")
+}
+
+/// Per stage, the earliest offset from which apt reads a dated snapshot:
+/// where a `RUN` writes a snapshot source or `APT::Snapshot` under
+/// `/etc/apt`, or a `COPY <<EOF` puts one there — 0 when a stage it is
+/// built from did. A mere mention (`echo snapshot.debian.org`) is not
+/// configuration.
+fn snapshot_sources(dockerfile: &Dockerfile, build: &Build, runs: &[Run]) -> Vec<Option<usize>> {
+    let mut own: Vec<Option<usize>> = vec![None; build.stages.len()];
+    let mut note = |instruction: usize, at: usize| {
+        if let Some(stage) = build.stage_of(instruction) {
+            own[stage] = Some(own[stage].map_or(at, |earlier| earlier.min(at)));
+        }
+    };
+    let marked = |text: &str| SNAPSHOT_MARKERS.iter().any(|m| text.contains(m));
+    for run in runs {
+        for command in &run.commands {
+            let Some(at) = writes_apt_config(command) else {
+                continue;
+            };
+            // The configuration it writes: its words, its heredoc, or what
+            // the commands before it in its pipeline print.
+            let pipeline = run.commands.iter().filter(|c| {
+                c.pipeline == command.pipeline
+                    && c.parent == command.parent
+                    && c.origin == command.origin
+                    && c.pipe_position <= command.pipe_position
+            });
+            let words = pipeline
+                .flat_map(|c| c.words.iter())
+                .any(|w| marked(w.as_str()));
+            let bodies = command.redirects.iter().any(|r| {
+                let body = match (r.inline_body, r.heredoc) {
+                    (Some(body), _) => Some(body),
+                    (None, Some(h)) => dockerfile.instructions[run.instruction]
+                        .effective()
+                        .heredocs
+                        .get(h)
+                        .map(|h| h.body),
+                    _ => None,
+                };
+                body.is_some_and(|b| marked(dockerfile.slice(b)))
+            });
+            if words || bodies {
+                note(run.instruction, at);
+            }
+        }
+    }
+    for (index, instruction) in dockerfile.instructions.iter().enumerate() {
+        let copy = instruction.effective();
+        if !matches!(copy.keyword, Keyword::Copy | Keyword::Add) || copy.heredocs.is_empty() {
+            continue;
+        }
+        let destination = copy.args().split_whitespace().last().unwrap_or_default();
+        if destination.starts_with(APT_CONFIG)
+            && copy
+                .heredocs
+                .iter()
+                .any(|h| marked(dockerfile.slice(h.body)))
+        {
+            note(index, instruction.span.start);
+        }
+    }
+    // A stage's parent is always an earlier stage: one pass in order.
+    let mut from: Vec<Option<usize>> = Vec::with_capacity(build.stages.len());
+    for (index, stage) in build.stages.iter().enumerate() {
+        let inherited = stage.parent.and_then(|p| from[p]).map(|_| 0);
+        from.push(inherited.or(own[index]));
+    }
+    from
+}
+
+/// Where a command writes a file under `/etc/apt`: a redirection to it,
+/// `tee` or `sed -i` on it.
+fn writes_apt_config(command: &Command) -> Option<usize> {
+    let start = command.words.first()?.span.start;
+    let redirected = command.redirects.iter().any(|r| {
+        matches!(r.operator.as_str(), ">" | ">>" | ">|")
+            && r.target
+                .as_ref()
+                .is_some_and(|t| t.as_str().starts_with(APT_CONFIG))
+    });
+    let names_config = command
+        .args()
+        .iter()
+        .any(|w| w.as_str().starts_with(APT_CONFIG));
+    let in_place = match command.name() {
+        "tee" => true,
+        "sed" => command
+            .args()
+            .iter()
+            .any(|w| w.as_str().starts_with("-i") || w.as_str() == "--in-place"),
+        _ => false,
+    };
+    (redirected || in_place && names_config).then_some(start)
 }
 
 /// How an image is named in messages: as written, and as expanded when the
@@ -151,12 +412,13 @@ pub fn noun(image: &ImageUse) -> &'static str {
     }
 }
 
-/// Whether an environment value turns a boolean setting on, as uv and
-/// Bundler read it: `1`, `true`, `yes`, `on` (any case).
+/// Whether an environment variable turns a setting on, as Bundler, uv
+/// and Yarn read it: any value but the empty string, `0`, `false`, `no`
+/// (and their short forms).
 pub fn is_truthy(value: &str) -> bool {
-    matches!(
+    !matches!(
         value.trim().to_ascii_lowercase().as_str(),
-        "1" | "true" | "yes" | "on" | "y" | "t"
+        "" | "false" | "f" | "no" | "n" | "0" | "off"
     )
 }
 

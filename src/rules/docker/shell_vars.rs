@@ -1,0 +1,102 @@
+//! Shell variables a `RUN` sets for its later commands:
+//! `buildDeps='curl git'; apt-get install $buildDeps`, also with
+//! `export`, `readonly`, `declare` and `local`. Each setting is kept with
+//! where it is, so a command sees only what was set before it.
+
+use std::collections::HashMap;
+
+use crate::source::dockerfile::expand::{expand, Budget, Value};
+use crate::source::dockerfile::shell::Command;
+use crate::source::dockerfile::Word;
+
+#[derive(Debug, Default)]
+pub struct RunVariables {
+    /// By name: where it was set, and its value (`None` when it cannot be
+    /// known, as in `A=$(cmd)`), in source order.
+    by_name: HashMap<String, Vec<(usize, Option<Value>)>>,
+}
+
+impl RunVariables {
+    /// Read the assignments of one `RUN`'s commands; `outer` gives the
+    /// variables from `ENV` and `ARG`.
+    pub fn collect(
+        commands: &[Command],
+        outer: &dyn Fn(&str) -> Option<Value>,
+        budget: &Budget,
+    ) -> RunVariables {
+        let mut vars = RunVariables::default();
+        let mut order: Vec<&Command> = commands.iter().collect();
+        order.sort_by_key(|c| c.words.first().map_or(usize::MAX, |w| w.span.start));
+        for command in order {
+            for word in assignments(command) {
+                let Some((name, _)) = word.as_str().split_once('=') else {
+                    continue;
+                };
+                if !is_name(name) {
+                    continue;
+                }
+                let raw = &word.as_str()[name.len() + 1..];
+                let at = word.span.start;
+                let value = vars.expand(raw, word.expands, at, outer, budget);
+                vars.by_name
+                    .entry(name.to_owned())
+                    .or_default()
+                    .push((at, value));
+            }
+        }
+        vars
+    }
+
+    /// The value `name` was last given before `offset`: `Some(None)` when
+    /// it was set to something unknown, `None` when this `RUN` did not set
+    /// it.
+    pub fn get(&self, name: &str, offset: usize) -> Option<Option<&Value>> {
+        let settings = self.by_name.get(name)?;
+        let upto = settings.partition_point(|(at, _)| *at < offset);
+        upto.checked_sub(1).map(|i| settings[i].1.as_ref())
+    }
+
+    /// A word's text with the variables it names filled in, as the shell
+    /// would at `offset`; `None` when any part of it cannot be known
+    /// (a command substitution, a variable with no known value).
+    pub fn expand(
+        &self,
+        text: &str,
+        expands: bool,
+        offset: usize,
+        outer: &dyn Fn(&str) -> Option<Value>,
+        budget: &Budget,
+    ) -> Option<Value> {
+        if !expands {
+            return Some(Value::literal(text));
+        }
+        if text.contains("$(") || text.contains('`') {
+            return None;
+        }
+        let lookup = |name: &str| match self.get(name, offset) {
+            Some(value) => value.cloned(),
+            None => outer(name),
+        };
+        let expansion = expand(text, '\\', &lookup, budget);
+        (expansion.is_complete() && !expansion.value.contains('$')).then(|| expansion.into_value())
+    }
+}
+
+/// The words of a command that set shell variables for what follows: all
+/// of a command that is only assignments, or the operands of `export` and
+/// its kin.
+fn assignments(command: &Command) -> &[Word] {
+    if command.program >= command.words.len() {
+        return &command.words;
+    }
+    match command.name() {
+        "export" | "readonly" | "declare" | "typeset" | "local" => command.args(),
+        _ => &[],
+    }
+}
+
+fn is_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
