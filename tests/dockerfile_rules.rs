@@ -906,3 +906,445 @@ fn df022_git_clone() {
     assert_finds!("DF022", "FROM x\nRUN git clone https://a/y.git && git clone https://a/z.git zz && git -C zz checkout 0e322af87745eff34caffe4df68456ebc20d9068", ["2:5-2:30"]);
     assert_finds!("DF022", "FROM x\nRUN git clone https://a/y.git && git clone https://a/z.git && git -C /src/z checkout 0e322af87745eff34caffe4df68456ebc20d9068", ["2:5-2:30"]);
 }
+#[test]
+fn df010_more_managers() {
+    // Flags before the subcommand, more managers, installers that refresh.
+    assert_finds!("DF010", "FROM x\nRUN apk --update add curl", ["2:5-2:17"]);
+    assert_finds!("DF010", "FROM x\nRUN apk -U add curl", ["2:5-2:11"]);
+    assert_finds!(
+        "DF010",
+        "FROM x\nRUN apk --update-cache add curl",
+        ["2:5-2:23"]
+    );
+    assert_finds!("DF010", "FROM x\nRUN apk -qU add curl", ["2:5-2:12"]);
+    assert_finds!("DF010", "FROM x\nRUN aptitude update", ["2:5-2:20"]);
+    assert_finds!("DF010", "FROM x\nRUN tdnf makecache", ["2:5-2:19"]);
+    assert_finds!(
+        "DF010",
+        "FROM x\nRUN dnf install --refresh -y curl",
+        ["2:5-2:26"]
+    );
+    assert_finds!(
+        "DF010",
+        "FROM x\nRUN dnf -q makecache --refresh",
+        ["2:5-2:21"]
+    );
+    assert_finds!("DF010", "FROM x\nRUN install_packages curl", ["2:5-2:21"]);
+    assert_clean!("DF010", "FROM x\nRUN apk -U upgrade");
+    assert_clean!("DF010", "FROM x\nRUN apt-get -v && apt-get update --help");
+}
+
+#[test]
+fn df010_snapshot_needs_configuration() {
+    // Only configuration apt reads exempts: a mention does not.
+    assert_finds!(
+        "DF010",
+        "FROM x\nRUN echo \"# snapshot.debian.org\" && apt-get update",
+        ["2:37-2:51"]
+    );
+    assert_finds!(
+        "DF010",
+        "FROM x\nRUN echo 'see APT::Snapshot' > /tmp/notes && apt-get update",
+        ["2:46-2:60"]
+    );
+    assert_clean!("DF010", "FROM x\nRUN echo \"deb http://snapshot.debian.org/archive/debian/20261101T000000Z bookworm main\" > /etc/apt/sources.list && apt-get update");
+    assert_clean!("DF010", "FROM x\nRUN echo \"deb http://snapshot.debian.org/archive/debian/20261101T000000Z bookworm main\" | tee /etc/apt/sources.list && apt-get update");
+    assert_clean!("DF010", "FROM x\nRUN sed -i 's|deb.debian.org|snapshot.debian.org/archive|' /etc/apt/sources.list.d/debian.sources && apt-get update");
+    assert_clean!("DF010", "FROM x\nRUN echo 'APT::Snapshot \"20261101T000000Z\";' > /etc/apt/apt.conf.d/50snapshot && apt-get update");
+    assert_clean!("DF010", "FROM x\nCOPY <<EOF /etc/apt/sources.list\ndeb http://snapshot.debian.org/archive/debian/20261101T000000Z bookworm main\nEOF\nRUN apt-get update");
+    assert_clean!("DF010", "FROM x\nRUN cat > /etc/apt/sources.list <<EOF\ndeb http://snapshot.debian.org/archive/debian/20261101T000000Z bookworm main\nEOF\nRUN apt-get update");
+    assert_finds!("DF010", "FROM x\nRUN apt-get update && echo \"deb http://snapshot.debian.org/archive/debian/20261101T000000Z bookworm main\" > /etc/apt/sources.list", ["2:5-2:19"]);
+    assert_finds!(
+        "DF012",
+        "FROM x\nRUN echo snapshot.debian.org && apt-get install -y curl",
+        ["2:52-2:56"]
+    );
+}
+
+#[test]
+fn df011_more_upgrades() {
+    assert_finds!(
+        "DF011",
+        "FROM x\nRUN apt-get install --only-upgrade -y openssl",
+        ["2:5-2:20"]
+    );
+    assert_clean!("DF011", "FROM x\nRUN apt-get install -y openssl");
+    assert_finds!("DF011", "FROM x\nRUN aptitude safe-upgrade", ["2:5-2:26"]);
+    assert_finds!("DF011", "FROM x\nRUN tdnf update -y", ["2:5-2:16"]);
+    assert_finds!("DF011", "FROM x\nRUN apk -U upgrade", ["2:5-2:19"]);
+    assert_finds!(
+        "DF011",
+        "FROM x\nRUN gem update --system && gem update",
+        ["2:5-2:15", "2:28-2:38"]
+    );
+    assert_finds!(
+        "DF011",
+        "FROM x\nRUN npm update -g && npm -g upgrade && yarn global upgrade && pnpm up -g",
+        ["2:5-2:15", "2:22-2:36", "2:40-2:59", "2:63-2:70"]
+    );
+    assert_clean!("DF011", "FROM x\nRUN npm update");
+    assert_finds!(
+        "DF011",
+        "FROM x\nRUN rustup update && conda update --all",
+        ["2:5-2:18", "2:22-2:34"]
+    );
+    assert_finds!("DF011", "FROM x\nRUN pecl upgrade", ["2:5-2:17"]);
+}
+
+#[test]
+fn df012_more_managers() {
+    assert_finds!(
+        "DF012",
+        "FROM x\nRUN aptitude install -y curl",
+        ["2:25-2:29"]
+    );
+    assert_finds!("DF012", "FROM x\nRUN tdnf install -y curl", ["2:21-2:25"]);
+    assert_finds!(
+        "DF012",
+        "FROM x\nRUN install_packages curl git=1:2.39.5-0+deb12u1",
+        ["2:22-2:26"]
+    );
+    assert_finds!(
+        "DF012",
+        "FROM x\nRUN pacman -S --noconfirm git",
+        ["2:27-2:30"]
+    );
+    assert_finds!(
+        "DF012",
+        "FROM x\nRUN pacman -Syu --noconfirm git base-devel",
+        ["2:29-2:43"]
+    );
+    assert_clean!(
+        "DF012",
+        "FROM x\nRUN pacman -U --noconfirm /tmp/git-2.47.0-1-x86_64.pkg.tar.zst && pacman -Syu"
+    );
+    assert_finds!("DF012", "FROM x\nRUN apk --update add curl", ["2:22-2:26"]);
+    assert_clean!("DF012", "FROM x\nRUN apt-get --help install curl");
+}
+
+#[test]
+fn df012_package_lists_in_variables() {
+    // The values the file gives: shell assignments earlier in the same RUN,
+    // `export`, ENV and ARG; unknown values are still skipped.
+    assert_finds!(
+        "DF012",
+        "FROM x\nRUN buildDeps='curl git' && apt-get install -y $buildDeps",
+        ["2:48-2:58"]
+    );
+    assert_finds!("DF012", "FROM x\nRUN set -eux; buildDeps=\" \\\n  gcc \\\n  libc6-dev=2.36-9 \\\n \"; apt-get install -y --no-install-recommends $buildDeps; apt-get purge -y $buildDeps", ["5:48-5:58"]);
+    assert_finds!(
+        "DF012",
+        "FROM x\nENV PKGS=\"curl wget\"\nRUN apt-get install -y ${PKGS} jq",
+        ["3:24-3:34"]
+    );
+    assert_finds!(
+        "DF012",
+        "FROM x\nARG PKGS=\"curl=1.0 wget\"\nRUN apt-get install -y $PKGS \"$PKGS\"",
+        ["3:24-3:29"]
+    );
+    assert_finds!(
+        "DF012",
+        "FROM x\nARG PKG=wget\nRUN apt-get install -y \"$PKG\"",
+        ["3:24-3:30"]
+    );
+    assert_clean!(
+        "DF012",
+        "FROM x\nRUN apt-get install -y $UNKNOWN \"$(cat pkgs.txt)\" `cat more.txt`"
+    );
+    assert_clean!(
+        "DF012",
+        "FROM x\nENV V=7.88.1-10\nRUN apt-get install -y curl=$V curl=$NO_SUCH_VERSION"
+    );
+    assert_finds!(
+        "DF012",
+        "FROM x\nRUN export DEPS=\"make gcc\"; apk add --virtual .b $DEPS",
+        ["2:50-2:55"]
+    );
+    assert_clean!("DF012", "FROM x\nRUN apk add $DEPS; DEPS=gcc");
+    assert_clean!(
+        "DF012",
+        "FROM x\nRUN DEPS=gcc; DEPS=$(cat deps); apk add $DEPS"
+    );
+    assert_finds!("DF012", "FROM x\nARG BASE_DEPS=\"curl\"\nENV DEPS=\"$BASE_DEPS git=1:2.39\"\nRUN apt-get install -y $DEPS", ["4:24-4:29"]);
+    assert_clean!(
+        "DF012",
+        "ARG PKGS=curl\nFROM x\nRUN apt-get install -y $PKGS"
+    );
+    assert_finds!(
+        "DF012",
+        "FROM x AS a\nENV PKGS=curl\nFROM a\nRUN apt-get install -y $PKGS",
+        ["4:24-4:29"]
+    );
+    assert_clean!(
+        "DF012",
+        "FROM x\nARG PKGS=curl\nENV PKGS=curl=8.0\nRUN apt-get install -y $PKGS"
+    );
+}
+
+#[test]
+fn df013_more_installers() {
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN conda install -y -c conda-forge numpy=1.26.4 pandas",
+        ["2:50-2:56"]
+    );
+    assert_finds!("DF013", "FROM x\nRUN micromamba install -y -n base -f env.yml && micromamba create -n x python=3.12 \"scipy>=1\"", ["2:84-2:94"]);
+    assert_clean!(
+        "DF013",
+        "FROM x\nRUN mamba install --yes --file requirements.txt"
+    );
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN pecl install redis-6.0.2 xdebug && docker-php-ext-enable redis",
+        ["2:30-2:36"]
+    );
+    assert_clean!(
+        "DF013",
+        "FROM x\nRUN pecl install channel://pecl.php.net/xdebug-3.3.2"
+    );
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN cpanm --notest Moose@2.2207 Plack && cpanm --installdeps .",
+        ["2:33-2:38"]
+    );
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN install2.r --error --skipinstalled ggplot2 dplyr",
+        ["2:40-2:53"]
+    );
+    assert_clean!(
+        "DF013",
+        "FROM x\nRUN install2.r -r https://p3m.dev/cran/__linux__/jammy/2026-11-01 ggplot2"
+    );
+    assert_finds!("DF013", "FROM x\nRUN installGithub.r r-lib/remotes r-lib/cli@0e322af87745eff34caffe4df68456ebc20d9068", ["2:21-2:34"]);
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN Rscript -e 'install.packages(c(\"ggplot2\", \"dplyr\"))'",
+        ["2:37-2:53"]
+    );
+    assert_clean!(
+        "DF013",
+        "FROM x\nRUN R -e \"install.packages('x', repos='https://p3m.dev/cran/2026-11-01')\""
+    );
+    assert_finds!("DF013", "FROM x\nRUN composer require laravel/installer && composer global require phpunit/phpunit:10.5.38", ["2:22-2:39"]);
+    assert_finds!("DF013", "FROM x\nRUN dotnet tool install -g dotnet-ef && dotnet tool install -g dotnet-format --version 5.1.250801", ["2:28-2:37"]);
+    assert_clean!(
+        "DF013",
+        "FROM x\nRUN dotnet tool install --global dotnet-ef@8.0.11"
+    );
+}
+
+#[test]
+fn df013_floating_toolchains() {
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN rustup toolchain install stable && rustup default nightly",
+        ["2:30-2:36", "2:55-2:62"]
+    );
+    assert_clean!(
+        "DF013",
+        "FROM x\nRUN rustup toolchain install nightly-2026-11-01 1.83.0 && rustup default 1.83.0"
+    );
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN rustup-init -y --default-toolchain stable --profile minimal",
+        ["2:40-2:46"]
+    );
+    assert_clean!(
+        "DF013",
+        "FROM x\nENV RUST_VERSION=1.83.0\nRUN rustup-init -y --default-toolchain $RUST_VERSION"
+    );
+    assert_clean!(
+        "DF013",
+        "FROM x\nRUN rustup target add wasm32-unknown-unknown && rustup component add clippy"
+    );
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN . \"$NVM_DIR/nvm.sh\" && nvm install --lts",
+        ["2:40-2:45"]
+    );
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN nvm install lts/* && nvm install node && nvm install 22",
+        ["2:17-2:22", "2:38-2:42", "2:58-2:60"]
+    );
+    assert_clean!("DF013", "FROM x\nENV NODE_VERSION=22.11.0\nRUN nvm install $NODE_VERSION && nvm use $NODE_VERSION && nvm install v22.11.0");
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN fnm install 22 && fnm install --lts",
+        ["2:17-2:19", "2:35-2:40"]
+    );
+}
+
+#[test]
+fn df013_local_installs_and_tools() {
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN npm install typescript && npm install --save-dev eslint@9.15.0",
+        ["2:17-2:27"]
+    );
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN yarn add react && pnpm add vue@3.5.12 svelte && pnpm install lodash",
+        ["2:14-2:19", "2:43-2:49", "2:66-2:72"]
+    );
+    assert_clean!(
+        "DF013",
+        "FROM x\nRUN go install tool && go install std && go install ./cmd/..."
+    );
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN pipenv install requests",
+        ["2:20-2:28"]
+    );
+    assert_clean!(
+        "DF013",
+        "FROM x\nENV PIP_CONSTRAINT=/constraints.txt\nRUN pip install requests"
+    );
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN cargo +nightly install cargo-expand",
+        ["2:28-2:40"]
+    );
+    assert_clean!("DF013", "FROM x\nRUN pip --version && pip -V && python3 -m pip --version && gem --version && pip install --help");
+}
+
+#[test]
+fn df014_more_lock_files() {
+    assert_clean!("DF014", "FROM x\nRUN yarn --version && bundle -v && npm --version && pnpm -v && yarn -v && bundle --version");
+    assert_clean!(
+        "DF014",
+        "FROM x\nRUN npm install --help && cargo --version && uv --version && bundle help install"
+    );
+    assert_finds!("DF014", "FROM x\nRUN pipenv install --system", ["2:5-2:19"]);
+    assert_clean!("DF014", "FROM x\nRUN pipenv install --system --deploy && pipenv install --ignore-pipfile && pipenv sync");
+    assert_finds!("DF014", "FROM x\nRUN pipenv lock", ["2:5-2:16"]);
+    assert_finds!(
+        "DF014",
+        "FROM x\nRUN poetry add requests && poetry update && poetry install --no-root",
+        ["2:5-2:15", "2:28-2:41"]
+    );
+    assert_finds!("DF014", "FROM x\nRUN bundle update", ["2:5-2:18"]);
+    assert_finds!(
+        "DF014",
+        "FROM x\nRUN npm update && yarn upgrade && pnpm update",
+        ["2:5-2:15", "2:19-2:31", "2:35-2:46"]
+    );
+    assert_clean!(
+        "DF014",
+        "FROM x\nRUN npm ci && yarn install --frozen-lockfile && pnpm install --frozen-lockfile"
+    );
+}
+
+#[test]
+fn wrappers_are_seen_through() {
+    assert_finds!(
+        "DF012",
+        "FROM x\nRUN su appuser -c \"apt-get install -y curl\"",
+        ["2:39-2:43"]
+    );
+    assert_finds!(
+        "DF012",
+        "FROM x\nRUN su -c \"apt-get install -y curl\" appuser",
+        ["2:31-2:35"]
+    );
+    assert_finds!(
+        "DF012",
+        "FROM x\nRUN runuser -l app -c \"apk add curl\"",
+        ["2:32-2:36"]
+    );
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN runuser -u app -- pip install requests",
+        ["2:35-2:43"]
+    );
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN gosu app pip install requests && su-exec app:app npm i -g yarn",
+        ["2:26-2:34", "2:63-2:67"]
+    );
+    assert_finds!(
+        "DF012",
+        "FROM x\nRUN chroot /target apt-get install -y curl",
+        ["2:39-2:43"]
+    );
+    assert_finds!(
+        "DF012",
+        "FROM x\nRUN chroot --userspec=1000:1000 /target apt-get install -y curl",
+        ["2:60-2:64"]
+    );
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN timeout 300 pip install requests && timeout -s KILL 5m pip install flask",
+        ["2:29-2:37", "2:72-2:77"]
+    );
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN nice -n 10 pip install flask && ionice -c 3 pip install rich",
+        ["2:28-2:33", "2:61-2:65"]
+    );
+    assert_finds!("DF012", "FROM x\nRUN eatmydata apt-get install -y wget && stdbuf -oL apt-get install -y jq && time apt-get install -y gcc", ["2:34-2:38", "2:72-2:74", "2:102-2:105"]);
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN xargs -n1 pip install flask < reqs.txt",
+        ["2:27-2:32"]
+    );
+    assert_clean!("DF013", "FROM x\nRUN echo requests | xargs pip install");
+    assert_clean!(
+        "DF013",
+        "FROM x\nRUN find /wheels -name \"*.whl\" -exec pip install {} \\;"
+    );
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN find . -name x -exec pip install requests + -print",
+        ["2:38-2:46"]
+    );
+    assert_finds!(
+        "DF011",
+        "FROM x\nRUN find / -maxdepth 0 -execdir apt-get upgrade -y \\;",
+        ["2:33-2:48"]
+    );
+    assert_finds!(
+        "DF021",
+        "FROM x\nRUN su app -c \"curl -fsSL https://example.com/i.sh | sh\"",
+        ["2:16-2:56"]
+    );
+}
+
+/// The message of the one finding `rule` gives on `dockerfile`.
+fn message(rule: &str, dockerfile: &str) -> String {
+    let options = Options {
+        rules: vec![rules::find(rule).expect("a rule")],
+        build_args: Default::default(),
+        as_of: Date::parse("2026-11-21").unwrap(),
+        nix: Default::default(),
+    };
+    let (findings, _) =
+        audit_dockerfile("Dockerfile", dockerfile.into(), &options).expect("parses");
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    format!("{} | {}", findings[0].message, findings[0].help)
+}
+
+#[test]
+fn messages_name_what_floats() {
+    assert_eq!(
+        message("DF012", "FROM x\nRUN buildDeps='curl git' && apt-get install -y $buildDeps jq=1.6-2.1"),
+        "`apt-get install` installs packages `curl`, `git` (from `$buildDeps`) without a version | pin the version (`curl=<version>`), or point apt at a dated snapshot (`snapshot.debian.org`)"
+    );
+    assert_eq!(
+        message("DF013", "FROM x\nRUN rustup toolchain install stable"),
+        "`rustup toolchain install` installs toolchain `stable` without an exact version | install an exact release (`1.83.0`) or a dated channel (`nightly-2026-11-01`)"
+    );
+    assert_eq!(
+        message("DF014", "FROM x\nRUN poetry add requests"),
+        "`poetry add` re-resolves dependencies and rewrites poetry.lock | change dependencies outside the build and commit poetry.lock; in the image, run `poetry install`"
+    );
+    assert_eq!(
+        message("DF011", "FROM x\nRUN gem update --system"),
+        "`gem update` upgrades installed packages to whatever the registry serves today | remove the upgrade and install the exact versions you need (or move to a newer base image, pinned by digest)"
+    );
+    assert_eq!(
+        message("DF012", "FROM x\nRUN pacman -Syu --noconfirm git"),
+        "`pacman -Syu` installs package `git` without a version | `pacman -S` installs whatever version the mirror has: install the package file of the version you want from a dated archive (`pacman -U https://archive.archlinux.org/packages/…`)"
+    );
+}

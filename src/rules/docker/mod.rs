@@ -194,11 +194,22 @@ impl<'a> Context<'a> {
             );
             let Some(value) = value else { continue };
             let written = self.dockerfile.slice(word.span).to_owned();
-            operands.extend(value.text.split_whitespace().map(|piece| Operand {
-                text: piece.to_owned(),
-                span: word.span,
-                variable: Some(written.clone()),
-            }));
+            // `"$PKGS"` is one word to the shell; `$PKGS` is split.
+            let pieces: Vec<&str> = if word.quoted {
+                vec![value.text.trim()]
+            } else {
+                value.text.split_whitespace().collect()
+            };
+            operands.extend(
+                pieces
+                    .into_iter()
+                    .filter(|p| !p.is_empty())
+                    .map(|piece| Operand {
+                        text: piece.to_owned(),
+                        span: word.span,
+                        variable: Some(written.clone()),
+                    }),
+            );
         }
         operands.extend(found.pieces.iter().map(|(text, span)| Operand {
             text: text.clone(),

@@ -70,7 +70,8 @@ impl RunVariables {
         if !expands {
             return Some(Value::literal(text));
         }
-        if text.contains("$(") || text.contains('`') {
+        // A command substitution, or `{}` that `find`/`xargs` fill in.
+        if !text.contains('$') || text.contains("$(") || text.contains('`') {
             return None;
         }
         let lookup = |name: &str| match self.get(name, offset) {

@@ -141,7 +141,7 @@ pub fn run_commands(dockerfile: &Dockerfile, instruction: &Instruction) -> Vec<C
                 parent: None,
                 origin: Origin::Instruction,
             };
-            command.program = find_program(&command.words);
+            command.program = settle(&mut command.words);
             found.push(command);
         }
         None => {
@@ -291,57 +291,203 @@ fn follow_shell_strings(found: &mut Vec<Command>) {
     }
 }
 
-/// The index of the command string of `sh -c STRING`.
+/// The index of the command string of `sh -c STRING`, or of `su USER -c
+/// STRING` and `runuser -l USER -c STRING`, which hand it to a shell.
 pub fn shell_string(command: &Command) -> Option<usize> {
+    if matches!(command.name(), "su" | "runuser") {
+        let option = (command.program + 1..command.words.len()).find(|&i| {
+            let w = command.words[i].as_str();
+            w == "--command"
+                || w.len() > 1 && w.starts_with('-') && !w.starts_with("--") && w.ends_with('c')
+        })?;
+        return (option + 1 < command.words.len()).then_some(option + 1);
+    }
     shell_invocation(command)
         .filter(|shell| shell.command_string)
         .and_then(|shell| shell.operand)
 }
 
-/// Words that only set up the real command.
-fn find_program(words: &[Word]) -> usize {
+/// A program that runs the command after it: the options it takes that
+/// have a value, and how many operands come before the command
+/// (`gosu USER cmd`, `timeout 10 cmd`, `chroot DIR cmd`).
+struct Wrapper {
+    names: &'static [&'static str],
+    options: &'static [&'static str],
+    operands: usize,
+}
+
+const WRAPPERS: &[Wrapper] = &[
+    Wrapper {
+        names: &["sudo", "doas"],
+        options: &[
+            "-u", "-g", "-h", "-p", "-C", "-D", "-r", "-t", "-T", "-U", "--user", "--group",
+            "--host", "--prompt", "--chdir", "--role", "--type",
+        ],
+        operands: 0,
+    },
+    Wrapper {
+        names: &["env"],
+        options: &["-u", "-C", "-S", "--unset", "--chdir", "--split-string"],
+        operands: 0,
+    },
+    Wrapper {
+        names: &["nice"],
+        options: &["-n", "--adjustment"],
+        operands: 0,
+    },
+    Wrapper {
+        names: &["ionice"],
+        options: &["-c", "-n", "--class", "--classdata"],
+        operands: 0,
+    },
+    Wrapper {
+        names: &["timeout"],
+        options: &["-s", "--signal", "-k", "--kill-after"],
+        operands: 1,
+    },
+    Wrapper {
+        names: &["gosu", "su-exec"],
+        options: &[],
+        operands: 1,
+    },
+    Wrapper {
+        names: &["chroot"],
+        options: &["--userspec", "--groups"],
+        operands: 1,
+    },
+    Wrapper {
+        names: &["stdbuf"],
+        options: &["-i", "-o", "-e", "--input", "--output", "--error"],
+        operands: 0,
+    },
+    Wrapper {
+        names: &["time"],
+        options: &["-f", "--format", "-o", "--output"],
+        operands: 0,
+    },
+    Wrapper {
+        names: &["xargs"],
+        options: &[
+            "-I",
+            "-L",
+            "-n",
+            "-P",
+            "-s",
+            "-d",
+            "-E",
+            "-a",
+            "--arg-file",
+            "--delimiter",
+            "--max-args",
+            "--max-procs",
+            "--max-chars",
+            "--max-lines",
+            "--eof",
+        ],
+        operands: 0,
+    },
+    // `runuser -u USER -- cmd`; without `-u` it is su's form, whose `-c`
+    // string `shell_string` reads.
+    Wrapper {
+        names: &["runuser"],
+        options: &[
+            "-u",
+            "--user",
+            "-g",
+            "--group",
+            "-G",
+            "--supp-group",
+            "-w",
+            "--whitelist-environment",
+        ],
+        operands: 0,
+    },
+    Wrapper {
+        names: &[
+            "eatmydata",
+            "nohup",
+            "exec",
+            "command",
+            "unbuffer",
+            "catchsegv",
+        ],
+        options: &[],
+        operands: 0,
+    },
+];
+
+/// Where the real command starts among `words`, past assignments, shell
+/// keywords and wrappers (`sudo`, `gosu USER`, `xargs -n1`, `find …
+/// -exec`); and, for `find -exec cmd {} ;`, where it ends.
+fn find_program(words: &[Word]) -> (usize, Option<usize>) {
     let mut i = 0;
     while let Some(word) = words.get(i) {
         let w = word.as_str();
         if is_assignment(word)
             || matches!(
                 w,
-                "!" | "{"
-                    | "if"
-                    | "then"
-                    | "elif"
-                    | "else"
-                    | "do"
-                    | "while"
-                    | "until"
-                    | "exec"
-                    | "command"
-                    | "nohup"
-                    | "time"
+                "!" | "{" | "if" | "then" | "elif" | "else" | "do" | "while" | "until"
             )
         {
             i += 1;
             continue;
         }
-        match basename(w) {
-            "sudo" | "doas" => {
-                i = skip_options(
-                    words,
-                    i + 1,
-                    &["-u", "-g", "-h", "-p", "-C", "-D", "-r", "-t", "-T", "-U"],
-                )
+        let name = basename(w);
+        if name == "find" {
+            // `find … -exec cmd {} ;` and `-execdir`, `-ok`, `-okdir`.
+            let Some(exec) = (i + 1..words.len())
+                .find(|&j| matches!(words[j].as_str(), "-exec" | "-execdir" | "-ok" | "-okdir"))
+            else {
+                return (i, None);
+            };
+            let end = (exec + 1..words.len())
+                .find(|&j| matches!(words[j].as_str(), ";" | "+"))
+                .unwrap_or(words.len());
+            return (exec + 1, Some(end));
+        }
+        if name == "runuser"
+            && !words[i + 1..]
+                .iter()
+                .any(|w| matches!(w.as_str(), "-u" | "--user"))
+        {
+            return (i, None);
+        }
+        let Some(wrapper) = WRAPPERS
+            .iter()
+            .find(|wrapper| wrapper.names.contains(&name))
+        else {
+            return (i, None);
+        };
+        i = skip_options(words, i + 1, wrapper.options) + wrapper.operands;
+        if name == "env" {
+            while words.get(i).is_some_and(is_assignment) {
+                i += 1;
             }
-            "env" => {
-                i = skip_options(words, i + 1, &["-u", "-C", "-S", "--unset", "--chdir"]);
-                while words.get(i).is_some_and(is_assignment) {
-                    i += 1;
-                }
-            }
-            "nice" => i = skip_options(words, i + 1, &["-n"]),
-            _ => return i,
         }
     }
-    words.len()
+    (words.len(), None)
+}
+
+/// Settle a command's words: where its program is, the words after a
+/// `find -exec` command dropped, and `{}` (the file `find` or `xargs`
+/// passes) marked as a value the file does not give.
+fn settle(words: &mut Vec<Word>) -> usize {
+    let (program, end) = find_program(words);
+    if let Some(end) = end {
+        words.truncate(end);
+    }
+    let start = program.min(words.len());
+    let wrapped = words[..start]
+        .iter()
+        .any(|w| matches!(basename(w.as_str()), "find" | "xargs"));
+    if wrapped {
+        for word in &mut words[start..] {
+            if word.as_str().contains("{}") {
+                word.expands = true;
+            }
+        }
+    }
+    program
 }
 
 fn skip_options(words: &[Word], mut i: usize, with_value: &[&str]) -> usize {
@@ -814,7 +960,8 @@ impl<'a> Lexer<'a> {
             },
         );
         if let Some(id) = builder.id {
-            let program = find_program(&builder.words);
+            let mut builder = builder;
+            let program = settle(&mut builder.words);
             let parent = frame.parent;
             self.commands[id] = Some(Command {
                 words: builder.words,

@@ -259,17 +259,19 @@ fn pacman(command: &Command) -> Vec<Found> {
         "--assume-installed",
         "--print-format",
     ];
-    let mut sync = false;
+    let mut sync = None;
     let (mut refresh, mut upgrade) = (None, None);
     for (i, word) in command.words.iter().enumerate().skip(command.program + 1) {
         let w = word.as_str();
         match w {
             "--" => break,
-            "--sync" => sync = true,
+            "--sync" => sync = sync.or(Some(i)),
             "--refresh" => refresh = Some(i),
             "--sysupgrade" => upgrade = Some(i),
             _ if w.starts_with('-') && !w.starts_with("--") => {
-                sync |= short_group_has(w, 'S');
+                if short_group_has(w, 'S') {
+                    sync = sync.or(Some(i));
+                }
                 if short_group_has(w, 'y') {
                     refresh = Some(i);
                 }
@@ -280,9 +282,9 @@ fn pacman(command: &Command) -> Vec<Found> {
             _ => {}
         }
     }
-    if !sync {
+    let Some(operation) = sync else {
         return Vec::new();
-    }
+    };
     let from = command.program + 1;
     let found = |does, last| Found {
         does,
@@ -303,8 +305,9 @@ fn pacman(command: &Command) -> Vec<Found> {
     }
     let packages = operands(command, from, WITH_VALUE);
     if !packages.is_empty() {
-        let mut install = found(Does::Install(&PACMAN), command.program);
+        let mut install = found(Does::Install(&PACMAN), operation);
         install.operands = packages;
+        install.named_by.push(operation);
         uses.push(install);
     }
     uses
