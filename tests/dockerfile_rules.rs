@@ -878,7 +878,7 @@ fn df022_git_clone() {
         "DF022",
         "FROM x\nRUN git clone https://github.com/x/y.git && cd y && git checkout \"$COMMIT\""
     );
-    assert_finds!("DF022", "FROM x\nRUN git clone https://github.com/x/y.git\nRUN cd y && git checkout 0e322af87745eff34caffe4df68456ebc20d9068", ["2:5-2:41"]);
+    assert_clean!("DF022", "FROM x\nRUN git clone https://github.com/x/y.git\nRUN cd y && git checkout 0e322af87745eff34caffe4df68456ebc20d9068");
     assert_finds!(
         "DF022",
         "FROM x\nRUN git -c advice.detachedHead=false clone -q https://github.com/x/y.git",
@@ -1347,4 +1347,43 @@ fn messages_name_what_floats() {
         message("DF012", "FROM x\nRUN pacman -Syu --noconfirm git"),
         "`pacman -Syu` installs package `git` without a version | `pacman -S` installs whatever version the mirror has: install the package file of the version you want from a dated archive (`pacman -U https://archive.archlinux.org/packages/…`)"
     );
+}
+#[test]
+fn df020_git_pins_and_build_arguments() {
+    // BuildKit's query spellings (Dockerfile 1.18) and build arguments in the URL.
+    assert_clean!("DF020", "FROM x\nADD https://github.com/moby/moby.git?commit=0e322af87745eff34caffe4df68456ebc20d9068 /src");
+    assert_clean!("DF020", "FROM x\nADD https://github.com/moby/moby.git?ref=0e322af87745eff34caffe4df68456ebc20d9068&subdir=cli /src");
+    assert_clean!("DF020", "FROM x\nADD https://github.com/moby/moby.git?tag=v28.0.0&checksum=0e322af87745eff34caffe4df68456ebc20d9068 /src");
+    assert_finds!(
+        "DF020",
+        "FROM x\nADD https://github.com/moby/moby.git?tag=v28.0.0 /src",
+        ["2:5-2:49"]
+    );
+    assert_finds!(
+        "DF020",
+        "FROM x\nADD https://github.com/moby/moby.git?commit=0e322af8 /src",
+        ["2:5-2:53"]
+    );
+    assert_clean!("DF020", "FROM x\nARG C=0e322af87745eff34caffe4df68456ebc20d9068\nADD https://github.com/x/y.git#${C} /src");
+    assert_clean!("DF020", "ARG C=0e322af87745eff34caffe4df68456ebc20d9068\nFROM x\nARG C\nADD https://github.com/x/y.git#$C /src");
+    assert_finds!(
+        "DF020",
+        "FROM x\nARG C=main\nADD https://github.com/x/y.git#${C} /src",
+        ["3:5-3:36"]
+    );
+    assert_clean!(
+        "DF020",
+        "FROM x\nARG C\nADD https://github.com/x/y.git#${C} /src"
+    );
+    assert_finds!("DF020", "FROM x\nENV VERSION=1.17\nADD https://github.com/tianon/gosu/releases/download/${VERSION}/gosu-amd64 /gosu", ["3:5-3:75"]);
+}
+#[test]
+fn df022_checkout_in_a_later_run() {
+    // The checkout may come in a later RUN of the same stage.
+    assert_clean!("DF022", "FROM x\nRUN git clone https://github.com/x/y /src\nWORKDIR /src\nRUN git checkout 0e322af87745eff34caffe4df68456ebc20d9068");
+    assert_clean!("DF022", "FROM x\nRUN git clone https://github.com/x/y /src\nRUN git -C /src reset --hard 0e322af87745eff34caffe4df68456ebc20d9068");
+    assert_finds!("DF022", "FROM x AS a\nRUN git clone https://github.com/x/y /src\nFROM x\nRUN git -C /src checkout 0e322af87745eff34caffe4df68456ebc20d9068", ["2:5-2:37"]);
+    assert_finds!("DF022", "FROM x\nRUN git checkout 0e322af87745eff34caffe4df68456ebc20d9068\nRUN git clone https://github.com/x/y /src", ["3:5-3:37"]);
+    assert_finds!("DF022", "FROM x\nONBUILD RUN git clone https://github.com/x/y /src\nRUN git -C /src checkout 0e322af87745eff34caffe4df68456ebc20d9068", ["2:13-2:45"]);
+    assert_finds!("DF022", "FROM x\nRUN git clone https://github.com/x/a && git clone https://github.com/x/b\nRUN git -C b checkout 0e322af87745eff34caffe4df68456ebc20d9068", ["2:5-2:37"]);
 }

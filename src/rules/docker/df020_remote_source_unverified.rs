@@ -18,7 +18,7 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(context: &Context, out: &mut Vec<Diagnostic>) {
-    for instruction in &context.dockerfile.instructions {
+    for (index, instruction) in context.dockerfile.instructions.iter().enumerate() {
         let add = instruction.effective();
         if add.keyword != Keyword::Add || add.flags.iter().any(|f| f.name == "checksum") {
             continue;
@@ -30,16 +30,24 @@ fn check(context: &Context, out: &mut Vec<Diagnostic>) {
         // The last word is the destination; heredoc sources are inline.
         let sources = &words[..words.len().saturating_sub(1)];
         for word in sources {
-            let url = word.as_str();
+            let written = word.as_str();
+            // `ADD https://…/x.git#${COMMIT}`: build arguments are expanded
+            // as BuildKit expands them; a pin that names an argument with
+            // no value is the caller's to give, and not judged.
+            let expansion = context
+                .build
+                .expand_at(index, written, context.dockerfile.escape);
+            let url = expansion.value.as_str();
             let diagnostic = match remote(url) {
+                Some(Remote::Git { pinned: false }) if !expansion.is_complete() => continue,
                 Some(Remote::Git { pinned: false }) => Diagnostic::new(
                     word.span,
-                    format!("`ADD` of git repository `{url}` is not pinned to a commit"),
-                    "add `--checksum=<full commit id>`, or name the commit in the URL (`#<full commit id>`)",
+                    format!("`ADD` of git repository `{written}` is not pinned to a commit"),
+                    "add `--checksum=<full commit id>`, or name the commit in the URL (`?checksum=<full commit id>` or `#<full commit id>`)",
                 ),
                 Some(Remote::Http) => Diagnostic::new(
                     word.span,
-                    format!("`ADD` of `{url}` is not verified by a checksum"),
+                    format!("`ADD` of `{written}` is not verified by a checksum"),
                     "add `--checksum=sha256:<digest>` so the build fails if the file changes",
                 ),
                 Some(Remote::Git { pinned: true }) | None => continue,
@@ -60,17 +68,24 @@ enum Remote {
 fn remote(url: &str) -> Option<Remote> {
     let lower = url.to_ascii_lowercase();
     let (location, fragment) = url.split_once('#').unwrap_or((url, ""));
-    let path = location.split('?').next().unwrap_or(location);
+    let (path, query) = location.split_once('?').unwrap_or((location, ""));
     let http = lower.starts_with("http://") || lower.starts_with("https://");
     let git = lower.starts_with("git://")
         || lower.starts_with("git@")
         || lower.starts_with("ssh://")
         || http && (path.ends_with(".git") || path.ends_with(".git/"));
     if git {
-        // `#<ref>` or `#<ref>:<subdir>`; a full commit id cannot move.
+        // `#<ref>[:<subdir>]`, or since Dockerfile 1.18 the query form
+        // `?ref=…&checksum=…` (`commit` is `checksum`'s alias). A full
+        // commit id cannot move.
         let reference = fragment.split(':').next().unwrap_or("");
+        let by_query = query.split('&').any(|parameter| {
+            parameter.split_once('=').is_some_and(|(key, value)| {
+                matches!(key, "ref" | "checksum" | "commit") && is_full_commit(value)
+            })
+        });
         return Some(Remote::Git {
-            pinned: is_full_commit(reference),
+            pinned: is_full_commit(reference) || by_query,
         });
     }
     http.then_some(Remote::Http)

@@ -1,5 +1,5 @@
 //! DF022 git-clone-unpinned: `git clone` with no later checkout of a full
-//! commit id in the same `RUN`. A branch or tag names whatever commit it
+//! commit id in the same stage. A branch or tag names whatever commit it
 //! points at on build day.
 
 use super::tools::{is_full_commit, operand_from, operands};
@@ -14,7 +14,7 @@ pub const RULE: Rule = Rule {
     code: "DF022",
     name: "git-clone-unpinned",
     severity: Severity::Warning,
-    summary: "`git clone` with no later `git checkout`/`git reset --hard` of a full commit id in the same `RUN`",
+    summary: "`git clone` with no later `git checkout`/`git reset --hard` of a full commit id in the same stage",
     doc: include_str!("../../../rules/DF022.md"),
     check: Check::Dockerfile(check),
 };
@@ -88,56 +88,93 @@ enum Step {
     Other,
 }
 
-fn check(context: &Context, out: &mut Vec<Diagnostic>) {
-    for run in &context.runs {
-        let commands = &run.commands;
-        // Commands in source order: `sh -c` strings come after their shell
-        // in `runs`, but their text sits inside it.
-        let mut order: Vec<&Command> = commands.iter().collect();
-        order.sort_by_key(|c| c.words.get(c.program).map_or(usize::MAX, |w| w.span.start));
-        let mut clones: Vec<(&Command, Option<usize>)> = Vec::new();
-        let mut settled: Vec<bool> = Vec::new();
-        // The clones by the directory they create, and the earliest clone
-        // that may still be open: each checkout settles one in O(1).
-        let mut by_dir: HashMap<String, VecDeque<usize>> = HashMap::new();
-        let mut earliest = 0;
-        let mut fetched_commit = false;
-        for command in order {
-            match step(command) {
-                Step::Clone(url) => {
-                    if let Some(dir) = clone_dir(command, url) {
-                        by_dir.entry(dir).or_default().push_back(clones.len());
-                    }
-                    clones.push((command, url));
-                    settled.push(false);
+/// The clones of one stage (or one `ONBUILD`) that a checkout may still
+/// settle, across its `RUN`s: `RUN git clone … /src`, `WORKDIR /src`,
+/// `RUN git checkout <commit>`.
+#[derive(Default)]
+struct Clones<'c> {
+    clones: Vec<(&'c Command, Option<usize>)>,
+    settled: Vec<bool>,
+    /// The clones by the directory they create, and the earliest clone
+    /// that may still be open: each checkout settles one in O(1).
+    by_dir: HashMap<String, VecDeque<usize>>,
+    earliest: usize,
+    fetched_commit: bool,
+}
+
+impl<'c> Clones<'c> {
+    fn step(&mut self, command: &'c Command) {
+        match step(command) {
+            Step::Clone(url) => {
+                if let Some(dir) = clone_dir(command, url) {
+                    self.by_dir
+                        .entry(dir)
+                        .or_default()
+                        .push_back(self.clones.len());
                 }
-                Step::FetchCommit => fetched_commit = true,
-                Step::Pin { fetch_head, dir } if !fetch_head || fetched_commit => {
-                    // A pinning checkout settles the clone it names with
-                    // `-C <dir>`, or else the earliest clone still open.
-                    let mut named = None;
-                    if let Some(queue) = dir.and_then(|d| by_dir.get_mut(last_component(&d))) {
-                        while let Some(i) = queue.pop_front() {
-                            if !settled[i] {
-                                named = Some(i);
-                                break;
-                            }
+                self.clones.push((command, url));
+                self.settled.push(false);
+            }
+            Step::FetchCommit => self.fetched_commit = true,
+            Step::Pin { fetch_head, dir } if !fetch_head || self.fetched_commit => {
+                // A pinning checkout settles the clone it names with
+                // `-C <dir>`, or else the earliest clone still open.
+                let mut named = None;
+                if let Some(queue) = dir.and_then(|d| self.by_dir.get_mut(last_component(&d))) {
+                    while let Some(i) = queue.pop_front() {
+                        if !self.settled[i] {
+                            named = Some(i);
+                            break;
                         }
                     }
-                    while earliest < clones.len() && settled[earliest] {
-                        earliest += 1;
-                    }
-                    if let Some(i) = named.or((earliest < clones.len()).then_some(earliest)) {
-                        settled[i] = true;
-                    }
                 }
-                Step::Pin { .. } | Step::Other => {}
+                while self.earliest < self.clones.len() && self.settled[self.earliest] {
+                    self.earliest += 1;
+                }
+                let open = (self.earliest < self.clones.len()).then_some(self.earliest);
+                if let Some(i) = named.or(open) {
+                    self.settled[i] = true;
+                }
             }
+            Step::Pin { .. } | Step::Other => {}
         }
-        for (i, (command, url)) in clones.into_iter().enumerate() {
-            if !settled[i] {
+    }
+
+    fn report(self, out: &mut Vec<Diagnostic>) {
+        for (i, (command, url)) in self.clones.into_iter().enumerate() {
+            if !self.settled[i] {
                 out.push(report(command, url));
             }
+        }
+    }
+}
+
+fn check(context: &Context, out: &mut Vec<Diagnostic>) {
+    // Per stage, and per `ONBUILD` instruction (which runs in another
+    // build), in the order of the file.
+    let mut groups: HashMap<(Option<usize>, Option<usize>), Clones> = HashMap::new();
+    let mut order = Vec::new();
+    for run in &context.runs {
+        let onbuild = context.dockerfile.instructions[run.instruction]
+            .trigger
+            .is_some()
+            .then_some(run.instruction);
+        let key = (context.stage_of(run.instruction), onbuild);
+        let clones = groups.entry(key).or_insert_with(|| {
+            order.push(key);
+            Clones::default()
+        });
+        // Commands in source order: `sh -c` strings come after their shell
+        // in `runs`, but their text sits inside it.
+        let mut commands: Vec<&Command> = run.commands.iter().collect();
+        commands.sort_by_key(|c| c.words.get(c.program).map_or(usize::MAX, |w| w.span.start));
+        for command in commands {
+            clones.step(command);
+        }
+    }
+    for key in order {
+        if let Some(clones) = groups.remove(&key) {
+            clones.report(out);
         }
     }
 }
@@ -184,7 +221,7 @@ fn report(command: &Command, url: Option<usize>) -> Diagnostic {
     Diagnostic::new(
         command.words[command.program].span.cover(command.words[last].span),
         format!("`git clone`{target}{branch} is not pinned to a commit"),
-        "follow it with `git checkout <full commit id>` (or `git -C <dir> checkout <full commit id>`) in the same `RUN`",
+        "follow it with `git checkout <full commit id>` (or `git -C <dir> checkout <full commit id>`) in the same stage",
     )
 }
 

@@ -130,6 +130,15 @@ impl Build {
         self.stages.get(stage)?.var(name, before).flatten()
     }
 
+    /// A word of instruction `instruction` with the variables it names
+    /// (`ENV` and `ARG` of its stage) filled in, as BuildKit expands the
+    /// sources of `ADD` and `COPY`.
+    pub fn expand_at(&self, instruction: usize, word: &str, escape: char) -> Expansion {
+        let stage = self.stage_of(instruction);
+        let lookup = |name: &str| stage.and_then(|s| self.var(s, name, instruction)).cloned();
+        expand(word, escape, &lookup, &self.budget)
+    }
+
     /// The stage that holds instruction `instruction`.
     pub fn stage_of(&self, instruction: usize) -> Option<usize> {
         let after = self.stages.partition_point(|s| s.from <= instruction);
