@@ -1387,3 +1387,105 @@ fn df022_checkout_in_a_later_run() {
     assert_finds!("DF022", "FROM x\nONBUILD RUN git clone https://github.com/x/y /src\nRUN git -C /src checkout 0e322af87745eff34caffe4df68456ebc20d9068", ["2:13-2:45"]);
     assert_finds!("DF022", "FROM x\nRUN git clone https://github.com/x/a && git clone https://github.com/x/b\nRUN git -C b checkout 0e322af87745eff34caffe4df68456ebc20d9068", ["2:5-2:37"]);
 }
+#[test]
+fn df023_unverified_downloads() {
+    // Into a file, by every way of naming it.
+    assert_finds!(
+        "DF023",
+        "FROM x\nRUN curl -fsSLo /tmp/go.tgz https://go.dev/dl/go1.23.4.linux-amd64.tar.gz",
+        ["2:5-2:74"]
+    );
+    assert_finds!(
+        "DF023",
+        "FROM x\nRUN curl -fsSL --output go.tgz https://go.dev/dl/go1.23.4.linux-amd64.tar.gz",
+        ["2:5-2:77"]
+    );
+    assert_finds!(
+        "DF023",
+        "FROM x\nRUN curl -fsSLO https://go.dev/dl/go1.23.4.linux-amd64.tar.gz",
+        ["2:5-2:62"]
+    );
+    assert_finds!(
+        "DF023",
+        "FROM x\nRUN curl -fsSL https://example.com/x.deb > /tmp/x.deb && dpkg -i /tmp/x.deb",
+        ["2:5-2:41"]
+    );
+    assert_finds!(
+        "DF023",
+        "FROM x\nRUN wget -q https://example.com/x.tar.gz && tar xf x.tar.gz",
+        ["2:5-2:41"]
+    );
+    assert_finds!("DF023", "FROM x\nRUN wget -O /usr/local/bin/tool https://example.com/tool && chmod +x /usr/local/bin/tool", ["2:5-2:57"]);
+    assert_finds!(
+        "DF023",
+        "FROM x\nRUN wget -P /tmp ftp://ftp.gnu.org/gnu/hello/hello-2.12.tar.gz",
+        ["2:5-2:63"]
+    );
+    // Straight into a program.
+    assert_finds!(
+        "DF023",
+        "FROM x\nRUN curl -fsSL https://example.com/x.tar.gz | tar -xz",
+        ["2:5-2:44"]
+    );
+    assert_finds!(
+        "DF023",
+        "FROM x\nRUN wget -qO- https://example.com/x.tar.gz | gunzip | tar -x",
+        ["2:5-2:43"]
+    );
+    assert_finds!("DF023", "FROM x\nRUN curl -fsSL https://example.com/key.asc | gpg --dearmor -o /usr/share/keyrings/x.gpg", ["2:5-2:43"]);
+    assert_finds!(
+        "DF023",
+        "FROM x\nRUN curl -fsSL https://example.com/key.asc | apt-key add -",
+        ["2:5-2:43"]
+    );
+    // Checked: a checksum line naming it, a list, a comparison, a signature.
+    assert_clean!("DF023", "FROM x\nRUN curl -fsSLo go.tgz https://go.dev/dl/go1.23.4.linux-amd64.tar.gz && echo \"$SHA *go.tgz\" | sha256sum -c -");
+    assert_clean!("DF023", "FROM x\nRUN curl -fsSLO https://go.dev/dl/go1.23.4.linux-amd64.tar.gz && echo \"$SHA  go1.23.4.linux-amd64.tar.gz\" | sha256sum --check --status");
+    assert_clean!("DF023", "FROM x\nRUN curl -fsSLo x.tgz https://example.com/x.tgz && sha256sum -c <<< \"$SHA  x.tgz\"");
+    assert_clean!("DF023", "FROM x\nRUN curl -fsSLo x.tgz https://example.com/x.tgz && shasum -a 256 -c <<EOF\n$SHA  x.tgz\nEOF");
+    assert_clean!("DF023", "FROM x\nRUN curl -fsSLO https://example.com/x.tgz -O https://example.com/SHA256SUMS && sha256sum -c --ignore-missing SHA256SUMS");
+    assert_clean!("DF023", "FROM x\nRUN curl -fsSLo x.tgz https://example.com/x.tgz && [ \"$(sha256sum x.tgz | cut -d' ' -f1)\" = \"$SHA\" ]");
+    assert_clean!("DF023", "FROM x\nRUN curl -fsSLo x.tgz https://example.com/x.tgz && sha256sum x.tgz | grep -q \"$SHA\"");
+    assert_clean!("DF023", "FROM x\nRUN wget -O x.tgz https://example.com/x.tgz && wget -O x.tgz.asc https://example.com/x.tgz.asc && gpg --batch --verify x.tgz.asc x.tgz");
+    assert_clean!("DF023", "FROM x\nRUN curl -fsSLo x.tgz https://example.com/x.tgz && cosign verify-blob --key k.pub --signature x.sig x.tgz");
+    assert_clean!(
+        "DF023",
+        "FROM x\nRUN curl -fsSLo x.tgz https://example.com/x.tgz && minisign -Vm x.tgz -P \"$KEY\""
+    );
+    // A check elsewhere does not count; a check of another file does not either.
+    assert_finds!("DF023", "FROM x\nRUN curl -fsSLo x.tgz https://example.com/x.tgz\nRUN echo \"$SHA  x.tgz\" | sha256sum -c -", ["2:5-2:48"]);
+    assert_finds!("DF023", "FROM x\nRUN curl -fsSLo x.tgz https://example.com/x.tgz && curl -fsSLo y.tgz https://example.com/y.tgz && echo \"$SHA  y.tgz\" | sha256sum -c -", ["2:5-2:48"]);
+    assert_finds!(
+        "DF023",
+        "FROM x\nRUN curl -fsSLo x.tgz https://example.com/x.tgz && sha256sum x.tgz",
+        ["2:5-2:48"]
+    );
+    // Variables: the file gives the URL's value; a URL it does not give is not judged.
+    assert_finds!(
+        "DF023",
+        "FROM x\nENV URL=https://example.com/x.tgz\nRUN curl -fsSLo x.tgz \"$URL\"",
+        ["3:5-3:29"]
+    );
+    assert_clean!("DF023", "FROM x\nRUN curl -fsSLo x.tgz \"$URL\"");
+    assert_clean!("DF023", "FROM x\nRUN url=\"https://dl.google.com/go/go${V}.${arch}.tar.gz\"; wget -O go.tgz \"$url\"; echo \"$sha256 *go.tgz\" | sha256sum -c -");
+    assert_finds!("DF023", "FROM x\nRUN url=\"https://dl.google.com/go/go${V}.${arch}.tar.gz\"; wget -O go.tgz \"$url\"; tar xf go.tgz", ["2:59-2:80"]);
+    // Content-addressed URLs, interpreters (DF021), output to the terminal, local files.
+    assert_clean!("DF023", "FROM x\nRUN curl -fsSL https://github.com/x/y/archive/0e322af87745eff34caffe4df68456ebc20d9068.tar.gz | tar -xz");
+    assert_clean!("DF023", "FROM x\nRUN curl -fsSLo i.sh https://raw.githubusercontent.com/x/y/0e322af87745eff34caffe4df68456ebc20d9068/install.sh");
+    assert_clean!(
+        "DF023",
+        "FROM x\nRUN curl -fsSL https://example.com/install.sh | sh"
+    );
+    assert_clean!("DF023", "FROM x\nRUN curl -fsS https://example.com/health && curl -fsSL https://api.example.com/v | jq -r .tag");
+    assert_clean!("DF023", "FROM x\nRUN curl -o x.tgz file:///tmp/x.tgz");
+    assert_finds!(
+        "DF023",
+        "FROM x\nRUN <<EOF\nset -e\ncurl -fsSLo x.tgz https://example.com/x.tgz\ntar xf x.tgz\nEOF",
+        ["4:1-4:44"]
+    );
+    assert_finds!(
+        "DF023",
+        "FROM x\nRUN sh -c 'wget https://example.com/x.tgz'",
+        ["2:12-2:42"]
+    );
+}

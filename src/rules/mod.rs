@@ -43,6 +43,7 @@ pub static RULES: &[Rule] = &[
     docker::df020_remote_source_unverified::RULE,
     docker::df021_download_piped_to_shell::RULE,
     docker::df022_git_clone_unpinned::RULE,
+    docker::df023_download_unverified::RULE,
     nix::nx001_flake_lock_missing::RULE,
     nix::nx002_flake_input_unlocked::RULE,
     nix::nx003_flake_lock_stale::RULE,

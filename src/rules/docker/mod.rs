@@ -13,6 +13,8 @@ pub mod df014_lockfile_not_enforced;
 pub mod df020_remote_source_unverified;
 pub mod df021_download_piped_to_shell;
 pub mod df022_git_clone_unpinned;
+pub mod df023_download_unverified;
+pub mod downloads;
 mod shell_vars;
 pub mod tools;
 
@@ -217,6 +219,25 @@ impl<'a> Context<'a> {
             variable: None,
         }));
         operands
+    }
+
+    /// What is known of a word of a command of `run`: its value, with the
+    /// variables the file gives filled in and the others left empty.
+    pub fn partial_value(&self, run: &Run, command: &Command, word: usize) -> String {
+        let Some(word) = command.words.get(word) else {
+            return String::new();
+        };
+        if !word.expands || word.as_str().contains("$(") || word.as_str().contains('`') {
+            return word.as_str().to_owned();
+        }
+        let stage = self.stage_of(run.instruction);
+        let outer = |name: &str| {
+            stage
+                .and_then(|s| self.build.var(s, name, run.instruction))
+                .cloned()
+        };
+        run.variables
+            .expand_partial(word.as_str(), word.span.start, &outer, &self.build.budget)
     }
 
     /// The finding for an install whose operands are not all pinned: one

@@ -37,7 +37,19 @@ impl RunVariables {
                 }
                 let raw = &word.as_str()[name.len() + 1..];
                 let at = word.span.start;
-                let value = vars.expand(raw, word.expands, at, outer, budget);
+                // What is known of it: a value whose unknown parts are
+                // marked, or nothing at all for `A=$(cmd)`.
+                let value = if !word.expands {
+                    Some(Value::literal(raw))
+                } else if raw.contains("$(") || raw.contains('`') {
+                    None
+                } else {
+                    let lookup = |name: &str| match vars.get(name, at) {
+                        Some(value) => value.cloned(),
+                        None => outer(name),
+                    };
+                    Some(expand(raw, '\\', &lookup, budget).into_value())
+                };
                 vars.by_name
                     .entry(name.to_owned())
                     .or_default()
@@ -47,13 +59,29 @@ impl RunVariables {
         vars
     }
 
-    /// The value `name` was last given before `offset`: `Some(None)` when
-    /// it was set to something unknown, `None` when this `RUN` did not set
-    /// it.
+    /// The value `name` was last given before `offset` (its unknown parts
+    /// marked): `Some(None)` when it was set to something unknown, `None`
+    /// when this `RUN` did not set it.
     pub fn get(&self, name: &str, offset: usize) -> Option<Option<&Value>> {
         let settings = self.by_name.get(name)?;
         let upto = settings.partition_point(|(at, _)| *at < offset);
         upto.checked_sub(1).map(|i| settings[i].1.as_ref())
+    }
+
+    /// A word's text with the variables this file gives filled in and the
+    /// others left empty (what is known of a URL, say).
+    pub fn expand_partial(
+        &self,
+        text: &str,
+        offset: usize,
+        outer: &dyn Fn(&str) -> Option<Value>,
+        budget: &Budget,
+    ) -> String {
+        let lookup = |name: &str| match self.get(name, offset) {
+            Some(value) => value.cloned(),
+            None => outer(name),
+        };
+        expand(text, '\\', &lookup, budget).value
     }
 
     /// A word's text with the variables it names filled in, as the shell

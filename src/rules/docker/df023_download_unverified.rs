@@ -1,0 +1,260 @@
+//! DF023 download-unverified: `curl` or `wget` fetches a file over the
+//! network — into a file, or into a program such as `tar` or `dpkg` — and
+//! nothing in the same `RUN` checks what arrived. The server can send
+//! other bytes tomorrow, and the build would not notice.
+
+use super::downloads::{
+    downloads, is_content_addressed, is_network_url, reads_program_from_stdin, run_as_code,
+    url_file_name, Destination, Pipelines,
+};
+use super::{Context, Run};
+use crate::finding::{Diagnostic, Severity};
+use crate::rules::{Check, Rule};
+use crate::source::dockerfile::shell::{basename, Command};
+use crate::source::quote;
+
+pub const RULE: Rule = Rule {
+    code: "DF023",
+    name: "download-unverified",
+    severity: Severity::Warning,
+    summary: "`curl`/`wget` fetching a file or feeding a program (`tar`, `dpkg -i`, `gpg --import` …) with no checksum or signature check of it in the same `RUN`",
+    doc: include_str!("../../../rules/DF023.md"),
+    check: Check::Dockerfile(check),
+};
+
+/// Programs that compute a checksum: with `-c` they check a list, without
+/// it their output is compared (`sha256sum f | grep …`).
+const CHECKSUM_TOOLS: &[&str] = &[
+    "sha1sum",
+    "sha224sum",
+    "sha256sum",
+    "sha384sum",
+    "sha512sum",
+    "md5sum",
+    "b2sum",
+    "shasum",
+    "cksum",
+];
+
+/// What a `RUN` checks: the text of every verification (which names the
+/// files it covers), and whether one checks a list whose content the file
+/// does not show (`sha256sum -c SHA256SUMS`).
+#[derive(Default)]
+struct Checks {
+    texts: Vec<String>,
+    any_list: bool,
+}
+
+impl Checks {
+    fn of(context: &Context, run: &Run, pipelines: &Pipelines) -> Checks {
+        let mut checks = Checks::default();
+        for (index, command) in run.commands.iter().enumerate() {
+            let name = command.name();
+            let words = || {
+                command
+                    .words
+                    .iter()
+                    .map(|w| w.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            if CHECKSUM_TOOLS.contains(&name) {
+                let checks_list = command.args().iter().any(|w| {
+                    let w = w.as_str();
+                    w == "--check" || w.starts_with('-') && !w.starts_with("--") && w.contains('c')
+                });
+                if checks_list {
+                    // The list: files named as operands, or what reaches
+                    // its standard input (`echo "$SHA  go.tgz" | sha256sum -c -`).
+                    let lists = command
+                        .args()
+                        .iter()
+                        .any(|w| !w.as_str().starts_with('-') && !w.as_str().starts_with("<("));
+                    checks.any_list |= lists;
+                    let mut text = context.dockerfile.slice(command_span(command)).to_owned();
+                    for earlier in run.commands[..index].iter().filter(|c| {
+                        c.pipeline == command.pipeline
+                            && c.parent == command.parent
+                            && c.origin == command.origin
+                    }) {
+                        text.push(' ');
+                        text.push_str(
+                            &earlier
+                                .words
+                                .iter()
+                                .map(|w| w.as_str())
+                                .collect::<Vec<_>>()
+                                .join(" "),
+                        );
+                    }
+                    for redirect in &command.redirects {
+                        if let Some(target) = &redirect.target {
+                            text.push(' ');
+                            text.push_str(target.as_str());
+                        }
+                        if let Some(body) = redirect.inline_body {
+                            text.push(' ');
+                            text.push_str(context.dockerfile.slice(body));
+                        }
+                        if let Some(h) = redirect.heredoc {
+                            let instruction =
+                                context.dockerfile.instructions[run.instruction].effective();
+                            if let Some(heredoc) = instruction.heredocs.get(h) {
+                                text.push(' ');
+                                text.push_str(context.dockerfile.slice(heredoc.body));
+                            }
+                        }
+                    }
+                    checks.texts.push(text);
+                } else if command.parent.is_some()
+                    || pipelines.after(&run.commands, index).next().is_some()
+                {
+                    // `[ "$(sha256sum f | cut -d' ' -f1)" = "$SHA" ]`,
+                    // `sha256sum f | grep -q "$SHA"`.
+                    checks.texts.push(words());
+                }
+                continue;
+            }
+            let signature = match name {
+                "gpg" | "gpg2" => command
+                    .args()
+                    .iter()
+                    .any(|w| matches!(w.as_str(), "--verify" | "--verify-files")),
+                "gpgv" | "gpgv2" | "minisign" | "signify" | "slsa-verifier" => true,
+                "cosign" => command
+                    .args()
+                    .iter()
+                    .any(|w| w.as_str().starts_with("verify")),
+                "gh" => command.args().iter().any(|w| w.as_str() == "attestation"),
+                "openssl" => command.args().iter().any(|w| w.as_str() == "dgst"),
+                _ => false,
+            };
+            if signature {
+                let mut text = words();
+                // `gpg --verify x.tgz.asc` checks `x.tgz`.
+                for w in command.args() {
+                    for extension in [".asc", ".sig", ".gpg", ".minisig"] {
+                        if let Some(data) = w.as_str().strip_suffix(extension) {
+                            text.push(' ');
+                            text.push_str(data);
+                        }
+                    }
+                }
+                checks.texts.push(text);
+            }
+        }
+        checks
+    }
+
+    /// Whether a check covers the file at `path` (or written as `written`).
+    fn cover(&self, path: &str, written: &str) -> bool {
+        if self.any_list {
+            return true;
+        }
+        [path, written]
+            .iter()
+            .map(|p| basename(p.trim_matches(['"', '\''])))
+            .filter(|name| !name.is_empty())
+            .any(|name| self.texts.iter().any(|text| text.contains(name)))
+    }
+}
+
+/// The span of a command's words.
+fn command_span(command: &Command) -> crate::source::span::Span {
+    let first = command.words.first().map(|w| w.span).unwrap_or_default();
+    let last = command.words.last().map(|w| w.span).unwrap_or_default();
+    first.cover(last)
+}
+
+fn check(context: &Context, out: &mut Vec<Diagnostic>) {
+    for run in &context.runs {
+        let pipelines = Pipelines::new(&run.commands);
+        let found = downloads(context, run);
+        if found.is_empty() {
+            continue;
+        }
+        let checks = Checks::of(context, run, &pipelines);
+        for download in found {
+            let command = &run.commands[download.command];
+            let url_word = &command.words[download.url];
+            if !is_network_url(&download.url_value) && !is_network_url(url_word.as_str())
+                || is_content_addressed(&download.url_value)
+            {
+                continue;
+            }
+            let url = quote(url_word.as_str());
+            let span = command.words[command.program].span.cover(url_word.span);
+            let tool = command.name();
+            let diagnostic = match &download.destination {
+                Destination::File(path) => {
+                    let written = path.as_str();
+                    let known = context_path(&download.url_value, path);
+                    if checks.cover(&known, written) {
+                        continue;
+                    }
+                    let name = display_name(&known, &download.url_value);
+                    Diagnostic::new(
+                        span,
+                        format!("`{tool}` downloads `{url}` into `{name}`, and nothing in this `RUN` checks what arrived"),
+                        format!("check it against a pinned checksum in the same `RUN`: `echo \"<sha256>  {name}\" | sha256sum -c -`"),
+                    )
+                }
+                Destination::Stdout => {
+                    // Piped into an interpreter: DF021's finding.
+                    if run_as_code(context, &run.commands, &pipelines, download.command).is_some() {
+                        continue;
+                    }
+                    let Some(consumer) = pipelines.after(&run.commands, download.command).next()
+                    else {
+                        continue;
+                    };
+                    if reads_program_from_stdin(consumer) || !CONSUMERS.contains(&consumer.name()) {
+                        continue;
+                    }
+                    let program = consumer.name();
+                    let name = url_file_name(&download.url_value);
+                    let name = if name.is_empty() { "file" } else { name };
+                    Diagnostic::new(
+                        span,
+                        format!("`{tool}` downloads `{url}` straight into `{program}`, and nothing checks what arrived"),
+                        format!("download to a file, check it (`echo \"<sha256>  {name}\" | sha256sum -c -`), then give it to `{program}`"),
+                    )
+                }
+            };
+            out.push(diagnostic);
+        }
+    }
+}
+
+/// Programs that unpack, install or trust what they read: a download piped
+/// into one of them is used unchecked.
+const CONSUMERS: &[&str] = &[
+    "tar", "bsdtar", "unzip", "funzip", "gunzip", "gzip", "zcat", "xz", "unxz", "xzcat", "bunzip2",
+    "bzip2", "bzcat", "zstd", "unzstd", "zstdcat", "cpio", "dpkg", "rpm", "apt-key", "gpg", "gpg2",
+    "install", "tee", "jar",
+];
+
+/// The downloaded file's path as the command gives it; `-` never names a
+/// file.
+fn context_path(url: &str, path: &str) -> String {
+    if path.is_empty() {
+        url_file_name(url).to_owned()
+    } else {
+        path.to_owned()
+    }
+}
+
+/// The file's name for messages: its basename.
+fn display_name<'a>(path: &'a str, url: &'a str) -> &'a str {
+    let name = basename(path.trim_matches(['"', '\'']));
+    if name.is_empty() {
+        let from_url = url_file_name(url);
+        if from_url.is_empty() {
+            "file"
+        } else {
+            from_url
+        }
+    } else {
+        name
+    }
+}
