@@ -67,6 +67,21 @@ def pipe_segments(n):
     return "FROM x\nRUN true" + "".join(" \\\n  curl http://x |" for _ in range(n)) + " sh\n"
 
 
+def checked_downloads(n):
+    """One RUN of n downloads, each checked by a checksum line."""
+    parts = [f'curl -fsSLo f{i}.tgz https://example.com/f{i}.tgz && echo "h  f{i}.tgz" | sha256sum -c -'
+             for i in range(n)]
+    return "FROM x\nRUN " + " && \\\n  ".join(parts) + "\n"
+
+
+def variable_installs(n):
+    """n RUNs that each install a 2,000-package list held in one ENV."""
+    packages = " ".join(f"pkg{i}" for i in range(2000))
+    lines = [f"FROM busybox:1@{DIGEST}", f'ENV PKGS="{packages}"']
+    lines += ["RUN apt-get install -y $PKGS" for _ in range(n)]
+    return "\n".join(lines) + "\n"
+
+
 CASES = [
     ("ARG values doubling per line", arg_doubling, 20_000),
     ("ENV values doubling per line", env_doubling, 20_000),
@@ -75,6 +90,8 @@ CASES = [
     ("FROM lines", from_lines, 25_000),
     ("FROM + RUN install", from_run_lines, 25_000),
     ("pipe segments in one RUN", pipe_segments, 10_000),
+    ("checked downloads in one RUN", checked_downloads, 5_000),
+    ("RUNs installing a long ENV list", variable_installs, 5_000),
 ]
 
 

@@ -3,7 +3,7 @@
 //! `sh -c "$(curl …)"`). What runs is whatever the server sends that day,
 //! and nothing records or checks it.
 
-use super::downloads::{downloads, run_as_code, Destination, Pipelines};
+use super::downloads::{downloads, run_as_code, Destination};
 use super::Context;
 use crate::finding::{Diagnostic, Severity};
 use crate::rules::{Check, Rule};
@@ -23,14 +23,13 @@ const HELP: &str =
 
 fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     for run in &context.runs {
-        let pipelines = Pipelines::new(&run.commands);
         let mut seen = Vec::new();
         for download in downloads(context, run) {
             if download.destination != Destination::Stdout || seen.contains(&download.command) {
                 continue;
             }
             seen.push(download.command);
-            let Some(span) = run_as_code(context, &run.commands, &pipelines, download.command)
+            let Some(span) = run_as_code(context, &run.commands, &run.pipelines, download.command)
             else {
                 continue;
             };

@@ -3,9 +3,11 @@
 //! nothing in the same `RUN` checks what arrived. The server can send
 //! other bytes tomorrow, and the build would not notice.
 
+use std::collections::HashSet;
+
 use super::downloads::{
     downloads, is_content_addressed, is_network_url, reads_program_from_stdin, run_as_code,
-    url_file_name, Destination, Pipelines,
+    url_file_name, Destination,
 };
 use super::{Context, Run};
 use crate::finding::{Diagnostic, Severity};
@@ -36,28 +38,21 @@ const CHECKSUM_TOOLS: &[&str] = &[
     "cksum",
 ];
 
-/// What a `RUN` checks: the text of every verification (which names the
-/// files it covers), and whether one checks a list whose content the file
-/// does not show (`sha256sum -c SHA256SUMS`).
+/// What a `RUN` checks: the names its verifications mention (every word
+/// of a checksum line, of the command that computes or checks a checksum,
+/// of a signature check), and whether one checks a list whose content the
+/// file does not show (`sha256sum -c SHA256SUMS`).
 #[derive(Default)]
 struct Checks {
-    texts: Vec<String>,
+    names: HashSet<String>,
     any_list: bool,
 }
 
 impl Checks {
-    fn of(context: &Context, run: &Run, pipelines: &Pipelines) -> Checks {
+    fn of(context: &Context, run: &Run) -> Checks {
         let mut checks = Checks::default();
         for (index, command) in run.commands.iter().enumerate() {
             let name = command.name();
-            let words = || {
-                command
-                    .words
-                    .iter()
-                    .map(|w| w.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            };
             if CHECKSUM_TOOLS.contains(&name) {
                 let checks_list = command.args().iter().any(|w| {
                     let w = w.as_str();
@@ -66,52 +61,36 @@ impl Checks {
                 if checks_list {
                     // The list: files named as operands, or what reaches
                     // its standard input (`echo "$SHA  go.tgz" | sha256sum -c -`).
-                    let lists = command
+                    checks.any_list |= command
                         .args()
                         .iter()
                         .any(|w| !w.as_str().starts_with('-') && !w.as_str().starts_with("<("));
-                    checks.any_list |= lists;
-                    let mut text = context.dockerfile.slice(command_span(command)).to_owned();
-                    for earlier in run.commands[..index].iter().filter(|c| {
-                        c.pipeline == command.pipeline
-                            && c.parent == command.parent
-                            && c.origin == command.origin
-                    }) {
-                        text.push(' ');
-                        text.push_str(
-                            &earlier
-                                .words
-                                .iter()
-                                .map(|w| w.as_str())
-                                .collect::<Vec<_>>()
-                                .join(" "),
-                        );
+                    checks.note(context.dockerfile.slice(command_span(command)));
+                    for earlier in run.pipelines.before(&run.commands, index) {
+                        checks.note_words(earlier);
                     }
                     for redirect in &command.redirects {
                         if let Some(target) = &redirect.target {
-                            text.push(' ');
-                            text.push_str(target.as_str());
+                            checks.note(target.as_str());
                         }
-                        if let Some(body) = redirect.inline_body {
-                            text.push(' ');
-                            text.push_str(context.dockerfile.slice(body));
-                        }
-                        if let Some(h) = redirect.heredoc {
+                        let body = redirect.inline_body.or_else(|| {
                             let instruction =
                                 context.dockerfile.instructions[run.instruction].effective();
-                            if let Some(heredoc) = instruction.heredocs.get(h) {
-                                text.push(' ');
-                                text.push_str(context.dockerfile.slice(heredoc.body));
-                            }
+                            redirect
+                                .heredoc
+                                .and_then(|h| instruction.heredocs.get(h))
+                                .map(|h| h.body)
+                        });
+                        if let Some(body) = body {
+                            checks.note(context.dockerfile.slice(body));
                         }
                     }
-                    checks.texts.push(text);
                 } else if command.parent.is_some()
-                    || pipelines.after(&run.commands, index).next().is_some()
+                    || run.pipelines.after(&run.commands, index).next().is_some()
                 {
                     // `[ "$(sha256sum f | cut -d' ' -f1)" = "$SHA" ]`,
                     // `sha256sum f | grep -q "$SHA"`.
-                    checks.texts.push(words());
+                    checks.note_words(command);
                 }
                 continue;
             }
@@ -130,32 +109,45 @@ impl Checks {
                 _ => false,
             };
             if signature {
-                let mut text = words();
+                checks.note_words(command);
                 // `gpg --verify x.tgz.asc` checks `x.tgz`.
                 for w in command.args() {
                     for extension in [".asc", ".sig", ".gpg", ".minisig"] {
                         if let Some(data) = w.as_str().strip_suffix(extension) {
-                            text.push(' ');
-                            text.push_str(data);
+                            checks.note(data);
                         }
                     }
                 }
-                checks.texts.push(text);
             }
         }
         checks
     }
 
+    fn note_words(&mut self, command: &Command) {
+        for word in &command.words {
+            self.note(word.as_str());
+        }
+    }
+
+    /// Remember the file names a piece of text mentions: each token's
+    /// basename, without `sha256sum`'s binary-mode `*`.
+    fn note(&mut self, text: &str) {
+        let tokens = text.split(|c: char| c.is_whitespace() || "\"'()|;<>=`".contains(c));
+        for token in tokens {
+            let name = basename(token.trim_start_matches('*'));
+            if !name.is_empty() {
+                self.names.insert(name.to_owned());
+            }
+        }
+    }
+
     /// Whether a check covers the file at `path` (or written as `written`).
     fn cover(&self, path: &str, written: &str) -> bool {
-        if self.any_list {
-            return true;
-        }
-        [path, written]
-            .iter()
-            .map(|p| basename(p.trim_matches(['"', '\''])))
-            .filter(|name| !name.is_empty())
-            .any(|name| self.texts.iter().any(|text| text.contains(name)))
+        self.any_list
+            || [path, written]
+                .iter()
+                .map(|p| basename(p.trim_matches(['"', '\''])))
+                .any(|name| !name.is_empty() && self.names.contains(name))
     }
 }
 
@@ -168,12 +160,12 @@ fn command_span(command: &Command) -> crate::source::span::Span {
 
 fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     for run in &context.runs {
-        let pipelines = Pipelines::new(&run.commands);
+        let pipelines = &run.pipelines;
         let found = downloads(context, run);
         if found.is_empty() {
             continue;
         }
-        let checks = Checks::of(context, run, &pipelines);
+        let checks = Checks::of(context, run);
         for download in found {
             let command = &run.commands[download.command];
             let url_word = &command.words[download.url];
@@ -201,7 +193,7 @@ fn check(context: &Context, out: &mut Vec<Diagnostic>) {
                 }
                 Destination::Stdout => {
                     // Piped into an interpreter: DF021's finding.
-                    if run_as_code(context, &run.commands, &pipelines, download.command).is_some() {
+                    if run_as_code(context, &run.commands, pipelines, download.command).is_some() {
                         continue;
                     }
                     let Some(consumer) = pipelines.after(&run.commands, download.command).next()

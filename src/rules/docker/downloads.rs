@@ -359,6 +359,18 @@ impl Pipelines {
         Pipelines { members, place }
     }
 
+    /// The commands before `commands[index]` in its pipeline, in order.
+    pub fn before<'c>(
+        &self,
+        commands: &'c [Command],
+        index: usize,
+    ) -> impl Iterator<Item = &'c Command> + use<'c, '_> {
+        let command = &commands[index];
+        self.members[&(command.parent, command.origin, command.pipeline)][..self.place[index]]
+            .iter()
+            .map(move |&i| &commands[i])
+    }
+
     /// The commands after `commands[index]` in its pipeline, in order.
     pub fn after<'c>(
         &self,

@@ -26,6 +26,7 @@ use crate::source::dockerfile::stages::{
 };
 use crate::source::dockerfile::{Dockerfile, Keyword};
 use crate::source::span::Span;
+use downloads::Pipelines;
 use shell_vars::RunVariables;
 use tools::grammar::Grammar;
 use tools::Found;
@@ -48,6 +49,7 @@ pub struct Run {
     pub commands: Vec<Command>,
     /// Parallel to `commands`.
     pub uses: Vec<Vec<Found>>,
+    pub pipelines: Pipelines,
     variables: RunVariables,
 }
 
@@ -81,6 +83,7 @@ impl<'a> Context<'a> {
                 Run {
                     instruction,
                     uses: commands.iter().map(tools::uses).collect(),
+                    pipelines: Pipelines::new(&commands),
                     commands,
                     variables,
                 }
@@ -333,19 +336,16 @@ fn snapshot_sources(dockerfile: &Dockerfile, build: &Build, runs: &[Run]) -> Vec
     };
     let marked = |text: &str| SNAPSHOT_MARKERS.iter().any(|m| text.contains(m));
     for run in runs {
-        for command in &run.commands {
+        for (index, command) in run.commands.iter().enumerate() {
             let Some(at) = writes_apt_config(command) else {
                 continue;
             };
             // The configuration it writes: its words, its heredoc, or what
             // the commands before it in its pipeline print.
-            let pipeline = run.commands.iter().filter(|c| {
-                c.pipeline == command.pipeline
-                    && c.parent == command.parent
-                    && c.origin == command.origin
-                    && c.pipe_position <= command.pipe_position
-            });
-            let words = pipeline
+            let words = run
+                .pipelines
+                .before(&run.commands, index)
+                .chain([command])
                 .flat_map(|c| c.words.iter())
                 .any(|w| marked(w.as_str()));
             let bodies = command.redirects.iter().any(|r| {
