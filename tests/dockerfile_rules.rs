@@ -692,7 +692,7 @@ fn df014_lock_files() {
         "FROM x\nRUN cargo install ripgrep@14.1.1",
         ["2:5-2:18"]
     );
-    assert_clean!("DF014", "FROM x\nRUN cargo test");
+    assert_finds!("DF014", "FROM x\nRUN cargo test", ["2:5-2:15"]);
     assert_finds!("DF014", "FROM x\nRUN bundle install", ["2:5-2:19"]);
     assert_clean!("DF014", "FROM x\nRUN bundle install --deployment");
     assert_clean!(
@@ -1088,7 +1088,7 @@ fn df013_more_installers() {
         "FROM x\nRUN conda install -y -c conda-forge numpy=1.26.4 pandas",
         ["2:50-2:56"]
     );
-    assert_finds!("DF013", "FROM x\nRUN micromamba install -y -n base -f env.yml && micromamba create -n x python=3.12 \"scipy>=1\"", ["2:84-2:94"]);
+    assert_finds!("DF013", "FROM x\nRUN micromamba install -y -n base -f env.yml && micromamba create -n x python=3.12 \"scipy>=1\"", ["2:72-2:94"]);
     assert_clean!(
         "DF013",
         "FROM x\nRUN mamba install --yes --file requirements.txt"
@@ -1488,4 +1488,127 @@ fn df023_unverified_downloads() {
         "FROM x\nRUN sh -c 'wget https://example.com/x.tgz'",
         ["2:12-2:42"]
     );
+}
+#[test]
+fn real_repository_forms() {
+    // Forms seen in real repositories (docker-library, docker-node, nginx,
+    // jessfraz, moby, buildkit, devcontainers, docker-stacks, nextcloud).
+    assert_clean!("DF023", "FROM x\nENV V=1\nRUN curl -fsSLO \"https://e.com/y-$V.tar.gz\" && curl -fsSLO \"https://e.com/y-$V.tar.gz.asc\" && gpg --batch --verify y-$V.tar.gz.asc y-$V.tar.gz");
+    assert_clean!("DF023", "FROM alpine\nENV V=1.2\nRUN wget https://x.org/t-$V.tgz && echo \"abc  t-$V.tgz\" | sha256sum -c -");
+    assert_clean!("DF023", "FROM x\nENV F=/tmp/a.tgz\nRUN curl -fsSLo \"$F\" https://x.org/a.tgz && echo \"abc  /tmp/a.tgz\" | sha256sum -c -");
+    assert_clean!("DF023", "FROM x\nENV F=/tmp/a.tgz\nRUN curl -fsSLo /tmp/a.tgz https://x.org/a.tgz && echo \"abc  ${F}\" | sha256sum -c -");
+    assert_clean!("DF023", "FROM x\nRUN curl -fsSLO https://e.com/S.txt.asc && gpg --batch --decrypt --output S.txt S.txt.asc");
+    assert_clean!("DF023", "FROM x\nRUN curl -fLO https://x.org/f.tgz && if [ \"$(openssl sha512 -r f.tgz)\" = \"abc *f.tgz\" ]; then :; else exit 1; fi");
+    assert_clean!("DF023", "FROM x\nRUN curl -fsS -o /dev/null https://e.com/health && wget -q -O /dev/null https://e.com/x && wget --spider https://e.com/y && curl -I https://e.com/z > /tmp/h");
+    assert_finds!("DF023", "FROM x\nRUN curl -fsSLo g.tgz https://e.com/g.tgz && sha256sum g.tgz > g.sha && sha256sum -c g.sha", ["2:5-2:42"]);
+    assert_finds!("DF023", "FROM x\nRUN curl -fsSLo a.tgz https://e.com/a.tgz && curl -fsSLo data.tgz https://e.com/data.tgz && echo \"$S  data.tgz\" | sha256sum -c - && tar xzf a.tgz", ["2:5-2:42"]);
+    assert_finds!(
+        "DF023",
+        "FROM x\nARG V\nRUN curl -fsSLO https://e.com/y-$V.tar.gz",
+        ["3:5-3:42"]
+    );
+    assert_clean!("DF023", "FROM x\nENV REVISION=1.27.4-1~bookworm\nRUN curl -fLO https://e.com/nginx-${REVISION%~*}.tar.gz && echo \"abc *nginx-1.27.4-1.tar.gz\" | sha256sum -c -");
+    assert_finds!(
+        "DF023",
+        "FROM x\nRUN busybox wget -O /x.tgz https://e.com/x.tgz",
+        ["2:13-2:47"]
+    );
+    assert_finds!(
+        "DF021",
+        "FROM x\nRUN curl -sSL https://aka.ms/getvsdbgsh | bash /dev/stdin -v latest",
+        ["2:5-2:47"]
+    );
+    assert_clean!("DF012", "FROM x\nRUN if apt-get install -s foo >/dev/null 2>&1; then echo ok; fi && apt-get --dry-run install curl && apk add --simulate curl && dnf install --assumeno curl");
+    assert_clean!(
+        "DF013",
+        "FROM x\nRUN pip install --dry-run requests && npm install --dry-run react"
+    );
+    assert_finds!(
+        "DF012",
+        "FROM x\nRUN apt-get build-dep -y postgresql-common-dev",
+        ["2:26-2:47"]
+    );
+    assert_finds!(
+        "DF011",
+        "FROM x\nRUN apk add --upgrade curl && apk add -u busybox && yum -y update-minimal",
+        ["2:5-2:22", "2:31-2:41", "2:53-2:74"]
+    );
+    assert_clean!("DF012", "FROM x\nRUN pacman -Ss git; pacman -Si git; pacman -Sl core; pacman -Sg base-devel; pacman -Sc");
+    assert_finds!(
+        "DF012",
+        "FROM x\nRUN yay -S --noconfirm google-chrome && paru -S neovim",
+        ["2:24-2:37", "2:49-2:55"]
+    );
+    assert_finds!(
+        "DF012",
+        "FROM x\nRUN xx-apt-get install -y gcc && xx-apk add gcc",
+        ["2:27-2:30", "2:45-2:48"]
+    );
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN xx-go install golang.org/x/tools/gopls@latest",
+        ["2:19-2:50"]
+    );
+    assert_finds!("DF013", "FROM x\nRUN go install golang.org/x/tools/cmd/goimports && go get golang.org/x/tools/cmd/goimports", ["2:59-2:91"]);
+    assert_finds!(
+        "DF014",
+        "FROM x\nRUN go get -u ./... && cargo update && uv lock --upgrade && uv add requests",
+        ["2:5-2:11", "2:24-2:36", "2:40-2:47", "2:61-2:67"]
+    );
+    assert_clean!("DF014", "FROM x\nRUN cargo install --list && uv run --version && npm i --version && yarn install --version");
+    assert_finds!(
+        "DF014",
+        "FROM x\nRUN cargo fetch && cargo check --locked",
+        ["2:5-2:16"]
+    );
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN mamba install --yes python=3.13 nodejs=20.* numpy==1.26 scipy=1.14.1",
+        ["2:25-2:48"]
+    );
+    assert_finds!("DF013", "FROM x\nENV YARN_VERSION=1.22.19\nRUN npm install -g \"yarn@${YARN_VERSION%.*}\" \"yarn@${YARN_VERSION}\"", ["3:20-3:45"]);
+    assert_finds!("DF013", "FROM x\nRUN corepack prepare yarn@stable --activate && corepack prepare pnpm@9.12.3 --activate && yarn set version stable", ["2:22-2:33", "2:108-2:114"]);
+    assert_clean!(
+        "DF013",
+        "FROM x\nRUN pecl install --configureoptions 'enable-x=\"yes\"' redis-6.0.2"
+    );
+    assert_clean!("DF013", "FROM x\nARG NODE_VERSION=none\nRUN if [ \"$NODE_VERSION\" != none ]; then su u -c \"nvm install $NODE_VERSION\"; fi");
+    assert_finds!("DF013", "FROM x\nRUN npx create-react-app my-app && npx -p @angular/cli@18.2.12 ng new x && npx prettier@3.3.3 --write .", ["2:9-2:25"]);
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN sdk install java && sdk install gradle 8.11",
+        ["2:17-2:21"]
+    );
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN pyenv install 3.12 && pyenv install 3.12.7 && pyenv install --list",
+        ["2:19-2:23"]
+    );
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN asdf install nodejs latest && asdf install python 3.12.7 && asdf install",
+        ["2:25-2:31"]
+    );
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN volta install node@22 && volta install node@22.11.0",
+        ["2:19-2:26"]
+    );
+    assert_finds!(
+        "DF013",
+        "FROM x\nRUN pip install -e git+https://github.com/x/y#egg=y -e .",
+        ["2:20-2:52"]
+    );
+    assert_finds!("DF012", "FROM x\nRUN fakeroot apt-get install -y curl && s6-setuidgid app apt-get install -y wget && flock /tmp/l apt-get install -y jq", ["2:33-2:37", "2:77-2:81", "2:117-2:119"]);
+    assert_clean!(
+        "DF012",
+        "FROM x\nRUN V=\"a=1\"; if [ -n \"$FOO\" ]; then V=\"a\"; fi; apt-get install -y $V"
+    );
+    assert_clean!("DF012", "FROM x\nRUN case \"$(arch)\" in x86_64) P=gcc;; aarch64) P=clang;; esac; apt-get install -y $P");
+    assert_finds!(
+        "DF012",
+        "FROM x\nRUN P=gcc; for i in 1 2; do echo $i; done; apt-get install -y $P",
+        ["2:63-2:65"]
+    );
+    assert_finds!("DF010", "FROM x\nRUN << EOF\napk update\nEOF", ["3:1-3:11"]);
 }

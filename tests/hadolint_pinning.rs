@@ -33,6 +33,10 @@ const REASONS: &[(&str, &str)] = &[
     ("more-forms", "behind `sudo`, inside `sh -c`"),
     ("vcs-commit", "a VCS URL pins only at a full commit id"),
     ("rpm-name", "a dash in an rpm name is not a version"),
+    (
+        "go-module",
+        "`go install pkg` builds the version go.mod requires",
+    ),
 ];
 
 /// Per instruction start line: (unpinned OS packages, unpinned language

@@ -40,8 +40,9 @@ const CHECKSUM_TOOLS: &[&str] = &[
 
 /// What a `RUN` checks: the names its verifications mention (every word
 /// of a checksum line, of the command that computes or checks a checksum,
-/// of a signature check), and whether one checks a list whose content the
-/// file does not show (`sha256sum -c SHA256SUMS`).
+/// of a signature check — as written and with the variables the file
+/// gives filled in), and whether one checks a list whose content the file
+/// does not show (`sha256sum -c SHA256SUMS`).
 #[derive(Default)]
 struct Checks {
     names: HashSet<String>,
@@ -51,8 +52,19 @@ struct Checks {
 impl Checks {
     fn of(context: &Context, run: &Run) -> Checks {
         let mut checks = Checks::default();
+        // A list the `RUN` makes itself from what it downloaded
+        // (`sha256sum f > f.sha`) proves nothing when checked.
+        let made: HashSet<&str> = run
+            .commands
+            .iter()
+            .filter(|c| CHECKSUM_TOOLS.contains(&c.name()))
+            .flat_map(|c| &c.redirects)
+            .filter(|r| matches!(r.operator.as_str(), ">" | ">>"))
+            .filter_map(|r| r.target.as_ref().map(|t| basename(t.as_str())))
+            .collect();
         for (index, command) in run.commands.iter().enumerate() {
             let name = command.name();
+            let at = command.words.first().map_or(0, |w| w.span.start);
             if CHECKSUM_TOOLS.contains(&name) {
                 let checks_list = command.args().iter().any(|w| {
                     let w = w.as_str();
@@ -61,17 +73,26 @@ impl Checks {
                 if checks_list {
                     // The list: files named as operands, or what reaches
                     // its standard input (`echo "$SHA  go.tgz" | sha256sum -c -`).
-                    checks.any_list |= command
+                    let lists: Vec<&str> = command
                         .args()
                         .iter()
-                        .any(|w| !w.as_str().starts_with('-') && !w.as_str().starts_with("<("));
-                    checks.note(context.dockerfile.slice(command_span(command)));
+                        .map(|w| w.as_str())
+                        .filter(|w| !w.starts_with('-') && !w.starts_with("<("))
+                        .collect();
+                    if lists.iter().any(|list| made.contains(basename(list))) {
+                        continue;
+                    }
+                    checks.any_list |= !lists.is_empty();
+                    // Its source text too: `sha256sum -c <(echo "$SHA  f")`.
+                    let source = context.dockerfile.slice(command_span(command));
+                    checks.note_text(context, run, at, source);
+                    checks.note_words(context, run, command);
                     for earlier in run.pipelines.before(&run.commands, index) {
-                        checks.note_words(earlier);
+                        checks.note_words(context, run, earlier);
                     }
                     for redirect in &command.redirects {
                         if let Some(target) = &redirect.target {
-                            checks.note(target.as_str());
+                            checks.note_text(context, run, at, target.as_str());
                         }
                         let body = redirect.inline_body.or_else(|| {
                             let instruction =
@@ -82,7 +103,7 @@ impl Checks {
                                 .map(|h| h.body)
                         });
                         if let Some(body) = body {
-                            checks.note(context.dockerfile.slice(body));
+                            checks.note_text(context, run, at, context.dockerfile.slice(body));
                         }
                     }
                 } else if command.parent.is_some()
@@ -90,42 +111,76 @@ impl Checks {
                 {
                     // `[ "$(sha256sum f | cut -d' ' -f1)" = "$SHA" ]`,
                     // `sha256sum f | grep -q "$SHA"`.
-                    checks.note_words(command);
+                    checks.note_words(context, run, command);
                 }
                 continue;
             }
-            let signature = match name {
-                "gpg" | "gpg2" => command
-                    .args()
-                    .iter()
-                    .any(|w| matches!(w.as_str(), "--verify" | "--verify-files")),
-                "gpgv" | "gpgv2" | "minisign" | "signify" | "slsa-verifier" => true,
-                "cosign" => command
-                    .args()
-                    .iter()
-                    .any(|w| w.as_str().starts_with("verify")),
-                "gh" => command.args().iter().any(|w| w.as_str() == "attestation"),
-                "openssl" => command.args().iter().any(|w| w.as_str() == "dgst"),
-                _ => false,
-            };
-            if signature {
-                checks.note_words(command);
-                // `gpg --verify x.tgz.asc` checks `x.tgz`.
-                for w in command.args() {
-                    for extension in [".asc", ".sig", ".gpg", ".minisig"] {
-                        if let Some(data) = w.as_str().strip_suffix(extension) {
-                            checks.note(data);
-                        }
-                    }
+            let has =
+                |options: &[&str]| command.args().iter().any(|w| options.contains(&w.as_str()));
+            match name {
+                // `gpg --verify x.asc x`; with the signature alone, the data
+                // is its name without `.asc`. `gpg --decrypt --output f
+                // f.asc` checks a clearsigned file and writes what it signed.
+                "gpg" | "gpg2" if has(&["--verify", "--verify-files", "--decrypt", "-d"]) => {
+                    checks.note_signed(context, run, command)
                 }
+                "gpgv" | "gpgv2" | "minisign" | "signify" => {
+                    checks.note_signed(context, run, command)
+                }
+                "cosign"
+                    if command
+                        .args()
+                        .iter()
+                        .any(|w| w.as_str().starts_with("verify")) =>
+                {
+                    checks.note_words(context, run, command)
+                }
+                "slsa-verifier" => checks.note_words(context, run, command),
+                "gh" if has(&["attestation"]) => checks.note_words(context, run, command),
+                "openssl"
+                    if has(&[
+                        "dgst", "sha1", "sha224", "sha256", "sha384", "sha512", "md5", "sha3-256",
+                        "sha3-512",
+                    ]) =>
+                {
+                    checks.note_words(context, run, command)
+                }
+                _ => {}
             }
         }
         checks
     }
 
-    fn note_words(&mut self, command: &Command) {
+    fn note_signed(&mut self, context: &Context, run: &Run, command: &Command) {
+        self.note_words(context, run, command);
+        for w in command.args() {
+            let value = context.partial_text(run, w.span.start, w.as_str()).0;
+            for extension in [".asc", ".sig", ".gpg", ".minisig"] {
+                if let Some(data) = value.strip_suffix(extension) {
+                    self.note(data);
+                }
+            }
+        }
+    }
+
+    /// The words of a command, as written and as the shell gives them.
+    fn note_words(&mut self, context: &Context, run: &Run, command: &Command) {
         for word in &command.words {
             self.note(word.as_str());
+            if word.expands {
+                let value = context.partial_text(run, word.span.start, word.as_str()).0;
+                self.note(&value);
+            }
+        }
+    }
+
+    /// A piece of text (a heredoc, a here-string), as written and with the
+    /// variables filled in.
+    fn note_text(&mut self, context: &Context, run: &Run, at: usize, text: &str) {
+        self.note(text);
+        if text.contains('$') {
+            let value = context.partial_text(run, at, text).0;
+            self.note(&value);
         }
     }
 
@@ -141,10 +196,10 @@ impl Checks {
         }
     }
 
-    /// Whether a check covers the file at `path` (or written as `written`).
-    fn cover(&self, path: &str, written: &str) -> bool {
+    /// Whether a check covers a file known by any of `names`.
+    fn cover(&self, names: &[&str]) -> bool {
         self.any_list
-            || [path, written]
+            || names
                 .iter()
                 .map(|p| basename(p.trim_matches(['"', '\''])))
                 .any(|name| !name.is_empty() && self.names.contains(name))
@@ -174,20 +229,37 @@ fn check(context: &Context, out: &mut Vec<Diagnostic>) {
             {
                 continue;
             }
-            let url = quote(url_word.as_str());
+            // The URL as written, without its quotes.
+            let url = quote(
+                context
+                    .dockerfile
+                    .slice(url_word.span)
+                    .trim_matches(['"', '\'']),
+            );
             let span = command.words[command.program].span.cover(url_word.span);
             let tool = command.name();
             let diagnostic = match &download.destination {
-                Destination::File(path) => {
-                    let written = path.as_str();
-                    let known = context_path(&download.url_value, path);
-                    if checks.cover(&known, written) {
+                Destination::File(written) => {
+                    let at = url_word.span.start;
+                    let (value, known) = context.partial_text(run, at, written);
+                    if [written.as_str(), value.as_str()].contains(&"/dev/null") {
                         continue;
                     }
-                    let name = display_name(&known, &download.url_value);
+                    // `curl -O`, `wget URL`: the name comes from the URL,
+                    // written or filled in.
+                    let from_url = url_file_name(url_word.as_str());
+                    if checks.cover(&[written, &value, from_url]) {
+                        continue;
+                    }
+                    let shown = if known {
+                        value.as_str()
+                    } else {
+                        written.as_str()
+                    };
+                    let name = display_name(shown, &download.url_value);
                     Diagnostic::new(
                         span,
-                        format!("`{tool}` downloads `{url}` into `{name}`, and nothing in this `RUN` checks what arrived"),
+                        format!("`{tool}` downloads `{url}` into `{shown}`, and nothing in this `RUN` checks what arrived"),
                         format!("check it against a pinned checksum in the same `RUN`: `echo \"<sha256>  {name}\" | sha256sum -c -`"),
                     )
                 }
@@ -225,16 +297,6 @@ const CONSUMERS: &[&str] = &[
     "bzip2", "bzcat", "zstd", "unzstd", "zstdcat", "cpio", "dpkg", "rpm", "apt-key", "gpg", "gpg2",
     "install", "tee", "jar",
 ];
-
-/// The downloaded file's path as the command gives it; `-` never names a
-/// file.
-fn context_path(url: &str, path: &str) -> String {
-    if path.is_empty() {
-        url_file_name(url).to_owned()
-    } else {
-        path.to_owned()
-    }
-}
 
 /// The file's name for messages: its basename.
 fn display_name<'a>(path: &'a str, url: &'a str) -> &'a str {

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::{Context, Run};
 use crate::source::dockerfile::shell::{
-    reads_script_from_stdin, shell_string, Command, Origin, Parent, Slot,
+    is_stdin_path, reads_script_from_stdin, shell_string, Command, Origin, Parent, Slot,
 };
 use crate::source::span::Span;
 
@@ -247,6 +247,8 @@ pub fn downloads(context: &Context, run: &Run) -> Vec<Download> {
         };
         let value = |word: usize| context.partial_value(run, command, word);
         let mut urls: Vec<usize> = Vec::new();
+        // `wget --spider`, `curl -I`: a request that keeps no body.
+        let mut no_body = false;
         let mut output: Option<String> = None;
         let mut remote_name = false;
         let mut directory: Option<String> = None;
@@ -271,10 +273,16 @@ pub fn downloads(context: &Context, run: &Run) -> Vec<Download> {
                         ("wget", 'P', _) | ("wget", '-', "directory-prefix") => {
                             directory = value_text
                         }
+                        ("wget", '-', "spider") | ("curl", 'I', _) | ("curl", '-', "head") => {
+                            no_body = true
+                        }
                         _ => {}
                     }
                 }
             }
+        }
+        if no_body {
+            continue;
         }
         for url in urls {
             let url_value = value(url);
@@ -283,11 +291,12 @@ pub fn downloads(context: &Context, run: &Run) -> Vec<Download> {
                 (Some(file), _) => Destination::File(file.clone()),
                 (None, "curl") if !remote_name => Destination::Stdout,
                 _ => {
-                    let name = url_file_name(&url_value);
-                    let name = if name.is_empty() {
-                        url_file_name(command.words[url].as_str()).to_owned()
-                    } else {
-                        name.to_owned()
+                    // The name the URL gives, as written: the check names it
+                    // the same way, or by its value, which DF023 fills in.
+                    let written = command.words[url].as_str();
+                    let name = match url_file_name(written) {
+                        "" => url_file_name(&url_value).to_owned(),
+                        name => name.to_owned(),
                     };
                     match &directory {
                         Some(dir) => {
@@ -457,7 +466,7 @@ pub fn reads_program_from_stdin(command: &Command) -> bool {
         .find(|w| !w.as_str().starts_with('-') || w.as_str() == "-")
     {
         None => true,
-        Some(w) => w.as_str() == "-",
+        Some(w) => w.as_str() == "-" || is_stdin_path(w.as_str()),
     }
 }
 

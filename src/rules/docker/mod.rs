@@ -233,6 +233,15 @@ impl<'a> Context<'a> {
         if !word.expands || word.as_str().contains("$(") || word.as_str().contains('`') {
             return word.as_str().to_owned();
         }
+        self.partial_text(run, word.span.start, word.as_str()).0
+    }
+
+    /// Text of `run` at `offset` with the variables the file gives filled
+    /// in and the others left empty, and whether all were given.
+    pub fn partial_text(&self, run: &Run, offset: usize, text: &str) -> (String, bool) {
+        if !text.contains('$') {
+            return (text.to_owned(), true);
+        }
         let stage = self.stage_of(run.instruction);
         let outer = |name: &str| {
             stage
@@ -240,7 +249,7 @@ impl<'a> Context<'a> {
                 .cloned()
         };
         run.variables
-            .expand_partial(word.as_str(), word.span.start, &outer, &self.build.budget)
+            .expand_partial(text, offset, &outer, &self.build.budget)
     }
 
     /// The finding for an install whose operands are not all pinned: one

@@ -27,7 +27,16 @@ impl RunVariables {
         let mut vars = RunVariables::default();
         let mut order: Vec<&Command> = commands.iter().collect();
         order.sort_by_key(|c| c.words.first().map_or(usize::MAX, |w| w.span.start));
+        // How deep in `if`, `case` and loops the command is: a value set
+        // there may or may not hold afterwards (`case $arch in amd64)
+        // A=x;; arm64) A=y;; esac`), so it is not known.
+        let mut depth = 0usize;
         for command in order {
+            match command.words.first().map(|w| w.as_str()) {
+                Some("if" | "case" | "for" | "while" | "until" | "select") => depth += 1,
+                Some("fi" | "esac" | "done") => depth = depth.saturating_sub(1),
+                _ => {}
+            }
             for word in assignments(command) {
                 let Some((name, _)) = word.as_str().split_once('=') else {
                     continue;
@@ -39,7 +48,9 @@ impl RunVariables {
                 let at = word.span.start;
                 // What is known of it: a value whose unknown parts are
                 // marked, or nothing at all for `A=$(cmd)`.
-                let value = if !word.expands {
+                let value = if depth > 0 {
+                    None
+                } else if !word.expands {
                     Some(Value::literal(raw))
                 } else if raw.contains("$(") || raw.contains('`') {
                     None
@@ -69,19 +80,22 @@ impl RunVariables {
     }
 
     /// A word's text with the variables this file gives filled in and the
-    /// others left empty (what is known of a URL, say).
+    /// others left empty (what is known of a URL, say), and whether all of
+    /// them were given.
     pub fn expand_partial(
         &self,
         text: &str,
         offset: usize,
         outer: &dyn Fn(&str) -> Option<Value>,
         budget: &Budget,
-    ) -> String {
+    ) -> (String, bool) {
         let lookup = |name: &str| match self.get(name, offset) {
             Some(value) => value.cloned(),
             None => outer(name),
         };
-        expand(text, '\\', &lookup, budget).value
+        let expansion = expand(text, '\\', &lookup, budget);
+        let complete = expansion.is_complete();
+        (expansion.value, complete)
     }
 
     /// A word's text with the variables it names filled in, as the shell

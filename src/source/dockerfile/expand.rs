@@ -249,11 +249,102 @@ impl Expander<'_> {
             (Some('+'), _) if set => take_alternative(out),
             (Some('+'), _) => {}
             (Some('?'), _) => note_unresolved(out, &name),
-            // Pattern operators (`#`, `%`, `/`) keep the value as it is.
-            (_, Some(v)) => out.absorb(&v, limit),
-            (_, None) => note_unresolved(out, &name),
+            // `${V%.*}`, `${V##*/}`, `${V/a/b}`: what the pattern leaves,
+            // when the pattern is one this reads; otherwise unknown.
+            (Some(op @ ('%' | '#' | '/')), Some(v)) if !colon => {
+                match apply_pattern(&v.text, op, &alternative.value) {
+                    Some(result) => out.absorb(
+                        &Value {
+                            text: Rc::from(result),
+                            ..v
+                        },
+                        limit,
+                    ),
+                    None => note_unresolved(out, &name),
+                }
+            }
+            (_, _) => note_unresolved(out, &name),
         }
     }
+}
+
+/// `${V%pattern}`, `${V%%pattern}`, `${V#pattern}`, `${V##pattern}` and
+/// `${V/pattern/replacement}` (`//` for all), for the patterns Dockerfiles
+/// use: a literal, or a literal with one `*` at the far end
+/// (`${VERSION%.*}`, `${URL##*/}`). `None` for any other pattern, which is
+/// then left unresolved rather than guessed.
+fn apply_pattern(value: &str, operator: char, word: &str) -> Option<String> {
+    let is_glob = |p: &str| p.contains(['*', '?', '[', '\\']);
+    if operator == '/' {
+        let (all, word) = match word.strip_prefix('/') {
+            Some(rest) => (true, rest),
+            None => (false, word),
+        };
+        let (pattern, replacement) = word.split_once('/').unwrap_or((word, ""));
+        if pattern.is_empty() || is_glob(pattern) {
+            return None;
+        }
+        return Some(if all {
+            value.replace(pattern, replacement)
+        } else {
+            value.replacen(pattern, replacement, 1)
+        });
+    }
+    let (greedy, pattern) = match word.strip_prefix(operator) {
+        Some(rest) => (true, rest),
+        None => (false, word),
+    };
+    let suffix = operator == '%';
+    if !is_glob(pattern) {
+        let trimmed = if suffix {
+            value.strip_suffix(pattern)
+        } else {
+            value.strip_prefix(pattern)
+        };
+        return Some(trimmed.unwrap_or(value).to_owned());
+    }
+    if pattern == "*" {
+        // The shortest match is empty; the longest is everything.
+        return Some(if greedy {
+            String::new()
+        } else {
+            value.to_owned()
+        });
+    }
+    let result = match (suffix, pattern.strip_suffix('*'), pattern.strip_prefix('*')) {
+        // `%L*`: a suffix that starts with L.
+        (true, Some(literal), _) if !is_glob(literal) => {
+            let at = if greedy {
+                value.find(literal)
+            } else {
+                value.rfind(literal)
+            };
+            at.map_or(value, |at| &value[..at])
+        }
+        // `%*L`: a suffix that ends with L.
+        (true, _, Some(literal)) if !is_glob(literal) => match value.strip_suffix(literal) {
+            Some(_) if greedy => "",
+            Some(rest) => rest,
+            None => value,
+        },
+        // `#*L`: a prefix that ends with L.
+        (false, _, Some(literal)) if !is_glob(literal) => {
+            let at = if greedy {
+                value.rfind(literal)
+            } else {
+                value.find(literal)
+            };
+            at.map_or(value, |at| &value[at + literal.len()..])
+        }
+        // `#L*`: a prefix that starts with L.
+        (false, Some(literal), _) if !is_glob(literal) => match value.strip_prefix(literal) {
+            Some(_) if greedy => "",
+            Some(rest) => rest,
+            None => value,
+        },
+        _ => return None,
+    };
+    Some(result.to_owned())
 }
 
 fn note_unresolved(out: &mut Expansion, name: &str) {
@@ -284,6 +375,29 @@ mod tests {
         assert_eq!(run("x${TAG:+-y}${NOPE:+z}").value, "x-y");
         assert_eq!(run("${NOPE:-${ALSO:-${TAG}}}").value, "3.13");
         assert_eq!(run("'$TAG'\\$TAG\"$TAG\"").value, "$TAG$TAG3.13");
+    }
+
+    #[test]
+    fn pattern_operators() {
+        let lookup = |name: &str| match name {
+            "V" => Some(Value::literal("1.22.19")),
+            "U" => Some(Value::literal("https://e.com/a/b/x.tar.gz")),
+            _ => None,
+        };
+        let run = |word: &str| expand(word, '\\', &lookup, &Budget::for_text(0));
+        assert_eq!(run("${V%.*}").value, "1.22");
+        assert_eq!(run("${V%%.*}").value, "1");
+        assert_eq!(run("${V#*.}").value, "22.19");
+        assert_eq!(run("${V##*.}").value, "19");
+        assert_eq!(run("${U##*/}").value, "x.tar.gz");
+        assert_eq!(run("${U%/*}").value, "https://e.com/a/b");
+        assert_eq!(run("${V#1.}").value, "22.19");
+        assert_eq!(run("${V%-alpine}").value, "1.22.19");
+        assert_eq!(run("${V/./-}").value, "1-22.19");
+        assert_eq!(run("${V//./-}").value, "1-22-19");
+        assert_eq!(run("${V%[0-9]}").unresolved, ["V"]);
+        assert_eq!(run("${V:0:3}").unresolved, ["V"]);
+        assert_eq!(run("${NOPE%.*}").unresolved, ["NOPE"]);
     }
 
     #[test]

@@ -150,12 +150,11 @@ pub fn run_commands(dockerfile: &Dockerfile, instruction: &Instruction) -> Vec<C
             let lexed = Lexer::new(&line, run.args_range.0, &heredoc_starts, 0)
                 .run(None, Origin::Instruction);
             found.extend(lexed);
+            // `RUN <<EOF` (also `RUN << EOF`): the heredoc is the script.
             let heredoc_only = run.heredocs.len() == 1
                 && run.args_range.0 == run.heredocs[0].word_start
-                && run.line.as_str()[run.args_range.0..run.args_range.1]
-                    .split_whitespace()
-                    .count()
-                    == 1;
+                && run.line.source_span(run.args_range.0, run.args_range.1).end
+                    == run.heredocs[0].word_span.end;
             let mut scripts = Vec::new();
             for (index, command) in found.iter().enumerate() {
                 for redirect in &command.redirects {
@@ -257,8 +256,18 @@ fn shell_invocation(command: &Command) -> Option<ShellInvocation> {
 /// `bash`, `sh -e`, `bash -s arg`: a shell reading its script from stdin,
 /// as opposed to `sh -c '…'` or `bash script.sh`.
 pub fn reads_script_from_stdin(command: &Command) -> bool {
-    shell_invocation(command)
-        .is_some_and(|shell| !shell.command_string && (shell.stdin || shell.operand.is_none()))
+    shell_invocation(command).is_some_and(|shell| {
+        !shell.command_string
+            && (shell.stdin
+                || shell
+                    .operand
+                    .is_none_or(|i| is_stdin_path(command.words[i].as_str())))
+    })
+}
+
+/// `bash /dev/stdin args`: a file name that is standard input.
+pub fn is_stdin_path(path: &str) -> bool {
+    matches!(path, "/dev/stdin" | "/proc/self/fd/0" | "/dev/fd/0")
 }
 
 fn short_options_include(arg: &str, option: char) -> bool {
@@ -410,9 +419,18 @@ const WRAPPERS: &[Wrapper] = &[
             "command",
             "unbuffer",
             "catchsegv",
+            "fakeroot",
+            "busybox",
+            "unshare",
+            "setpriv",
         ],
         options: &[],
         operands: 0,
+    },
+    Wrapper {
+        names: &["s6-setuidgid", "flock"],
+        options: &["-w", "--timeout", "-E", "--conflict-exit-code"],
+        operands: 1,
     },
 ];
 

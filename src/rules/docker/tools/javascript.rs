@@ -112,6 +112,7 @@ pub static TOOLS: &[Tool] = &[
             )
             .unless(GLOBAL),
         ],
+        inert: &["--version", "-v", "--dry-run"],
         ..Tool::new(&["npm"], Kind::Language)
     },
     Tool {
@@ -133,7 +134,14 @@ pub static TOOLS: &[Tool] = &[
                 &[Does::Lock(&YARN_RELOCK)],
                 NPM_OPTIONS,
             ),
+            // `yarn set version stable`: Yarn itself, at whatever is newest.
+            Entry::new(
+                &[&["set", "policies"], &["version", "set-version"]],
+                &[Does::Install(&PACKAGE_MANAGER)],
+                NPM_OPTIONS,
+            ),
         ],
+        inert: &["--version", "-v"],
         ..Tool::new(&["yarn"], Kind::Language)
     },
     Tool {
@@ -162,6 +170,7 @@ pub static TOOLS: &[Tool] = &[
             )
             .unless(GLOBAL),
         ],
+        inert: &["--version", "-v"],
         ..Tool::new(&["pnpm"], Kind::Language)
     },
     // nvm is a shell function, fnm a program: both install Node.js itself.
@@ -182,6 +191,34 @@ pub static TOOLS: &[Tool] = &[
         )],
         global_options: &["--node-dist-mirror", "--fnm-dir", "--log-level", "--arch"],
         ..Tool::new(&["fnm"], Kind::Language)
+    },
+    // `volta install node@22 yarn@1`, `corepack prepare pnpm@latest`.
+    Tool {
+        entries: &[Entry::new(
+            &[&["install", "pin"]],
+            &[Does::Install(&NPM)],
+            &[],
+        )],
+        ..Tool::new(&["volta"], Kind::Language)
+    },
+    Tool {
+        entries: &[Entry::new(
+            &[&["prepare", "install", "use"]],
+            &[Does::Install(&PACKAGE_MANAGER)],
+            &["-o", "--output"],
+        )],
+        ..Tool::new(&["corepack"], Kind::Language)
+    },
+    // `npx pkg args…` runs pkg, fetched at its newest version unless one
+    // is named; only the first operand (or `-p`'s value) is a package.
+    Tool {
+        entries: &[Entry::new(
+            &[],
+            &[Does::Install(&NPX)],
+            &["-p", "--package", "-c", "--call"],
+        )
+        .operands(Operands::Some)],
+        ..Tool::new(&["npx"], Kind::Language)
     },
 ];
 
@@ -214,11 +251,45 @@ const NPM: Grammar = Grammar {
     select: None,
 };
 
+/// A package manager's own version (`corepack prepare pnpm@9.12.3`,
+/// `yarn set version 4.5.1`): `stable`, `latest`, `berry` and ranges
+/// float.
+const PACKAGE_MANAGER: Grammar = Grammar {
+    pinned: |spec| {
+        is_exact_semver(spec) || is_local_path(spec) || spec.contains("://") || (NPM.pinned)(spec)
+    },
+    name: |spec| match spec.split_once('@') {
+        Some((name, _)) if !name.is_empty() => name,
+        _ => "<version>",
+    },
+    help: "pin an exact version (`{name}@<version>`, or `yarn set version <version>`)",
+    ..NPM
+};
+
+/// `npx pkg args…`: the package is `-p`'s value, or the first operand.
+const NPX: Grammar = Grammar {
+    select: Some(|command: &Command, from, operands| {
+        let packages: Vec<usize> = (from..command.words.len())
+            .filter(|&i| matches!(command.words[i].as_str(), "-p" | "--package"))
+            .map(|i| i + 1)
+            .filter(|&i| i < command.words.len())
+            .collect();
+        if packages.is_empty() {
+            operands.into_iter().take(1).collect()
+        } else {
+            packages
+        }
+    }),
+    ..NPM
+};
+
 /// A Node.js version: `22.11.0` (or `v22.11.0`) is one release; `node`,
 /// `stable`, `lts/*`, `--lts`, `22` and `22.11` float.
 const NODE: Grammar = Grammar {
     noun: ("Node.js version", "Node.js versions"),
-    pinned: is_exact_semver,
+    // `none` and `system` install nothing (the devcontainer images'
+    // `ARG NODE_VERSION=none`).
+    pinned: |version| is_exact_semver(version) || matches!(version, "none" | "system"),
     name: |_| "<version>",
     help: "install an exact release (`22.11.0`), not a channel or a major version",
     pinning_options: &[],

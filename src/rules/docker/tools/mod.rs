@@ -125,10 +125,13 @@ pub struct Tool {
     /// (`yarn --version`, `bundle -v`): then it does nothing else.
     pub queries: &'static [&'static str],
     pub entries: &'static [Entry],
-    /// Options, anywhere, that also refresh the index (`apk add --update`,
-    /// `apk -U upgrade`), with the letter that does it in a group (`-qU`).
-    pub refresh_options: &'static [&'static str],
-    pub refresh_letter: Option<char>,
+    /// Options, anywhere, that make any invocation do something more
+    /// (`apk add --update` refreshes, `apk add --upgrade` upgrades).
+    pub also: &'static [Also],
+    /// Options, anywhere, that make any invocation change nothing: a dry
+    /// run (`apt-get -s install`) or a question (`npm install --version`,
+    /// `cargo install --list`).
+    pub inert: &'static [&'static str],
     /// For tools whose operations are not subcommands (`pacman -Syu`, R's
     /// `install.packages(…)`): reads the command itself.
     pub custom: Option<fn(&Command) -> Vec<Found>>,
@@ -145,12 +148,21 @@ impl Tool {
             global_options: &[],
             queries: &["--version", "--help", "-h"],
             entries: &[],
-            refresh_options: &[],
-            refresh_letter: None,
+            also: &[],
+            inert: &[],
             custom: None,
             snapshot: false,
         }
     }
+}
+
+/// An option that adds to what any invocation does, with the letter that
+/// stands for it in a group of short options (`-qU`).
+#[derive(Debug)]
+pub struct Also {
+    pub options: &'static [&'static str],
+    pub letter: Option<char>,
+    pub does: Does,
 }
 
 /// What one command does, as a table entry says.
@@ -251,7 +263,10 @@ pub fn uses(command: &Command) -> Vec<Found> {
     let asks = command.words[start..first]
         .iter()
         .any(|w| tool.queries.contains(&w.as_str()));
-    if asks || has_option(command, start, &["--help", "-h"]) {
+    if asks
+        || has_option(command, start, &["--help", "-h"])
+        || has_option(command, start, tool.inert)
+    {
         return Vec::new();
     }
     let mut found = Vec::new();
@@ -305,19 +320,19 @@ pub fn uses(command: &Command) -> Vec<Found> {
             });
         }
     }
-    let refreshes = found.iter().any(|f| matches!(f.does, Does::Refresh(_)));
-    if let Some(at) = refresh_option(command, start, tool).filter(|_| !refreshes) {
-        let help = tool
-            .entries
+    for also in tool.also {
+        let Some(at) = option_at(command, start, also) else {
+            continue;
+        };
+        // `dnf makecache --refresh`: one refresh, not two.
+        let duplicate = found
             .iter()
-            .flat_map(|e| e.does)
-            .find_map(|d| match d {
-                Does::Refresh(help) => Some(*help),
-                _ => None,
-            })
-            .unwrap_or_default();
+            .any(|f| std::mem::discriminant(&f.does) == std::mem::discriminant(&also.does));
+        if duplicate {
+            continue;
+        }
         found.push(Found {
-            does: Does::Refresh(help),
+            does: also.does,
             kind: tool.kind,
             named_by: vec![command.program],
             last: at,
@@ -383,12 +398,8 @@ pub fn has_option(command: &Command, start: usize, options: &[&str]) -> bool {
     })
 }
 
-/// The option that makes any invocation of the tool also refresh the
-/// index: its index.
-fn refresh_option(command: &Command, start: usize, tool: &Tool) -> Option<usize> {
-    if tool.refresh_options.is_empty() && tool.refresh_letter.is_none() {
-        return None;
-    }
+/// Where an option of `also` is among the words from `start`.
+fn option_at(command: &Command, start: usize, also: &Also) -> Option<usize> {
     command
         .words
         .iter()
@@ -397,10 +408,7 @@ fn refresh_option(command: &Command, start: usize, tool: &Tool) -> Option<usize>
         .map(|(i, w)| (i, w.as_str()))
         .take_while(|(_, w)| *w != "--")
         .find(|(_, w)| {
-            tool.refresh_options.contains(w)
-                || tool
-                    .refresh_letter
-                    .is_some_and(|letter| short_group_has(w, letter))
+            also.options.contains(w) || also.letter.is_some_and(|letter| short_group_has(w, letter))
         })
         .map(|(i, _)| i)
 }

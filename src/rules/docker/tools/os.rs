@@ -2,7 +2,7 @@
 //! pacman.
 
 use super::grammar::{is_local_path, name_before, Grammar};
-use super::{operands, option_value, short_group_has, Does, Entry, Found, Kind, Tool};
+use super::{operands, option_value, short_group_has, Also, Does, Entry, Found, Kind, Tool};
 use crate::source::dockerfile::shell::Command;
 
 const APT_REFRESH: &str = "point apt at a dated snapshot (`snapshot.debian.org`, `apt-get --snapshot`) so the index is frozen";
@@ -36,6 +36,19 @@ const APT_ENTRIES: &[Entry] = &[
     // `apt-get install --only-upgrade pkg` upgrades what is installed.
     Entry::new(&[&["install"]], &[Does::Upgrade], &[]).only_with(&["--only-upgrade"]),
     Entry::new(&[&["install"]], &[Does::Install(&APT)], &[]).unless(&["--only-upgrade"]),
+    // `apt-get build-dep pkg` installs pkg's build dependencies, whatever
+    // their version.
+    Entry::new(&[&["build-dep"]], &[Does::Install(&APT_BUILD_DEP)], &[]),
+];
+
+/// apt's options for a simulation, which installs nothing.
+const APT_DRY_RUN: &[&str] = &[
+    "-s",
+    "--simulate",
+    "--dry-run",
+    "--just-print",
+    "--no-act",
+    "--recon",
 ];
 
 const RPM_OPTIONS: &[&str] = &[
@@ -61,7 +74,13 @@ const RPM_OPTIONS: &[&str] = &[
 const RPM_ENTRIES: &[Entry] = &[
     Entry::new(&[&["makecache"]], &[Does::Refresh(RPM_REFRESH)], &[]),
     Entry::new(
-        &[&["update", "upgrade", "upgrade-minimal", "distro-sync"]],
+        &[&[
+            "update",
+            "upgrade",
+            "upgrade-minimal",
+            "update-minimal",
+            "distro-sync",
+        ]],
         &[Does::Upgrade],
         &[],
     ),
@@ -72,8 +91,13 @@ pub static TOOLS: &[Tool] = &[
     Tool {
         global_options: APT_OPTIONS,
         entries: APT_ENTRIES,
+        inert: APT_DRY_RUN,
         snapshot: true,
-        ..Tool::new(&["apt-get", "apt", "aptitude"], Kind::System)
+        // tonistiigi/xx's cross-compiling wrappers take apt's own words.
+        ..Tool::new(
+            &["apt-get", "apt", "aptitude", "xx-apt-get", "xx-apt"],
+            Kind::System,
+        )
     },
     // minideb's and bitnami's `install_packages` runs `apt-get update` and
     // then installs its operands.
@@ -106,19 +130,37 @@ pub static TOOLS: &[Tool] = &[
             Entry::new(&[&["upgrade"]], &[Does::Upgrade], &[]),
             Entry::new(&[&["add"]], &[Does::Install(&APK)], &[]),
         ],
-        refresh_options: &["--update", "--update-cache"],
-        refresh_letter: Some('U'),
-        ..Tool::new(&["apk"], Kind::System)
+        also: &[
+            Also {
+                options: &["--update", "--update-cache"],
+                letter: Some('U'),
+                does: Does::Refresh(APK_REFRESH),
+            },
+            // `apk add --upgrade pkg` upgrades what is installed too.
+            Also {
+                options: &["--upgrade"],
+                letter: Some('u'),
+                does: Does::Upgrade,
+            },
+        ],
+        inert: &["-s", "--simulate"],
+        ..Tool::new(&["apk", "xx-apk"], Kind::System)
     },
     Tool {
         global_options: RPM_OPTIONS,
         entries: RPM_ENTRIES,
+        inert: &["--assumeno"],
         ..Tool::new(&["yum"], Kind::System)
     },
     Tool {
         global_options: RPM_OPTIONS,
         entries: RPM_ENTRIES,
-        refresh_options: &["--refresh"],
+        also: &[Also {
+            options: &["--refresh"],
+            letter: None,
+            does: Does::Refresh(RPM_REFRESH),
+        }],
+        inert: &["--assumeno"],
         ..Tool::new(&["dnf", "dnf5", "microdnf", "tdnf"], Kind::System)
     },
     Tool {
@@ -150,9 +192,10 @@ pub static TOOLS: &[Tool] = &[
         ],
         ..Tool::new(&["zypper"], Kind::System)
     },
+    // The AUR helpers yay and paru take pacman's operations.
     Tool {
         custom: Some(pacman),
-        ..Tool::new(&["pacman"], Kind::System)
+        ..Tool::new(&["pacman", "yay", "paru"], Kind::System)
     },
 ];
 
@@ -166,6 +209,18 @@ const APT: Grammar = Grammar {
     },
     name: |package| name_before(package, &['=', '/']),
     help: "pin the version (`{name}=<version>`), or point apt at a dated snapshot (`snapshot.debian.org`)",
+    pinning_options: &[],
+    pinning_env: &[],
+    select: None,
+};
+
+/// `apt-get build-dep` names a source package; what it installs are its
+/// build dependencies, which no operand can pin.
+const APT_BUILD_DEP: Grammar = Grammar {
+    noun: ("build dependencies of", "build dependencies of"),
+    pinned: |package| is_local_path(package) || package.ends_with(".dsc"),
+    name: |_| "<package>",
+    help: "install the build dependencies by name with pinned versions (`{name}=<version>`), or point apt at a dated snapshot (`snapshot.debian.org`)",
     pinning_options: &[],
     pinning_env: &[],
     select: None,
@@ -260,6 +315,7 @@ fn pacman(command: &Command) -> Vec<Found> {
         "--print-format",
     ];
     let mut sync = None;
+    let mut query = false;
     let (mut refresh, mut upgrade) = (None, None);
     for (i, word) in command.words.iter().enumerate().skip(command.program + 1) {
         let w = word.as_str();
@@ -268,6 +324,7 @@ fn pacman(command: &Command) -> Vec<Found> {
             "--sync" => sync = sync.or(Some(i)),
             "--refresh" => refresh = Some(i),
             "--sysupgrade" => upgrade = Some(i),
+            "--search" | "--info" | "--list" | "--groups" | "--clean" | "--print" => query = true,
             _ if w.starts_with('-') && !w.starts_with("--") => {
                 if short_group_has(w, 'S') {
                     sync = sync.or(Some(i));
@@ -278,6 +335,10 @@ fn pacman(command: &Command) -> Vec<Found> {
                 if short_group_has(w, 'u') {
                     upgrade = Some(i);
                 }
+                // `-Ss`, `-Si`, `-Sl`, `-Sg`, `-Sc`, `-Sp` ask or clean.
+                query |= ['s', 'i', 'l', 'g', 'c', 'p']
+                    .iter()
+                    .any(|&c| short_group_has(w, c));
             }
             _ => {}
         }
@@ -304,7 +365,7 @@ fn pacman(command: &Command) -> Vec<Found> {
         uses.push(found(Does::Upgrade, at));
     }
     let packages = operands(command, from, WITH_VALUE);
-    if !packages.is_empty() {
+    if !packages.is_empty() && !query {
         let mut install = found(Does::Install(&PACMAN), operation);
         install.operands = packages;
         install.named_by.push(operation);

@@ -104,6 +104,22 @@ const CARGO_LOCK: Lock = Lock {
     help: "add `--locked` so cargo fails instead of re-resolving Cargo.lock",
 };
 
+const CARGO_RELOCK: Lock = Lock {
+    enforced_by: &[],
+    env: &[],
+    bundler_config: false,
+    rewrites: Some("Cargo.lock"),
+    help: "update dependencies outside the build and commit Cargo.lock; in the image, build with `--locked`",
+};
+
+const GO_RELOCK: Lock = Lock {
+    enforced_by: &[],
+    env: &[],
+    bundler_config: false,
+    rewrites: Some("go.mod and go.sum"),
+    help: "upgrade dependencies outside the build and commit go.mod and go.sum",
+};
+
 const COMPOSER_RELOCK: Lock = Lock {
     enforced_by: &[],
     env: &[],
@@ -111,6 +127,15 @@ const COMPOSER_RELOCK: Lock = Lock {
     rewrites: Some("composer.lock"),
     help: "use `composer install`, which installs what composer.lock records",
 };
+
+const PECL_OPTIONS: &[&str] = &[
+    "-D",
+    "--configureoptions",
+    "-P",
+    "--packagingroot",
+    "-R",
+    "--installroot",
+];
 
 const DOTNET_OPTIONS: &[&str] = &[
     "--version",
@@ -147,28 +172,37 @@ pub static TOOLS: &[Tool] = &[
     },
     Tool {
         global_options: &["-C"],
-        entries: &[Entry::new(
-            &[&["install", "get"]],
-            &[Does::Install(&GO)],
-            GO_OPTIONS,
-        )],
-        ..Tool::new(&["go"], Kind::Language)
+        entries: &[
+            Entry::new(&[&["install"]], &[Does::Install(&GO_INSTALL)], GO_OPTIONS),
+            Entry::new(&[&["get"]], &[Does::Install(&GO_GET)], GO_OPTIONS),
+            // `go get -u` moves every dependency to its newest release.
+            Entry::new(&[&["get"]], &[Does::Lock(&GO_RELOCK)], GO_OPTIONS)
+                .only_with(&["-u", "-u=patch"]),
+        ],
+        ..Tool::new(&["go", "xx-go"], Kind::Language)
     },
     Tool {
         global_options: &["--color", "--config", "-Z", "-C"],
         queries: &["--version", "-V", "--help", "-h"],
         entries: &[
+            // Every command that resolves the dependency graph rewrites
+            // Cargo.lock when it is out of date, unless `--locked`.
             Entry::new(
-                &[&["build", "b", "run", "r"]],
+                &[&[
+                    "build", "b", "run", "r", "test", "t", "check", "c", "bench", "doc", "d",
+                    "clippy", "fetch",
+                ]],
                 &[Does::Lock(&CARGO_LOCK)],
                 CARGO_OPTIONS,
             ),
+            Entry::new(&[&["update"]], &[Does::Lock(&CARGO_RELOCK)], CARGO_OPTIONS),
             Entry::new(
                 &[&["install"]],
                 &[Does::Install(&CARGO), Does::Lock(&CARGO_LOCK)],
                 CARGO_OPTIONS,
             ),
         ],
+        inert: &["--list"],
         ..Tool::new(&["cargo"], Kind::Language)
     },
     Tool {
@@ -203,8 +237,8 @@ pub static TOOLS: &[Tool] = &[
     },
     Tool {
         entries: &[
-            Entry::new(&[&["install", "i"]], &[Does::Install(&PECL)], &["-D"]),
-            Entry::new(&[&["upgrade", "up"]], &[Does::Upgrade], &["-D"]),
+            Entry::new(&[&["install", "i"]], &[Does::Install(&PECL)], PECL_OPTIONS),
+            Entry::new(&[&["upgrade", "up"]], &[Does::Upgrade], PECL_OPTIONS),
         ],
         ..Tool::new(&["pecl"], Kind::Language)
     },
@@ -267,6 +301,24 @@ pub static TOOLS: &[Tool] = &[
         )],
         ..Tool::new(&["installGithub.r"], Kind::Language)
     },
+    // SDKMAN!, pyenv and asdf install toolchains by name and version.
+    Tool {
+        entries: &[Entry::new(
+            &[&["install", "i"]],
+            &[Does::Install(&SDK)],
+            &[],
+        )],
+        ..Tool::new(&["sdk"], Kind::Language)
+    },
+    Tool {
+        entries: &[Entry::new(&[&["install"]], &[Does::Install(&PYENV)], &[])],
+        inert: &["-l", "--list"],
+        ..Tool::new(&["pyenv"], Kind::Language)
+    },
+    Tool {
+        entries: &[Entry::new(&[&["install"]], &[Does::Install(&ASDF)], &[])],
+        ..Tool::new(&["asdf"], Kind::Language)
+    },
     Tool {
         custom: Some(r_expression),
         ..Tool::new(&["Rscript", "R"], Kind::Language)
@@ -302,17 +354,15 @@ const GEM: Grammar = Grammar {
 };
 
 /// `module/path@v1.2.3`, a pseudo-version, or a commit of at least 12 hex
-/// digits; `go install tool` installs the tools go.mod pins (Go 1.24), and
-/// `std`/`cmd` come with the toolchain.
-const GO: Grammar = Grammar {
+/// digits. Without `@`, `go install` builds the version the current
+/// module's go.mod requires (or fails outside a module; Go 1.16) — `go
+/// install tool` the tools it pins (Go 1.24) — so only `@latest`, a branch
+/// or a major version floats.
+const GO_INSTALL: Grammar = Grammar {
     noun: ("package", "packages"),
-    pinned: |package| {
-        is_local_path(package)
-            || matches!(package, "tool" | "std" | "cmd" | "all")
-            || package.rsplit_once('@').is_some_and(|(_, query)| {
-                is_exact_semver(query) && query.starts_with('v')
-                    || query.len() >= 12 && query.chars().all(|c| c.is_ascii_hexdigit())
-            })
+    pinned: |package| match package.rsplit_once('@') {
+        None => true,
+        Some((_, query)) => is_go_version(query),
     },
     name: |package| &package[..package.rfind('@').unwrap_or(package.len())],
     help: "pin a released version (`{name}@v<version>`)",
@@ -320,6 +370,26 @@ const GO: Grammar = Grammar {
     pinning_env: &[],
     select: None,
 };
+
+/// `go get pkg` adds pkg to go.mod at its newest release unless a version
+/// is named.
+const GO_GET: Grammar = Grammar {
+    pinned: |package| {
+        is_local_path(package)
+            || matches!(package, "tool" | "std" | "cmd" | "all")
+            || package
+                .rsplit_once('@')
+                .is_some_and(|(_, query)| is_go_version(query))
+    },
+    ..GO_INSTALL
+};
+
+/// A Go module query that names one version: `v1.2.3`, a pseudo-version,
+/// or a commit of at least 12 hex digits.
+fn is_go_version(query: &str) -> bool {
+    is_exact_semver(query) && query.starts_with('v')
+        || query.len() >= 12 && query.chars().all(|c| c.is_ascii_hexdigit())
+}
 
 /// `crate@1.2.3` (or `--version 1.2.3`, or a git `--rev`/`--tag`).
 const CARGO: Grammar = Grammar {
@@ -448,6 +518,55 @@ const CPAN: Grammar = Grammar {
     pinning_options: &[],
     pinning_env: &[],
     select: None,
+};
+
+/// `sdk install java 21.0.5-tem`: a candidate without a version gets the
+/// newest.
+const SDK: Grammar = Grammar {
+    noun: ("SDK", "SDKs"),
+    pinned: |_| false,
+    name: |candidate| candidate,
+    help: "name the version (`sdk install {name} <version>`)",
+    pinning_options: &[],
+    pinning_env: &[],
+    select: Some(|_, _, operands| {
+        if operands.len() >= 2 {
+            Vec::new()
+        } else {
+            operands
+        }
+    }),
+};
+
+/// `pyenv install 3.12` installs the newest 3.12.x; `3.12.7` is one
+/// release.
+const PYENV: Grammar = Grammar {
+    noun: ("Python version", "Python versions"),
+    pinned: |version| {
+        version == "system"
+            || version
+                .split(|c: char| !c.is_ascii_digit() && c != '.')
+                .any(|part| {
+                    let numbers: Vec<&str> = part.split('.').collect();
+                    numbers.len() >= 3 && numbers.iter().all(|n| !n.is_empty())
+                })
+    },
+    name: |_| "<version>",
+    help: "install an exact release (`3.12.7`), not a prefix",
+    pinning_options: &[],
+    pinning_env: &[],
+    select: None,
+};
+
+/// `asdf install nodejs latest`: the version operand, when there is one.
+const ASDF: Grammar = Grammar {
+    noun: ("tool version", "tool versions"),
+    pinned: |version| !version.starts_with("latest"),
+    name: |_| "<version>",
+    help: "name an exact version (`asdf install <tool> <version>`), or keep it in `.tool-versions`",
+    pinning_options: &[],
+    pinning_env: &[],
+    select: Some(|_, _, operands| operands.into_iter().skip(1).take(1).collect()),
 };
 
 /// CRAN packages have no version in their name: only a dated snapshot of
@@ -604,14 +723,27 @@ mod tests {
     #[test]
     fn versions_by_ecosystem() {
         let pinned = |grammar: &Grammar, spec| (grammar.pinned)(spec);
-        assert!(pinned(&GO, "golang.org/x/tools/gopls@v0.16.2"));
+        assert!(pinned(&GO_INSTALL, "golang.org/x/tools/gopls@v0.16.2"));
         assert!(pinned(
-            &GO,
+            &GO_INSTALL,
             "github.com/x/y@v0.0.0-20240101000000-0123456789ab"
         ));
-        assert!(pinned(&GO, "tool") && pinned(&GO, "./cmd/..."));
-        assert!(!pinned(&GO, "golang.org/x/tools/gopls@latest"));
-        assert!(!pinned(&GO, "github.com/x/y@master") && !pinned(&GO, "github.com/x/y@v1"));
+        assert!(pinned(&GO_INSTALL, "tool") && pinned(&GO_INSTALL, "./cmd/..."));
+        assert!(pinned(&GO_INSTALL, "golang.org/x/tools/cmd/goimports"));
+        assert!(!pinned(&GO_GET, "golang.org/x/tools/cmd/goimports"));
+        assert!(!pinned(&GO_INSTALL, "golang.org/x/tools/gopls@latest"));
+        assert!(
+            !pinned(&GO_INSTALL, "github.com/x/y@master")
+                && !pinned(&GO_INSTALL, "github.com/x/y@v1")
+        );
+        assert!(
+            pinned(&PYENV, "3.12.7")
+                && pinned(&PYENV, "pypy3.10-7.3.17")
+                && !pinned(&PYENV, "3.12")
+        );
+        assert!(
+            !pinned(&ASDF, "latest") && !pinned(&ASDF, "latest:20") && pinned(&ASDF, "20.11.1")
+        );
         assert!(pinned(&RUST_TOOLCHAIN, "1.83.0") && pinned(&RUST_TOOLCHAIN, "nightly-2026-11-01"));
         assert!(pinned(&RUST_TOOLCHAIN, "1.83.0-x86_64-unknown-linux-gnu"));
         assert!(!pinned(&RUST_TOOLCHAIN, "stable") && !pinned(&RUST_TOOLCHAIN, "1.83"));

@@ -136,6 +136,14 @@ const UV_LOCK: Lock = Lock {
     help: "add `--locked` (fail if uv.lock is out of date) or `--frozen`, or set `ENV UV_LOCKED=1`",
 };
 
+const UV_RELOCK: Lock = Lock {
+    enforced_by: &[],
+    env: &[],
+    bundler_config: false,
+    rewrites: Some("uv.lock"),
+    help: "change dependencies outside the build and commit uv.lock; in the image, run `uv sync --locked`",
+};
+
 const PIPENV_LOCK: Lock = Lock {
     enforced_by: &["--deploy", "--ignore-pipfile"],
     env: &[],
@@ -171,6 +179,7 @@ pub static TOOLS: &[Tool] = &[
             &[Does::Install(&PIP)],
             PIP_OPTIONS,
         )],
+        inert: &["--dry-run"],
         ..Tool::new(&["pip"], Kind::Language)
     },
     Tool {
@@ -195,7 +204,15 @@ pub static TOOLS: &[Tool] = &[
                 "--no-project",
                 "--script",
             ]),
+            Entry::new(&[&["add"]], &[Does::Lock(&UV_RELOCK)], UV_OPTIONS).unless(&["--frozen"]),
+            Entry::new(&[&["lock"]], &[Does::Lock(&UV_RELOCK)], UV_OPTIONS).only_with(&[
+                "--upgrade",
+                "-U",
+                "--upgrade-package",
+                "-P",
+            ]),
         ],
+        inert: &["--version", "-V", "--dry-run"],
         ..Tool::new(&["uv"], Kind::Language)
     },
     Tool {
@@ -255,6 +272,7 @@ pub static TOOLS: &[Tool] = &[
             ),
             Entry::new(&[&["update", "upgrade"]], &[Does::Upgrade], CONDA_OPTIONS),
         ],
+        inert: &["--dry-run", "-d"],
         ..Tool::new(&["conda", "mamba", "micromamba"], Kind::Language)
     },
 ];
@@ -277,8 +295,26 @@ const PIP: Grammar = Grammar {
     help: "pin an exact version (`{name}==<version>`), or install from a requirements file that pins every version",
     pinning_options: PYTHON_PINNING,
     pinning_env: &["PIP_CONSTRAINT"],
-    select: None,
+    select: Some(editable_urls),
 };
+
+/// `pip install -e git+https://…#egg=x`: an editable install from a
+/// repository is a package too (a local path is not).
+fn editable_urls(command: &Command, from: usize, mut packages: Vec<usize>) -> Vec<usize> {
+    packages.extend(
+        (from..command.words.len())
+            .filter(|&i| matches!(command.words[i].as_str(), "-e" | "--editable"))
+            .map(|i| i + 1)
+            .filter(|&i| {
+                command
+                    .words
+                    .get(i)
+                    .is_some_and(|w| w.as_str().contains("://"))
+            }),
+    );
+    packages.sort_unstable();
+    packages
+}
 
 const UV_PIP: Grammar = Grammar {
     help: "pin an exact version (`{name}==<version>`), or freeze the resolution with `--exclude-newer <date>`",
@@ -342,13 +378,22 @@ const CONDA: Grammar = Grammar {
         let Some(at) = spec.find(['=', '<', '>', '!', '~', ' ']) else {
             return false;
         };
-        let version = match spec[at..].strip_prefix("==").or_else(|| spec[at..].strip_prefix(['=', ' '])) {
-            Some(version) => version,
-            None => return false,
+        // `==1.26` is exact; `=1.26` means 1.26.* (conda's fuzzy match),
+        // so a single `=` pins only a full version or one with its build
+        // (`=1.26.4`, `=1.26=py311_0`).
+        let (exact, version) = match spec[at..].strip_prefix("==") {
+            Some(version) => (true, version),
+            None => match spec[at..].strip_prefix(['=', ' ']) {
+                Some(version) => (false, version),
+                None => return false,
+            },
         };
-        !version.is_empty()
-            && version.starts_with(|c: char| c.is_ascii_digit())
+        let (number, build) = version.split_once(['=', ' ']).unwrap_or((version, ""));
+        let full = number.split('.').count() >= 3 || !build.is_empty();
+        !number.is_empty()
+            && number.starts_with(|c: char| c.is_ascii_digit())
             && !version.contains(['*', '<', '>', '!', '~', ',', '|'])
+            && (exact || full)
     },
     name: |package| {
         let spec = package.rsplit("::").next().unwrap_or(package);
@@ -458,7 +503,8 @@ mod tests {
         let pinned = |spec| (CONDA.pinned)(spec);
         assert!(pinned("numpy=1.26.4") && pinned("numpy==1.26.4"));
         assert!(pinned("conda-forge::numpy=1.26.4=py311_0"));
-        assert!(pinned("python=3.11"));
+        assert!(!pinned("python=3.11") && pinned("python==3.11") && pinned("python=3.11.7"));
+        assert!(pinned("python=3.11=h955ad1f_0"));
         assert!(!pinned("numpy") && !pinned("numpy>=1.26") && !pinned("numpy=1.26.*"));
         assert_eq!((CONDA.name)("conda-forge::numpy>=1"), "numpy");
     }
