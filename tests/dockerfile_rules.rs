@@ -1329,7 +1329,7 @@ fn message(rule: &str, dockerfile: &str) -> String {
 fn messages_name_what_floats() {
     assert_eq!(
         message("DF012", "FROM x\nRUN buildDeps='curl git' && apt-get install -y $buildDeps jq=1.6-2.1"),
-        "`apt-get install` installs packages `curl`, `git` (from `$buildDeps`) without a version | pin the version (`curl=<version>`), or point apt at a dated snapshot (`snapshot.debian.org`)"
+        "`apt-get install` installs packages `$buildDeps` (`curl`, `git`) without a version | pin the version (`curl=<version>`), or point apt at a dated snapshot (`snapshot.debian.org`)"
     );
     assert_eq!(
         message("DF013", "FROM x\nRUN rustup toolchain install stable"),
@@ -1371,9 +1371,11 @@ fn df020_git_pins_and_build_arguments() {
         "FROM x\nARG C=main\nADD https://github.com/x/y.git#${C} /src",
         ["3:5-3:36"]
     );
-    assert_clean!(
+    // An argument with no value builds the default branch.
+    assert_finds!(
         "DF020",
-        "FROM x\nARG C\nADD https://github.com/x/y.git#${C} /src"
+        "FROM x\nARG C\nADD https://github.com/x/y.git#${C} /src",
+        ["3:5-3:36"]
     );
     assert_finds!("DF020", "FROM x\nENV VERSION=1.17\nADD https://github.com/tianon/gosu/releases/download/${VERSION}/gosu-amd64 /gosu", ["3:5-3:75"]);
 }
@@ -1611,4 +1613,21 @@ fn real_repository_forms() {
         ["2:63-2:65"]
     );
     assert_finds!("DF010", "FROM x\nRUN << EOF\napk update\nEOF", ["3:1-3:11"]);
+}
+#[test]
+fn pins_the_file_gives_values_for() {
+    assert_finds!("DF022", "FROM x\nARG REF=main\nRUN git clone https://x.org/r.git /s && cd /s && git checkout \"$REF\"", ["3:5-3:34"]);
+    assert_clean!("DF022", "FROM x\nARG REF=0e322af87745eff34caffe4df68456ebc20d9068\nRUN git clone https://x.org/r.git /s && cd /s && git checkout \"$REF\"");
+    assert_clean!(
+        "DF022",
+        "FROM x\nRUN git clone https://x.org/r.git /s && cd /s && git checkout \"$REF\""
+    );
+    assert_finds!("DF022", "FROM x\nRUN git clone https://x.org/r.git /s && git -C /s checkout 0e322af87745eff34caffe4df68456ebc20d9068 -- README.md", ["2:5-2:34"]);
+    assert_clean!("DF020", "FROM x\nADD https://github.com/o/r/archive/0e322af87745eff34caffe4df68456ebc20d9068.tar.gz /x");
+    assert_finds!(
+        "DF020",
+        "FROM x\nARG C\nADD https://github.com/x/y.git#${C} /src",
+        ["3:5-3:36"]
+    );
+    assert_finds!("DF010", "FROM x\nRUN echo \"deb http://snapshot.debian.org/archive/debian/$(date +%Y%m%dT000000Z) bookworm main\" > /etc/apt/sources.list && apt-get update", ["2:123-2:137"]);
 }

@@ -2,6 +2,7 @@
 //! repository without `--checksum`. The server can serve different bytes
 //! tomorrow, and nothing in the build would notice.
 
+use super::downloads::is_content_addressed;
 use super::tools::is_full_commit;
 use super::Context;
 use crate::finding::{Diagnostic, Severity};
@@ -39,7 +40,24 @@ fn check(context: &Context, out: &mut Vec<Diagnostic>) {
                 .expand_at(index, written, context.dockerfile.escape);
             let url = expansion.value.as_str();
             let diagnostic = match remote(url) {
-                Some(Remote::Git { pinned: false }) if !expansion.is_complete() => continue,
+                Some(Remote::Git { pinned: false }) if !expansion.unresolved.is_empty() => {
+                    let names: Vec<String> =
+                        expansion.unresolved.iter().map(|n| format!("`{n}`")).collect();
+                    Diagnostic::new(
+                        word.span,
+                        format!(
+                            "`ADD` of git repository `{written}` is not pinned to a commit: {} has no value in the file",
+                            names.join(", ")
+                        ),
+                        format!(
+                            "give {} a full commit id as its default, or add `--checksum=<full commit id>`",
+                            names[0]
+                        ),
+                    )
+                }
+                Some(Remote::Git { pinned: false }) if expansion.too_long => continue,
+                // `…/archive/<commit>.tar.gz` names its content.
+                Some(Remote::Http) if is_content_addressed(url) => continue,
                 Some(Remote::Git { pinned: false }) => Diagnostic::new(
                     word.span,
                     format!("`ADD` of git repository `{written}` is not pinned to a commit"),

@@ -103,8 +103,8 @@ struct Clones<'c> {
 }
 
 impl<'c> Clones<'c> {
-    fn step(&mut self, command: &'c Command) {
-        match step(command) {
+    fn step(&mut self, command: &'c Command, value: &dyn Fn(&Command, usize) -> Option<String>) {
+        match step(command, value) {
             Step::Clone(url) => {
                 if let Some(dir) = clone_dir(command, url) {
                     self.by_dir
@@ -168,8 +168,15 @@ fn check(context: &Context, out: &mut Vec<Diagnostic>) {
         // in `runs`, but their text sits inside it.
         let mut commands: Vec<&Command> = run.commands.iter().collect();
         commands.sort_by_key(|c| c.words.get(c.program).map_or(usize::MAX, |w| w.span.start));
+        // A variable's value where the file gives all of it
+        // (`ARG REF=main` then `git checkout "$REF"` is a branch).
+        let value = |command: &Command, i: usize| {
+            let word = &command.words[i];
+            let (value, known) = context.partial_text(run, word.span.start, word.as_str());
+            known.then_some(value)
+        };
         for command in commands {
-            clones.step(command);
+            clones.step(command, &value);
         }
     }
     for key in order {
@@ -225,7 +232,7 @@ fn report(command: &Command, url: Option<usize>) -> Diagnostic {
     )
 }
 
-fn step(command: &Command) -> Step {
+fn step(command: &Command, value: &dyn Fn(&Command, usize) -> Option<String>) -> Step {
     if command.name() != "git" {
         return Step::Other;
     }
@@ -238,11 +245,21 @@ fn step(command: &Command) -> Step {
         .find(|&i| word(i) == "-C")
         .map(|i| word(i + 1).to_string());
     let pin = |args: Vec<usize>| {
-        let Some(w) = args.first().map(|&i| &command.words[i]) else {
+        // `git checkout <commit> -- path` (or `<commit> path`) checks out
+        // files, and leaves HEAD where it was.
+        if args.len() != 1 {
             return Step::Other;
-        };
+        }
+        let w = &command.words[args[0]];
         let fetch_head = w.as_str() == "FETCH_HEAD";
-        if fetch_head || w.expands || is_full_commit(w.as_str()) {
+        // A variable the file gives a value pins only if that value is a
+        // commit; one it does not give may be a commit.
+        let commit = match (w.expands, value(command, args[0])) {
+            (true, Some(known)) => is_full_commit(&known),
+            (true, None) => true,
+            (false, _) => is_full_commit(w.as_str()),
+        };
+        if fetch_head || commit {
             Step::Pin {
                 fetch_head,
                 dir: dir.clone(),

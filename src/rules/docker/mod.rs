@@ -305,7 +305,7 @@ pub struct Operand {
     pub variable: Option<String>,
 }
 
-/// `` `curl`, `git` (from `$buildDeps`), `wget` ``.
+/// `` `$buildDeps` (`curl`, `git`), `wget` ``.
 fn name_operands(operands: &[Operand]) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut i = 0;
@@ -323,7 +323,7 @@ fn name_operands(operands: &[Operand]) -> String {
             .map(|o| format!("`{}`", o.text))
             .collect();
         match variable {
-            Some(variable) => parts.push(format!("{} (from `{variable}`)", names.join(", "))),
+            Some(variable) => parts.push(format!("`{variable}` ({})", names.join(", "))),
             None => parts.extend(names),
         }
         i = j;
@@ -351,12 +351,23 @@ fn snapshot_sources(dockerfile: &Dockerfile, build: &Build, runs: &[Run]) -> Vec
             };
             // The configuration it writes: its words, its heredoc, or what
             // the commands before it in its pipeline print.
-            let words = run
+            let pipeline: Vec<&Command> = run
                 .pipelines
                 .before(&run.commands, index)
                 .chain([command])
+                .collect();
+            let words = pipeline
+                .iter()
                 .flat_map(|c| c.words.iter())
                 .any(|w| marked(w.as_str()));
+            // A snapshot of today (`…/$(date +%Y%m%dT000000Z)`) is live.
+            let today = pipeline.iter().flat_map(|c| c.words.iter()).any(|w| {
+                let raw = dockerfile.slice(w.span);
+                raw.contains("$(date") || raw.contains("`date")
+            });
+            if today {
+                continue;
+            }
             let bodies = command.redirects.iter().any(|r| {
                 let body = match (r.inline_body, r.heredoc) {
                     (Some(body), _) => Some(body),
