@@ -1613,6 +1613,8 @@ fn real_repository_forms() {
         ["2:63-2:65"]
     );
     assert_finds!("DF010", "FROM x\nRUN << EOF\napk update\nEOF", ["3:1-3:11"]);
+    // docker-node: a clearsigned list, grepped for the file's line.
+    assert_clean!("DF023", "FROM x\nENV V=1\nRUN curl -fsSLO \"https://e.com/node-v$V.tar.xz\" && curl -fsSLO https://e.com/SUMS.asc && gpg --batch --decrypt --output SUMS SUMS.asc && grep \" node-v$V.tar.xz\\$\" SUMS | sha256sum -c -");
 }
 #[test]
 fn pins_the_file_gives_values_for() {

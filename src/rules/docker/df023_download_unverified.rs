@@ -185,11 +185,14 @@ impl Checks {
     }
 
     /// Remember the file names a piece of text mentions: each token's
-    /// basename, without `sha256sum`'s binary-mode `*`.
+    /// basename.
     fn note(&mut self, text: &str) {
         let tokens = text.split(|c: char| c.is_whitespace() || "\"'()|;<>=`".contains(c));
         for token in tokens {
-            let name = basename(token.trim_start_matches('*'));
+            // `*` marks binary mode in a checksum line; `^…$` anchor a
+            // `grep` for the file's line in a list.
+            let token = token.trim_start_matches(['*', '^']).trim_end_matches('$');
+            let name = basename(token);
             if !name.is_empty() {
                 self.names.insert(name.to_owned());
             }
