@@ -46,13 +46,10 @@ const NPM_LOCK: Lock = Lock {
     help: "use `npm ci`, which installs exactly what package-lock.json records and fails if it is out of date",
 };
 
-const NPM_RELOCK: Lock = Lock {
-    enforced_by: &[],
-    env: &[],
-    bundler_config: false,
-    rewrites: Some("package-lock.json"),
-    help: "update dependencies outside the build and commit package-lock.json; in the image, run `npm ci`",
-};
+const NPM_RELOCK: Lock = Lock::rewrites(
+    "package-lock.json",
+    "update dependencies outside the build and commit package-lock.json; in the image, run `npm ci`",
+);
 
 const YARN_LOCK: Lock = Lock {
     enforced_by: &["--frozen-lockfile", "--immutable"],
@@ -62,13 +59,10 @@ const YARN_LOCK: Lock = Lock {
     help: "add `--frozen-lockfile` (Yarn 1) or `--immutable` (Yarn 2+) so the install fails instead of changing yarn.lock",
 };
 
-const YARN_RELOCK: Lock = Lock {
-    rewrites: Some("yarn.lock"),
-    enforced_by: &[],
-    env: &[],
-    help: "upgrade dependencies outside the build and commit yarn.lock; in the image, run `yarn install --frozen-lockfile`",
-    ..YARN_LOCK
-};
+const YARN_RELOCK: Lock = Lock::rewrites(
+    "yarn.lock",
+    "upgrade dependencies outside the build and commit yarn.lock; in the image, run `yarn install --frozen-lockfile`",
+);
 
 const PNPM_LOCK: Lock = Lock {
     enforced_by: &["--frozen-lockfile"],
@@ -78,12 +72,10 @@ const PNPM_LOCK: Lock = Lock {
     help: "add `--frozen-lockfile` so the install fails instead of changing pnpm-lock.yaml",
 };
 
-const PNPM_RELOCK: Lock = Lock {
-    enforced_by: &[],
-    rewrites: Some("pnpm-lock.yaml"),
-    help: "update dependencies outside the build and commit pnpm-lock.yaml; in the image, run `pnpm install --frozen-lockfile`",
-    ..PNPM_LOCK
-};
+const PNPM_RELOCK: Lock = Lock::rewrites(
+    "pnpm-lock.yaml",
+    "update dependencies outside the build and commit pnpm-lock.yaml; in the image, run `pnpm install --frozen-lockfile`",
+);
 
 pub static TOOLS: &[Tool] = &[
     Tool {

@@ -55,6 +55,20 @@ pub struct Lock {
     pub help: &'static str,
 }
 
+impl Lock {
+    /// A command that re-resolves on purpose and rewrites `file`
+    /// (`composer update`, `cargo update`).
+    pub const fn rewrites(file: &'static str, help: &'static str) -> Lock {
+        Lock {
+            enforced_by: &[],
+            env: &[],
+            bundler_config: false,
+            rewrites: Some(file),
+            help,
+        }
+    }
+}
+
 /// Which operands an entry needs to apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Operands {

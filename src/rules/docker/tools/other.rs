@@ -88,13 +88,10 @@ const BUNDLER_LOCK: Lock = Lock {
     help: "run `bundle config set frozen true` (or set `ENV BUNDLE_FROZEN=true`) before `bundle install`",
 };
 
-const BUNDLER_RELOCK: Lock = Lock {
-    enforced_by: &[],
-    env: &[],
-    bundler_config: false,
-    rewrites: Some("Gemfile.lock"),
-    help: "update gems outside the build and commit Gemfile.lock; in the image, run `bundle install` with `frozen` set",
-};
+const BUNDLER_RELOCK: Lock = Lock::rewrites(
+    "Gemfile.lock",
+    "update gems outside the build and commit Gemfile.lock; in the image, run `bundle install` with `frozen` set",
+);
 
 const CARGO_LOCK: Lock = Lock {
     enforced_by: &["--locked", "--frozen"],
@@ -104,29 +101,20 @@ const CARGO_LOCK: Lock = Lock {
     help: "add `--locked` so cargo fails instead of re-resolving Cargo.lock",
 };
 
-const CARGO_RELOCK: Lock = Lock {
-    enforced_by: &[],
-    env: &[],
-    bundler_config: false,
-    rewrites: Some("Cargo.lock"),
-    help: "update dependencies outside the build and commit Cargo.lock; in the image, build with `--locked`",
-};
+const CARGO_RELOCK: Lock = Lock::rewrites(
+    "Cargo.lock",
+    "update dependencies outside the build and commit Cargo.lock; in the image, build with `--locked`",
+);
 
-const GO_RELOCK: Lock = Lock {
-    enforced_by: &[],
-    env: &[],
-    bundler_config: false,
-    rewrites: Some("go.mod and go.sum"),
-    help: "upgrade dependencies outside the build and commit go.mod and go.sum",
-};
+const GO_RELOCK: Lock = Lock::rewrites(
+    "go.mod and go.sum",
+    "upgrade dependencies outside the build and commit go.mod and go.sum",
+);
 
-const COMPOSER_RELOCK: Lock = Lock {
-    enforced_by: &[],
-    env: &[],
-    bundler_config: false,
-    rewrites: Some("composer.lock"),
-    help: "use `composer install`, which installs what composer.lock records",
-};
+const COMPOSER_RELOCK: Lock = Lock::rewrites(
+    "composer.lock",
+    "use `composer install`, which installs what composer.lock records",
+);
 
 const PECL_OPTIONS: &[&str] = &[
     "-D",

@@ -136,13 +136,10 @@ const UV_LOCK: Lock = Lock {
     help: "add `--locked` (fail if uv.lock is out of date) or `--frozen`, or set `ENV UV_LOCKED=1`",
 };
 
-const UV_RELOCK: Lock = Lock {
-    enforced_by: &[],
-    env: &[],
-    bundler_config: false,
-    rewrites: Some("uv.lock"),
-    help: "change dependencies outside the build and commit uv.lock; in the image, run `uv sync --locked`",
-};
+const UV_RELOCK: Lock = Lock::rewrites(
+    "uv.lock",
+    "change dependencies outside the build and commit uv.lock; in the image, run `uv sync --locked`",
+);
 
 const PIPENV_LOCK: Lock = Lock {
     enforced_by: &["--deploy", "--ignore-pipfile"],
@@ -153,21 +150,15 @@ const PIPENV_LOCK: Lock = Lock {
         "add `--deploy` so the install fails when Pipfile.lock is out of date, or use `pipenv sync`",
 };
 
-const PIPENV_RELOCK: Lock = Lock {
-    enforced_by: &[],
-    env: &[],
-    bundler_config: false,
-    rewrites: Some("Pipfile.lock"),
-    help: "lock outside the build and commit Pipfile.lock; in the image, run `pipenv sync`",
-};
+const PIPENV_RELOCK: Lock = Lock::rewrites(
+    "Pipfile.lock",
+    "lock outside the build and commit Pipfile.lock; in the image, run `pipenv sync`",
+);
 
-const POETRY_RELOCK: Lock = Lock {
-    enforced_by: &[],
-    env: &[],
-    bundler_config: false,
-    rewrites: Some("poetry.lock"),
-    help: "change dependencies outside the build and commit poetry.lock; in the image, run `poetry install`",
-};
+const POETRY_RELOCK: Lock = Lock::rewrites(
+    "poetry.lock",
+    "change dependencies outside the build and commit poetry.lock; in the image, run `poetry install`",
+);
 
 pub static TOOLS: &[Tool] = &[
     Tool {
