@@ -284,6 +284,16 @@ fn apply_pattern(value: &str, operator: char, word: &str) -> Option<String> {
         if pattern.is_empty() || is_glob(pattern) {
             return None;
         }
+        // Each match may grow the value: past the limit it is not worked
+        // out at all (a 16 KiB value of `a`s times a 16 KiB replacement).
+        let matches = if all {
+            value.matches(pattern).count()
+        } else {
+            1
+        };
+        if value.len() + matches.saturating_mul(replacement.len()) > MAX_VALUE {
+            return None;
+        }
         return Some(if all {
             value.replace(pattern, replacement)
         } else {
@@ -398,6 +408,10 @@ mod tests {
         assert_eq!(run("${V%[0-9]}").unresolved, ["V"]);
         assert_eq!(run("${V:0:3}").unresolved, ["V"]);
         assert_eq!(run("${NOPE%.*}").unresolved, ["NOPE"]);
+        let many = Value::literal(&"a".repeat(MAX_VALUE / 2));
+        let lookup = |_: &str| Some(many.clone());
+        let grown = expand("${A//a/bbbb}", '\\', &lookup, &Budget::for_text(0));
+        assert_eq!(grown.unresolved, ["A"]);
     }
 
     #[test]

@@ -417,12 +417,18 @@ pub(super) fn with_suggestion<'o>(
     let mut best: Option<(usize, String)> = None;
     for option in options {
         let option = fold(option);
-        let distance = levenshtein(&wanted, &option.chars().collect::<Vec<_>>());
+        let option: Vec<char> = option.chars().collect();
+        // A distance under 3 needs lengths within 2 of each other; a long
+        // word is never measured.
+        if wanted.len().abs_diff(option.len()) > 2 {
+            continue;
+        }
+        let distance = levenshtein(&wanted, &option);
         if distance == 0 {
             return message;
         }
         if distance < best.as_ref().map_or(3, |(d, _)| *d) {
-            best = Some((distance, option));
+            best = Some((distance, option.into_iter().collect::<String>()));
         }
     }
     match best {
