@@ -136,7 +136,7 @@ pub fn audit(units: &[Unit], options: &Options) -> Report {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(unit) = units.get(i) else { break };
-                    mine.push((i, audit_unit(unit, options)));
+                    mine.push((i, audit_unit_safely(unit, options)));
                 }
                 results
                     .lock()
@@ -163,6 +163,30 @@ pub fn audit(units: &[Unit], options: &Options) -> Report {
 pub fn sort_findings(findings: &mut [Finding]) {
     findings
         .sort_by(|a, b| (&a.path, a.start, a.end, a.code).cmp(&(&b.path, b.start, b.end, b.code)));
+}
+
+/// Audit one unit; a bug that panics on it becomes that unit's error, so
+/// the other files are still audited and reported.
+fn audit_unit_safely(unit: &Unit, options: &Options) -> UnitResult {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| audit_unit(unit, options)))
+        .unwrap_or_else(|panic| {
+            let reason = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            let target = match unit {
+                Unit::Dockerfile(target) => Some(target),
+                Unit::Flake { nix, lock } => nix.as_ref().or(lock.as_ref()),
+            };
+            UnitResult {
+                errors: vec![FileError::io(
+                    target.map_or("", |t| &t.display),
+                    &format!("internal error, please report it: {reason}"),
+                )],
+                ..UnitResult::default()
+            }
+        })
 }
 
 fn audit_unit(unit: &Unit, options: &Options) -> UnitResult {
