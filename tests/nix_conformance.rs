@@ -52,6 +52,8 @@ fn flake_fixtures() -> Vec<PathBuf> {
         .filter_map(Result::ok)
         .filter(|e| e.file_name() == "flake.nix")
         .map(|e| e.into_path())
+        // Flakes that Nix rejects have their own test below.
+        .filter(|p| !p.starts_with(common::root().join("fixtures/nix-rejected")))
         .collect();
     found.push(common::root().join("flake.nix"));
     found.sort();
@@ -160,4 +162,67 @@ fn the_projects_flake_nix_parses_with_nix() {
         "Nix rejects flake.nix: {}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// Every flake.nix under `fixtures/nix-rejected/` is one Nix refuses to
+/// read as a flake (`inputs` that is not an attribute set written out, a
+/// file that is a function or `let … in`): Nix itself, reading it offline
+/// with `nix flake metadata`, fails, and so does our reader — quoting Nix's
+/// own message.
+#[test]
+fn flakes_nix_rejects_are_rejected_with_nix_message() {
+    let Some(instantiate) = nix_instantiate() else {
+        return;
+    };
+    let nix = instantiate.with_file_name("nix");
+    let root = common::root().join("fixtures/nix-rejected");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    dirs.sort();
+    assert!(dirs.len() >= 9, "only {} rejected flakes", dirs.len());
+    let mut failures = Vec::new();
+    for dir in &dirs {
+        let output = Command::new(&nix)
+            .args([
+                "--extra-experimental-features",
+                "nix-command flakes",
+                "flake",
+                "metadata",
+                "--offline",
+            ])
+            .arg(format!("path:{}", dir.display()))
+            .output()
+            .expect("nix runs");
+        assert!(
+            !output.status.success(),
+            "{}: Nix accepts it",
+            dir.display()
+        );
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        // `error: expected a set but got a list at /nix/store/…:1:3`, or
+        // `error: file '/nix/store/…-source/flake.nix' must be an …`.
+        let theirs = stderr
+            .lines()
+            .find_map(|l| l.strip_prefix("error: "))
+            .unwrap_or_default();
+        let theirs = theirs.split(" at /nix/store/").next().unwrap_or_default();
+        let theirs = match theirs.split_once("'/nix/store/") {
+            Some((before, after)) => {
+                let rest = after.split_once('\'').map_or("", |(_, rest)| rest);
+                format!("{before}'flake.nix'{rest}")
+            }
+            None => theirs.to_owned(),
+        };
+        let text = std::fs::read_to_string(dir.join("flake.nix")).unwrap();
+        match FlakeNix::parse(text) {
+            Ok(_) => failures.push(format!("{}: we accept it; Nix: {theirs}", dir.display())),
+            Err(ours) if !ours.message.contains(&format!("(Nix: {theirs})")) => failures.push(
+                format!("{}: ours `{}`, Nix `{theirs}`", dir.display(), ours.message),
+            ),
+            Err(_) => {}
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

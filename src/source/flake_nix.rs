@@ -340,8 +340,15 @@ fn read(text: &str) -> Result<(Vec<Input>, Vec<Span>), ReadError> {
         .and_then(strip_parens)
         .ok_or_else(|| ("flake.nix is empty".to_owned(), 0))?;
     let ast::Expr::AttrSet(top) = top else {
+        let what = match &top {
+            ast::Expr::Lambda(_) => {
+                ", not a function: it reads like a NixOS module or a package, which is not a flake"
+            }
+            ast::Expr::LetIn(_) => ", not a `let … in` expression",
+            _ => "",
+        };
         return Err((
-            "flake.nix must be an attribute set (Nix rejects anything else, `let … in` too)".into(),
+            format!("flake.nix must be an attribute set{what} (Nix: file 'flake.nix' must be an attribute set)"),
             start(top.syntax()),
         ));
     };
@@ -534,6 +541,18 @@ fn flatten(
                     }
                 }
             }
+            // `inputs = [ … ]`, `inputs = "x"`, `inputs = a // b`: Nix
+            // wants a set written out (it forces only trivial values).
+            value if path.is_empty() => {
+                return Err((
+                    format!(
+                        "`inputs` must be an attribute set written out in flake.nix \
+                         (Nix: expected a set but got {})",
+                        nix_type(&value)
+                    ),
+                    start(value.syntax()),
+                ))
+            }
             value => leaves.push(Leaf {
                 path,
                 value,
@@ -542,6 +561,30 @@ fn flatten(
         }
     }
     Ok(())
+}
+
+/// What Nix would call the value of an expression it does not evaluate
+/// further (`showType`): `a list`, `a string`, …, or `a thunk` for one it
+/// would have to evaluate.
+fn nix_type(value: &ast::Expr) -> &'static str {
+    match value {
+        ast::Expr::List(_) => "a list",
+        ast::Expr::Str(_) => "a string",
+        ast::Expr::Lambda(_) => "a function",
+        ast::Expr::PathAbs(_) | ast::Expr::PathRel(_) | ast::Expr::PathHome(_) => "a path",
+        ast::Expr::Literal(literal) => match literal.kind() {
+            ast::LiteralKind::Integer(_) => "an integer",
+            ast::LiteralKind::Float(_) => "a float",
+            ast::LiteralKind::Uri(_) => "a string",
+        },
+        ast::Expr::Ident(ident)
+            if matches!(ident.syntax().text().to_string().as_str(), "true" | "false") =>
+        {
+            "a Boolean"
+        }
+        ast::Expr::Ident(ident) if ident.syntax().text() == "null" => "null",
+        _ => "a thunk",
+    }
 }
 
 fn literal(value: &ast::Expr, what: &str) -> Result<Literal, ReadError> {
@@ -591,7 +634,12 @@ fn build_inputs(leaves: Vec<Leaf>) -> Result<Vec<Input>, ReadError> {
     let mut seen: BTreeMap<Vec<String>, Span> = BTreeMap::new();
     for leaf in &leaves {
         let names: Vec<String> = leaf.path.iter().map(|(n, _)| n.clone()).collect();
-        let at = leaf.path.last().map_or(leaf.bindings[0], |(_, s)| *s);
+        let at = leaf
+            .path
+            .last()
+            .map(|(_, s)| *s)
+            .or(leaf.bindings.first().copied())
+            .unwrap_or_else(|| span_of(leaf.value.syntax()));
         let clash = seen.contains_key(&names)
             || (1..names.len()).any(|n| seen.contains_key(&names[..n]))
             || seen
@@ -632,7 +680,9 @@ fn build_inputs(leaves: Vec<Leaf>) -> Result<Vec<Input>, ReadError> {
             }
         };
         let input = &mut inputs[index];
-        let declaration = leaf.bindings[0];
+        let Some(&declaration) = leaf.bindings.first() else {
+            continue;
+        };
         if !input.declarations.contains(&declaration) {
             input.declarations.push(declaration);
         }
