@@ -52,6 +52,7 @@ pub static RULES: &[Rule] = &[
     nix::nx006_flake_input_indirect::RULE,
     nix::nx007_flake_input_outdated::RULE,
     nix::nx008_nixpkgs_unsupported_ref::RULE,
+    nix::nx012_flake_override_unused::RULE,
 ];
 
 /// A rule by code or name.

@@ -103,7 +103,16 @@ impl FlakeRef {
     /// this declaration: the same attributes, exactly. Paths compare after
     /// normalising `./` and trailing slashes, which Nix resolves itself.
     pub fn matches(&self, original: &FlakeRef) -> bool {
-        if self.get("type") == Some("path") && original.get("type") == Some("path") {
+        // A URL compares as Nix renders it (`=` and `%3D` are one URL).
+        let canonical = |r: &FlakeRef| {
+            let mut r = r.clone();
+            if let Some(RefValue::Str(url)) = r.0.get_mut("url") {
+                *url = canonical_url(url);
+            }
+            r
+        };
+        let (this, original) = (&canonical(self), &canonical(original));
+        if this.get("type") == Some("path") && original.get("type") == Some("path") {
             let strip = |r: &FlakeRef| {
                 let mut r = r.clone();
                 if let Some(RefValue::Str(p)) = r.0.get_mut("path") {
@@ -111,9 +120,9 @@ impl FlakeRef {
                 }
                 r
             };
-            return strip(self) == strip(original);
+            return strip(this) == strip(original);
         }
-        self == original
+        this == original
     }
 
     /// The reference in the URL syntax users write in `flake.nix`.
@@ -355,17 +364,20 @@ fn from_scheme(
             attrs.set("url", location(transport, path, &kept));
         }
         "tarball+http" | "tarball+https" | "tarball+file" | "file+http" | "file+https"
-        | "file+file" | "http" | "https" => {
+        | "file+file" | "http" | "https" | "file" => {
             let (kind, transport) = match scheme.split_once('+') {
                 Some((kind, transport)) => (kind, transport),
                 None if is_flake || is_archive(path) => ("tarball", scheme),
                 None => ("file", scheme),
             };
             attrs.set("type", kind);
+            // What Nix takes out of the query for itself (`inputFromURL`
+            // in tarball.cc); the rest is part of the URL.
             let mut kept = Vec::new();
             for (name, value) in params.drain(..) {
                 match name.as_str() {
-                    "narHash" => attrs.set("narHash", value),
+                    "narHash" | "rev" => attrs.set(&name, value),
+                    "revCount" | "lastModified" => set_typed(&mut attrs, name, value),
                     _ => kept.push(format!("{name}={value}")),
                 }
             }
@@ -380,14 +392,89 @@ fn from_scheme(
     Ok(attrs)
 }
 
-/// The `url` attribute: the URL without the scheme's own parameters.
+/// The `url` attribute: the URL without the scheme's own parameters, as
+/// Nix renders it.
 fn location(transport: &str, path: &str, kept: &[String]) -> String {
-    let mut url = format!("{transport}:{}", encode_star(path));
+    let mut url = format!("{transport}:{path}");
     if !kept.is_empty() {
         url.push('?');
         url.push_str(&kept.join("&"));
     }
-    url
+    canonical_url(&url)
+}
+
+/// A URL as Nix's `ParsedURL::to_string` renders what `parseURL` read
+/// (`src/libutil/url.cc`): each path segment and query parameter
+/// percent-decoded and encoded again, keeping only unreserved characters
+/// and `:@` (in the path) or `:@/?` (in the query), parameters sorted by
+/// name. So `…/=0.1.tar.gz` and `…/%3D0.1.tar.gz`, or `*` and `%2A`, are one
+/// URL. A URL that is not `scheme://…` (`git@host:x`) is left as written.
+pub fn canonical_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (rest, fragment) = match rest.split_once('#') {
+        Some((rest, fragment)) => (rest, Some(fragment)),
+        None => (rest, None),
+    };
+    let (rest, query) = match rest.split_once('?') {
+        Some((rest, query)) => (rest, Some(query)),
+        None => (rest, None),
+    };
+    let (authority, path) = match rest.find('/') {
+        Some(at) => rest.split_at(at),
+        None => (rest, ""),
+    };
+    let mut out = format!("{scheme}://{authority}");
+    let segments: Vec<String> = path
+        .split('/')
+        .map(|segment| percent_encode(&percent_decode(segment), ":@"))
+        .collect();
+    out.push_str(&segments.join("/"));
+    if let Some(query) = query.filter(|q| !q.is_empty()) {
+        let mut params: BTreeMap<String, String> = BTreeMap::new();
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            // Nix drops a parameter without `=` (with a warning).
+            if let Some((name, value)) = pair.split_once('=') {
+                params
+                    .entry(percent_decode(name))
+                    .or_insert_with(|| percent_decode(value));
+            }
+        }
+        if !params.is_empty() {
+            let rendered: Vec<String> = params
+                .iter()
+                .map(|(k, v)| {
+                    format!(
+                        "{}={}",
+                        percent_encode(k, ":@/?"),
+                        percent_encode(v, ":@/?")
+                    )
+                })
+                .collect();
+            out.push('?');
+            out.push_str(&rendered.join("&"));
+        }
+    }
+    if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
+        out.push('#');
+        out.push_str(&percent_encode(&percent_decode(fragment), ""));
+    }
+    out
+}
+
+/// Percent-encode all but RFC 3986's unreserved characters and `keep`.
+fn percent_encode(text: &str, keep: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        let c = byte as char;
+        if c.is_ascii_alphanumeric() || "-._~".contains(c) || keep.contains(c) {
+            out.push(c);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 /// `revCount`, `lastModified` are integers in the lock; the rest strings.
@@ -429,11 +516,6 @@ fn indirect(url: &str, path: &str) -> Result<FlakeRef, String> {
         _ => {}
     }
     Ok(attrs)
-}
-
-/// FlakeHub-style `*` is stored percent-encoded in the lock.
-fn encode_star(text: &str) -> String {
-    text.replace('*', "%2A")
 }
 
 fn percent_decode(text: &str) -> String {
@@ -570,6 +652,40 @@ mod tests {
             pairs(&[("type", "indirect"), ("id", "nixpkgs")])
         );
         assert!(parse("not a ref", true).is_err());
+    }
+
+    #[test]
+    fn urls_compare_as_nix_renders_them() {
+        assert_eq!(
+            canonical_url("https://flakehub.com/f/o/r/=0.1.tar.gz"),
+            "https://flakehub.com/f/o/r/%3D0.1.tar.gz"
+        );
+        assert_eq!(
+            canonical_url("https://flakehub.com/f/o/r/%3d0.1.tar.gz"),
+            canonical_url("https://flakehub.com/f/o/r/=0.1.tar.gz")
+        );
+        assert_eq!(
+            canonical_url("https://x/a b/%7Euser/~x?b=2&a=1:@/?x"),
+            "https://x/a%20b/~user/~x?a=1:@/?x&b=2"
+        );
+        assert_eq!(canonical_url("git@github.com:o/r"), "git@github.com:o/r");
+        let declared = parse("https://flakehub.com/f/o/r/=0.1.tar.gz", true).unwrap();
+        let mut locked = declared.clone();
+        locked.set("url", "https://flakehub.com/f/o/r/%3D0.1.tar.gz");
+        assert!(declared.matches(&locked));
+        assert_eq!(
+            attrs("file:///srv/x.tar.gz"),
+            pairs(&[("type", "tarball"), ("url", "file:///srv/x.tar.gz")])
+        );
+        assert_eq!(
+            attrs("https://x/y.tar.gz?rev=0123456789abcdef0123456789abcdef01234567&revCount=5&a=b"),
+            pairs(&[
+                ("type", "tarball"),
+                ("url", "https://x/y.tar.gz?a=b"),
+                ("rev", "0123456789abcdef0123456789abcdef01234567"),
+                ("revCount", "5")
+            ])
+        );
     }
 
     #[test]

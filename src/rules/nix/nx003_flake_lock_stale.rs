@@ -7,7 +7,7 @@ use super::{follows_line, Context, FlakeFile, NixDiagnostic};
 use crate::finding::{Diagnostic, Severity};
 use crate::rules::{Check, Rule};
 use crate::source::flake_lock::{Edge, FlakeLock, Target};
-use crate::source::flake_nix::{FlakeNix, Spec, Value};
+use crate::source::flake_nix::{FlakeNix, Literal, Spec, Value};
 use crate::source::flakeref::FlakeRef;
 use crate::source::span::Span;
 
@@ -228,43 +228,40 @@ fn compare(
                 }
                 Ok(None) => {}
             }
-            if let Some(flake) = &spec.flake {
-                if spec.is_flake() != node.flake {
-                    let Value::Bool(declared) = flake.value else {
-                        continue;
-                    };
-                    report(
+            // Nix keeps the lock's `flake` silently, in both directions:
+            // what is built is not what flake.nix says.
+            if spec.is_flake() != node.flake {
+                let (span, says) = match &spec.flake {
+                    Some(
+                        literal @ Literal {
+                            value: Value::Bool(declared),
+                            ..
+                        },
+                    ) => (literal.span, format!("says `flake = {declared}`")),
+                    _ => (anchor, "does not say `flake = false`".to_owned()),
+                };
+                report(
                     out,
-                        flake.span,
-                        format!(
-                            "flake.nix says `flake = {declared}` for `{shown}`, but flake.lock records `flake = {}`",
-                            node.flake
-                        ),
-                        format!(
-                            "Nix keeps the lock's value until the input is relocked: run `nix flake update {}`",
-                            super::nix_attr(root_input)
-                        ),
-                    );
-                }
+                    span,
+                    format!(
+                        "flake.nix {says} for `{shown}`, but flake.lock records `flake = {}`",
+                        node.flake
+                    ),
+                    format!(
+                        "Nix keeps the lock's value until the input is relocked: run `nix flake update {}`",
+                        super::nix_attr(root_input)
+                    ),
+                );
             }
         }
         for o in &spec.overrides {
-            match node.inputs.iter().find(|e| e.name == o.name) {
-                Some(inner) => {
-                    let mut inner_path = path.clone();
-                    inner_path.push(o.name.clone());
-                    work.push((inner_path, &o.spec, o.name_span, inner));
-                }
-                None if o.spec.follows.is_some() || o.spec.has_reference() => report(
-                    out,
-                    o.name_span,
-                    format!(
-                        "flake.nix overrides `{shown}/{}`, but `{shown}` has no input `{}` in flake.lock",
-                        o.name, o.name
-                    ),
-                    "remove the override, or check the input's name".to_owned(),
-                ),
-                None => {}
+            // Nix only warns of an override of an input the dependency
+            // lacks, and relocking changes nothing: not a stale lock (NX012
+            // reports it).
+            if let Some(inner) = node.inputs.iter().find(|e| e.name == o.name) {
+                let mut inner_path = path.clone();
+                inner_path.push(o.name.clone());
+                work.push((inner_path, &o.spec, o.name_span, inner));
             }
         }
         if is_root_input {

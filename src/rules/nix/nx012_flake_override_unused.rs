@@ -1,0 +1,72 @@
+//! NX012 flake-override-unused: flake.nix overrides an input of a
+//! dependency (`inputs.a.inputs.nixpkgs.follows = "nixpkgs";`) that the
+//! dependency does not have. Nix only warns and ignores it, so the
+//! deduplication or the pin it was written for does not happen.
+
+use super::{Context, NixDiagnostic};
+use crate::finding::Severity;
+use crate::rules::{Check, Rule};
+use crate::source::flake_lock::Target;
+use crate::source::flake_nix::Spec;
+
+pub const RULE: Rule = Rule {
+    code: "NX012",
+    name: "flake-override-unused",
+    severity: Severity::Info,
+    summary: "an override of an input that the dependency does not have, which Nix ignores",
+    doc: include_str!("../../../rules/NX012.md"),
+    check: Check::Nix(check),
+};
+
+fn check(context: &Context, out: &mut Vec<NixDiagnostic>) {
+    let (Some(nix), Some(lock)) = (context.nix, context.lock) else {
+        return;
+    };
+    let root = lock.root_node();
+    for input in &nix.inputs {
+        let Some(edge) = root.inputs.iter().find(|e| e.name == input.name) else {
+            continue;
+        };
+        // Each override, with the lock node of the input it overrides the
+        // inputs of; a work list, not recursion.
+        let mut work: Vec<(Vec<String>, &Spec, &Target)> =
+            vec![(vec![input.name.clone()], &input.spec, &edge.target)];
+        while let Some((path, spec, target)) = work.pop() {
+            let Some(node) = (match target {
+                Target::Node(key) => lock.node(key),
+                Target::Follows(follows) => lock.resolve(follows).and_then(|key| lock.node(key)),
+            }) else {
+                continue;
+            };
+            for o in &spec.overrides {
+                let mut at = path.clone();
+                at.push(o.name.clone());
+                match node.inputs.iter().find(|e| e.name == o.name) {
+                    Some(inner) => work.push((at, &o.spec, &inner.target)),
+                    None => {
+                        let owner = path.join("/");
+                        let has: Vec<String> = node
+                            .inputs
+                            .iter()
+                            .map(|e| format!("`{}`", e.name))
+                            .collect();
+                        let has = if has.is_empty() {
+                            "it has no inputs".to_owned()
+                        } else {
+                            format!("its inputs are {}", has.join(", "))
+                        };
+                        out.push(context.in_nix(
+                            o.name_span,
+                            &input.name,
+                            format!(
+                                "`{owner}` has no input `{}`, so this override does nothing (Nix ignores it with a warning)",
+                                o.name
+                            ),
+                            format!("remove it, or name one of `{owner}`'s inputs: {has}"),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+}
