@@ -2,7 +2,7 @@
 //! revision. The root flake's own copy is kept; every other copy is an
 //! extra that a `follows` line removes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use super::{follows_line, short_rev, Context, NixDiagnostic};
 use crate::finding::Severity;
@@ -20,6 +20,8 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(context: &Context, out: &mut Vec<NixDiagnostic>) {
+    // Every extra copy, with the input path its `follows` line replaces.
+    let mut extras: Vec<(&[String], NixDiagnostic)> = Vec::new();
     let mut groups: BTreeMap<Vec<String>, Vec<&Node>> = BTreeMap::new();
     for node in context.nodes() {
         if let Some(source) = identity(node) {
@@ -63,19 +65,35 @@ fn check(context: &Context, out: &mut Vec<NixDiagnostic>) {
             } else {
                 "the kept copy is"
             };
-            out.push(context.at_node(
-                node,
+            let (own, kept_rev) = (revision(node), revision(keep));
+            let message = if own.is_some() && own == kept_rev {
+                format!(
+                    "input {} locks a second copy of `{source}`, at the same revision as `{keep_path}` ({}) today; the two drift apart at the next update",
+                    context.label(node),
+                    own.map_or("?", short_rev),
+                )
+            } else {
                 format!(
                     "input {} locks a second copy of `{source}` at {}; {whose} {} (`{keep_path}`)",
                     context.label(node),
-                    revision(node).map_or("?", short_rev),
-                    revision(keep).map_or("?", short_rev),
-                ),
-                format!(
-                    "make it follow that copy: `{}`",
-                    follows_line(path, &keep_path)
-                ),
-            ));
+                    own.map_or("?", short_rev),
+                    kept_rev.map_or("?", short_rev),
+                )
+            };
+            let help = format!(
+                "make it follow that copy: `{}`",
+                follows_line(path, &keep_path)
+            );
+            extras.push((path, context.at_node(node, message, help)));
+        }
+    }
+    // Once `a` follows, everything under `a` goes with it: a suggestion
+    // nested under another one is said once, by the outer one.
+    let suggested: HashSet<&[String]> = extras.iter().map(|(path, _)| *path).collect();
+    for (path, diagnostic) in extras {
+        let nested = (1..path.len()).any(|len| suggested.contains(&path[..len]));
+        if !nested {
+            out.push(diagnostic);
         }
     }
 }
@@ -85,6 +103,11 @@ fn check(context: &Context, out: &mut Vec<NixDiagnostic>) {
 fn identity(node: &Node) -> Option<Vec<String>> {
     let locked = node.locked.as_ref()?;
     let original = node.original.as_ref();
+    // An `original` that names its revision is a deliberate pin (an old
+    // nixpkgs kept for a regression test), not a copy that drifted.
+    if original.is_some_and(|o| o.string("rev").is_some()) {
+        return None;
+    }
     let kind = locked.string("type")?.to_owned();
     let reference = original
         .and_then(|o| o.string("ref"))
