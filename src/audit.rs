@@ -388,7 +388,7 @@ fn place(
     Finding {
         code: rule.code,
         name: rule.name,
-        severity: rule.severity,
+        severity: diagnostic.severity.unwrap_or(rule.severity),
         path: path.to_owned(),
         span: diagnostic.span,
         start: lines.position(text, diagnostic.span.start),

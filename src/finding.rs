@@ -60,6 +60,9 @@ pub struct Diagnostic {
     pub span: Span,
     pub message: String,
     pub help: String,
+    /// Set when this case is less severe than the rule's default (a
+    /// `[severity]` entry of the config still wins).
+    pub severity: Option<Severity>,
 }
 
 impl Diagnostic {
@@ -68,6 +71,12 @@ impl Diagnostic {
             span,
             message: message.into(),
             help: help.into(),
+            severity: None,
         }
+    }
+
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = Some(severity);
+        self
     }
 }
