@@ -15,19 +15,11 @@
 use std::collections::BTreeMap;
 
 use rnix::ast::{self, HasEntry};
-use rnix::{SyntaxKind, SyntaxNode};
+use rnix::SyntaxKind;
 use rowan::ast::AstNode;
 
+use super::nix_syntax::{self, comment_lines, span_of, start, strip_parens, ReadError};
 use super::span::{LineIndex, Position, Span};
-
-/// The reader's guard against rnix's recursion: no chain of operators or
-/// juxtaposed operands longer than this at one level of brackets…
-const MAX_RUN: usize = 4096;
-/// …and no more than this much possible nesting in all.
-const MAX_NESTING: usize = 8192;
-/// The parser runs on its own thread with this stack, which holds far more
-/// than `MAX_NESTING` levels.
-const PARSER_STACK: usize = 32 * 1024 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct FlakeNix {
@@ -128,28 +120,8 @@ pub struct NixError {
 impl FlakeNix {
     pub fn parse(text: String) -> Result<FlakeNix, NixError> {
         let lines = LineIndex::new(&text);
-        let fail = |(message, offset): (String, usize), text: &str| NixError {
-            message,
-            position: lines.position(text, offset),
-        };
-        if let Err(error) = check_nesting(&text) {
-            return Err(fail(error, &text));
-        }
-        // rnix and rowan recurse on nesting (parsing, and dropping the
-        // tree): give them a stack of their own that `check_nesting` keeps
-        // them well inside. The syntax tree cannot leave that thread.
         let shared = std::sync::Arc::new(text);
-        let input = std::sync::Arc::clone(&shared);
-        let result = std::thread::Builder::new()
-            .name("flake.nix parser".into())
-            .stack_size(PARSER_STACK)
-            .spawn(move || read(&input))
-            .map_err(|e| (format!("cannot start the parser: {e}"), 0))
-            .and_then(|handle| {
-                handle
-                    .join()
-                    .unwrap_or_else(|_| Err(("the Nix parser failed".into(), 0)))
-            });
+        let result = nix_syntax::on_parser_thread(std::sync::Arc::clone(&shared), read);
         let text = std::sync::Arc::try_unwrap(shared).unwrap_or_else(|arc| (*arc).clone());
         match result {
             Ok((inputs, comment_lines)) => Ok(FlakeNix {
@@ -158,7 +130,10 @@ impl FlakeNix {
                 inputs,
                 comment_lines,
             }),
-            Err(error) => Err(fail(error, &text)),
+            Err((message, offset)) => Err(NixError {
+                message,
+                position: lines.position(&text, offset),
+            }),
         }
     }
 
@@ -215,125 +190,7 @@ fn spec_json(spec: &Spec) -> serde_json::Value {
     map.into()
 }
 
-type ReadError = (String, usize);
-
-/// Refuse input whose nesting could take rnix's recursive parser (or
-/// rowan's recursive drop) deep, or whose long juxtaposition chains would
-/// take it quadratic time: bounds no real flake.nix comes near.
-fn check_nesting(text: &str) -> Result<(), ReadError> {
-    use SyntaxKind::*;
-    check_runs(text)?;
-    // Per open bracket: how long the current chain at that level is, and
-    // whether the bracket is a list, whose items stand side by side
-    // without forming a chain.
-    let mut levels: Vec<(usize, bool)> = vec![(0, false)];
-    let mut total = 0usize;
-    let mut offset = 0usize;
-    // The last significant token ended an operand (`x`, `1`, `)`, …).
-    let mut after_operand = false;
-    for (kind, token) in rnix::tokenize(text) {
-        let at = offset;
-        offset += token.len();
-        let operand = matches!(
-            kind,
-            TOKEN_IDENT
-                | TOKEN_INTEGER
-                | TOKEN_FLOAT
-                | TOKEN_URI
-                | TOKEN_PATH_ABS
-                | TOKEN_PATH_REL
-                | TOKEN_PATH_HOME
-                | TOKEN_PATH_SEARCH
-        );
-        match kind {
-            TOKEN_WHITESPACE | TOKEN_COMMENT => continue,
-            TOKEN_L_PAREN | TOKEN_L_BRACK | TOKEN_L_BRACE | TOKEN_INTERPOL_START
-            | TOKEN_STRING_START => {
-                levels.push((0, kind == TOKEN_L_BRACK));
-                total += 1;
-            }
-            TOKEN_R_PAREN | TOKEN_R_BRACK | TOKEN_R_BRACE | TOKEN_INTERPOL_END
-            | TOKEN_STRING_END => {
-                if levels.len() > 1 {
-                    let (run, _) = levels.pop().unwrap_or_default();
-                    total = total.saturating_sub(run + 1);
-                }
-            }
-            TOKEN_SEMICOLON | TOKEN_COMMA | TOKEN_ASSIGN | TOKEN_COLON | TOKEN_IN | TOKEN_THEN
-            | TOKEN_ELSE => {
-                if let Some((run, _)) = levels.last_mut() {
-                    total -= *run;
-                    *run = 0;
-                }
-            }
-            TOKEN_STRING_CONTENT => {}
-            _ => {
-                if let Some((run, list)) = levels.last_mut() {
-                    // A new list item ends the chain before it.
-                    if *list && operand && after_operand {
-                        total -= *run;
-                        *run = 0;
-                    }
-                    *run += 1;
-                    total += 1;
-                    if *run > MAX_RUN {
-                        return Err((
-                            format!(
-                                "expression too long to read (more than {MAX_RUN} terms in a row)"
-                            ),
-                            at,
-                        ));
-                    }
-                }
-            }
-        }
-        after_operand = operand
-            || matches!(
-                kind,
-                TOKEN_R_PAREN | TOKEN_R_BRACK | TOKEN_R_BRACE | TOKEN_STRING_END
-            );
-        if total > MAX_NESTING {
-            return Err((
-                format!("nesting too deep to read (more than {MAX_NESTING} levels)"),
-                at,
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// rnix's tokenizer looks ahead over every path character at each token
-/// start, so a long run of one-character tokens such as `-.-.-` costs the
-/// square of its length: bound that product.
-fn check_runs(text: &str) -> Result<(), ReadError> {
-    const MAX_COST: usize = 1 << 24;
-    let (mut start, mut len, mut starts) = (0, 0usize, 0usize);
-    for (i, byte) in text.bytes().enumerate() {
-        if byte.is_ascii_alphanumeric() || b"._-+</".contains(&byte) {
-            if len == 0 {
-                start = i;
-            }
-            len += 1;
-            starts += usize::from(b".-+</".contains(&byte));
-            if starts.saturating_mul(len) > MAX_COST {
-                return Err((
-                    "expression too long to read (a run of operators with no space)".into(),
-                    start,
-                ));
-            }
-        } else {
-            (len, starts) = (0, 0);
-        }
-    }
-    Ok(())
-}
-
-fn read(text: &str) -> Result<(Vec<Input>, Vec<Span>), ReadError> {
-    let parse = rnix::Root::parse(text);
-    if let Some(error) = parse.errors().first() {
-        return Err(parse_error(error, text.len()));
-    }
-    let root = parse.tree();
+fn read(text: &str, root: rnix::Root) -> Result<(Vec<Input>, Vec<Span>), ReadError> {
     let comment_lines = comment_lines(root.syntax(), text);
     let top = root
         .expr()
@@ -383,64 +240,6 @@ fn read(text: &str) -> Result<(Vec<Input>, Vec<Span>), ReadError> {
         });
     }
     Ok((inputs, comment_lines))
-}
-
-fn parse_error(error: &rnix::ParseError, len: usize) -> ReadError {
-    use rnix::ParseError::*;
-    let (message, at) = match error {
-        Unexpected(range) | UnexpectedExtra(range) | UnexpectedDoubleBind(range) => {
-            ("unexpected text".to_owned(), range.start())
-        }
-        UnexpectedWanted(found, range, _) => {
-            (format!("unexpected {}", token_name(*found)), range.start())
-        }
-        UnexpectedEOF | UnexpectedEOFWanted(_) => {
-            return ("unexpected end of file".into(), len);
-        }
-        DuplicatedArgs(range, name) => (format!("duplicate argument `{name}`"), range.start()),
-        RecursionLimitExceeded => return ("nesting too deep to read".into(), 0),
-        _ => return (format!("syntax error: {error}"), 0),
-    };
-    (format!("Nix syntax error: {message}"), usize::from(at))
-}
-
-fn token_name(kind: SyntaxKind) -> String {
-    format!("{kind:?}")
-        .trim_start_matches("TOKEN_")
-        .trim_start_matches("NODE_")
-        .to_ascii_lowercase()
-        .replace('_', " ")
-}
-
-fn comment_lines(root: &SyntaxNode, text: &str) -> Vec<Span> {
-    root.descendants_with_tokens()
-        .filter_map(|e| e.into_token())
-        .filter(|t| t.kind() == SyntaxKind::TOKEN_COMMENT && t.text().starts_with('#'))
-        .map(|t| {
-            let range = t.text_range();
-            Span::new(usize::from(range.start()), usize::from(range.end()))
-        })
-        .filter(|span| {
-            let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
-            text[line_start..span.start].trim().is_empty()
-        })
-        .collect()
-}
-
-fn start(node: &SyntaxNode) -> usize {
-    usize::from(node.text_range().start())
-}
-
-fn span_of(node: &SyntaxNode) -> Span {
-    let range = node.text_range();
-    Span::new(usize::from(range.start()), usize::from(range.end()))
-}
-
-fn strip_parens(mut expr: ast::Expr) -> Option<ast::Expr> {
-    while let ast::Expr::Paren(paren) = expr {
-        expr = paren.expr()?;
-    }
-    Some(expr)
 }
 
 /// The names of a binding's attribute path, each with its span.
