@@ -19,8 +19,9 @@ use crate::rules::{Check, Rule};
 use crate::source::dockerfile::{self, stages::BuildArgs, Dockerfile};
 use crate::source::flake_lock::FlakeLock;
 use crate::source::flake_nix::FlakeNix;
+use crate::source::nix_file::NixFile;
 use crate::source::span::{LineIndex, Position};
-use crate::suppress::Suppressions;
+use crate::suppress::{NixSuppressions, Suppressions};
 
 /// Files larger than this are not read: no Dockerfile or flake is near it,
 /// and a device such as `/dev/zero` would never end.
@@ -176,7 +177,7 @@ fn audit_unit_safely(unit: &Unit, options: &Options) -> UnitResult {
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
             let target = match unit {
-                Unit::Dockerfile(target) => Some(target),
+                Unit::Dockerfile(target) | Unit::Nix(target) => Some(target),
                 Unit::Flake { nix, lock } => nix.as_ref().or(lock.as_ref()),
             };
             UnitResult {
@@ -194,6 +195,9 @@ fn audit_unit(unit: &Unit, options: &Options) -> UnitResult {
         Unit::Dockerfile(target) => read(target)
             .and_then(|text| audit_dockerfile(&target.display, text, options))
             .into(),
+        Unit::Nix(target) => read(target)
+            .and_then(|text| audit_nix_file(&target.display, text, options))
+            .into(),
         Unit::Flake { nix, lock } => {
             let mut result = UnitResult::default();
             let mut read_one = |target: &Option<Target>| {
@@ -208,20 +212,44 @@ fn audit_unit(unit: &Unit, options: &Options) -> UnitResult {
             };
             let nix_text = read_one(nix);
             let lock_text = read_one(lock);
-            let mut flake = audit_flake(nix_text, lock_text, lock.is_none(), options);
+            // A flake that its parent exports as a template ships without
+            // a lock on purpose.
+            let template = lock.is_none()
+                && nix_text.is_some()
+                && nix.as_ref().is_some_and(|target| match &target.source {
+                    Source::File(path) => crate::discover::exported_as_template(path),
+                    Source::Stdin => false,
+                });
+            let lock_state = match (lock.is_none(), template) {
+                (false, _) => LockState::Beside,
+                (true, false) => LockState::Absent,
+                (true, true) => LockState::NotNeeded,
+            };
+            let mut flake = audit_flake(nix_text, lock_text, lock_state, options);
             flake.errors.append(&mut result.errors);
             flake
         }
     }
 }
 
+/// Whether a flake.lock is beside a flake.nix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockState {
+    /// There is one (it may still be unreadable).
+    Beside,
+    /// There is none.
+    Absent,
+    /// There is none, and none is needed: a parent flake exports this one
+    /// as a template.
+    NotNeeded,
+}
+
 /// Audit a flake: `flake.nix` and `flake.lock` as (display path, text),
-/// either missing. `lock_absent` says there is no flake.lock beside the
-/// flake.nix at all.
+/// either missing.
 pub fn audit_flake(
     nix_file: Option<(String, String)>,
     lock_file: Option<(String, String)>,
-    lock_absent: bool,
+    lock_state: LockState,
     options: &Options,
 ) -> UnitResult {
     let mut result = UnitResult::default();
@@ -237,7 +265,7 @@ pub fn audit_flake(
     let context = nix::Context::new(
         nix.as_ref().map(|(_, n)| n),
         lock.as_ref().map(|(_, l)| l),
-        lock_absent,
+        lock_state == LockState::Absent,
         options.as_of,
         &options.nix,
     );
@@ -264,6 +292,16 @@ pub fn audit_flake(
                     .findings
                     .push(place(path, rule, text, lines, found.diagnostic));
             }
+        }
+    }
+    // flake.nix is a Nix file too.
+    let nix_file_rules = options
+        .rules
+        .iter()
+        .any(|rule| matches!(rule.check, Check::NixFile(_)));
+    if let Some((path, flake)) = nix.as_ref().filter(|_| nix_file_rules) {
+        if let Ok(file) = NixFile::parse(flake.text.clone()) {
+            result.findings.extend(check_nix_file(path, &file, options));
         }
     }
     sort_findings(&mut result.findings);
@@ -364,6 +402,34 @@ pub fn check_dockerfile(path: &str, dockerfile: &Dockerfile, options: &Options) 
                 &dockerfile.lines,
                 diagnostic,
             ));
+        }
+    }
+    findings
+}
+
+/// Audit one `.nix` file's text; the text comes back for snippets.
+pub fn audit_nix_file(path: &str, text: String, options: &Options) -> Audited {
+    let file = NixFile::parse(text)
+        .map_err(|error| FileError::syntax(path, error.message, error.position))?;
+    let mut findings = check_nix_file(path, &file, options);
+    sort_findings(&mut findings);
+    Ok((findings, file.text))
+}
+
+pub fn check_nix_file(path: &str, file: &NixFile, options: &Options) -> Vec<Finding> {
+    let suppressions = NixSuppressions::new(file);
+    let mut findings = Vec::new();
+    for rule in &options.rules {
+        let Check::NixFile(check) = rule.check else {
+            continue;
+        };
+        let mut diagnostics = Vec::new();
+        check(file, &mut diagnostics);
+        for diagnostic in diagnostics {
+            if suppressions.is_suppressed_at(rule.code, diagnostic.span) {
+                continue;
+            }
+            findings.push(place(path, rule, &file.text, &file.lines, diagnostic));
         }
     }
     findings

@@ -7,12 +7,16 @@ use walkdir::WalkDir;
 
 use crate::audit::FileError;
 use crate::config::Exclude;
+use crate::source::dockerfile::Keyword;
+use crate::source::nix_file::{NixFile, PathUse};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
     Dockerfile,
     FlakeNix,
     FlakeLock,
+    /// Any other `.nix` file.
+    Nix,
 }
 
 /// Directories never walked into.
@@ -20,11 +24,12 @@ const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules", ".direnv"];
 
 /// The kind of an audited file name, or `None` for names the walk skips:
 /// `Dockerfile*`, `Containerfile*`, `*.Dockerfile`, `*.dockerfile`,
-/// `*.Containerfile`, `flake.nix`, `flake.lock`.
+/// `*.Containerfile`, `flake.nix`, `flake.lock`, `*.nix`.
 pub fn kind_of(name: &str) -> Option<FileKind> {
     match name {
         "flake.nix" => return Some(FileKind::FlakeNix),
         "flake.lock" => return Some(FileKind::FlakeLock),
+        _ if name.ends_with(".nix") => return Some(FileKind::Nix),
         _ => {}
     }
     let dockerfile = name.starts_with("Dockerfile")
@@ -55,6 +60,8 @@ pub struct Target {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unit {
     Dockerfile(Target),
+    /// A `.nix` file other than a flake's `flake.nix`.
+    Nix(Target),
     Flake {
         nix: Option<Target>,
         lock: Option<Target>,
@@ -65,7 +72,7 @@ impl Unit {
     /// How many files it holds.
     pub fn files(&self) -> usize {
         match self {
-            Unit::Dockerfile(_) => 1,
+            Unit::Dockerfile(_) | Unit::Nix(_) => 1,
             Unit::Flake { nix, lock } => usize::from(nix.is_some()) + usize::from(lock.is_some()),
         }
     }
@@ -80,8 +87,29 @@ pub fn units(targets: Vec<Target>, cwd: &Path) -> Vec<Unit> {
     // Directory of a flake → its unit's index.
     let mut flakes: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
     for target in targets {
-        if target.kind == FileKind::Dockerfile {
-            units.push(Unit::Dockerfile(target));
+        match target.kind {
+            FileKind::Dockerfile => {
+                units.push(Unit::Dockerfile(target));
+                continue;
+            }
+            FileKind::Nix => {
+                units.push(Unit::Nix(target));
+                continue;
+            }
+            FileKind::FlakeNix | FileKind::FlakeLock => {}
+        }
+        // A lock recognised by its content under another name
+        // (`flake.clean.0.lock`) is a flake of its own, without a
+        // flake.nix.
+        let paired = matches!(
+            file_name(Path::new(&target.display)).as_str(),
+            "flake.nix" | "flake.lock"
+        );
+        if !paired {
+            units.push(Unit::Flake {
+                nix: None,
+                lock: Some(target),
+            });
             continue;
         }
         let location = match &target.source {
@@ -142,7 +170,8 @@ pub fn discover(
             targets.push(Target {
                 source: Source::Stdin,
                 display: stdin_filename.to_owned(),
-                kind: explicit_kind(stdin_filename),
+                kind: kind_of(&file_name(Path::new(stdin_filename)))
+                    .unwrap_or(FileKind::Dockerfile),
             });
             continue;
         }
@@ -157,11 +186,15 @@ pub fn discover(
                 &mut errors,
             );
         } else if resolved.exists() {
-            targets.push(Target {
-                source: Source::File(resolved),
-                display: display_path(given, cwd),
-                kind: explicit_kind(&file_name(given)),
-            });
+            let display = display_path(given, cwd);
+            match explicit_kind(&file_name(given), &resolved) {
+                Ok(kind) => targets.push(Target {
+                    source: Source::File(resolved),
+                    display,
+                    kind,
+                }),
+                Err(message) => errors.push(FileError::io(&display, &message)),
+            }
         } else {
             errors.push(FileError::io(
                 &display_path(given, cwd),
@@ -213,10 +246,140 @@ fn walk(
     }
 }
 
-/// A file named explicitly is always audited; a name that fits no kind is
-/// read as a Dockerfile.
-fn explicit_kind(name: &str) -> FileKind {
-    kind_of(name).unwrap_or(FileKind::Dockerfile)
+/// A file named explicitly is always audited. A name that fits no kind is
+/// recognised by its content: a JSON object with `nodes`, `root` and
+/// `version` is a flake lock; text whose first instruction is a Dockerfile
+/// instruction is a Dockerfile; text that parses as Nix is a Nix file. Any
+/// other file is an error that says so.
+fn explicit_kind(name: &str, path: &Path) -> Result<FileKind, String> {
+    if let Some(kind) = kind_of(name) {
+        return Ok(kind);
+    }
+    // What cannot be read is reported when it is audited.
+    let Some(text) = read_for_sniffing(path) else {
+        return Ok(FileKind::Dockerfile);
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    if text.trim_start().starts_with('{') {
+        if let Ok(serde_json::Value::Object(object)) = serde_json::from_str(text) {
+            let lock = ["nodes", "root", "version"]
+                .iter()
+                .all(|key| object.contains_key(*key));
+            return if lock {
+                Ok(FileKind::FlakeLock)
+            } else {
+                Err("a JSON document but not a flake lock (it has no `nodes`, `root` and `version`); \
+                     repro-audit reads Dockerfiles, flake.nix, flake.lock and .nix files"
+                    .to_owned())
+            };
+        }
+    }
+    let first_word = text
+        .lines()
+        .map(str::trim_start)
+        .find(|line| !line.is_empty() && !line.starts_with('#'))
+        .and_then(|line| line.split_whitespace().next());
+    match first_word {
+        None => return Ok(FileKind::Dockerfile),
+        Some(word) if Keyword::parse(word).is_some() => return Ok(FileKind::Dockerfile),
+        Some(_) => {}
+    }
+    if NixFile::parse(text.to_owned()).is_ok() {
+        return Ok(FileKind::Nix);
+    }
+    Err("not a Dockerfile, flake.nix, flake.lock or Nix file (its first word is no Dockerfile \
+         instruction, and it is neither a flake lock nor a Nix expression); name it `Dockerfile.<x>` \
+         or `<x>.nix`, or pass it on standard input with `--stdin-filename`"
+        .to_owned())
+}
+
+/// Whether the flake whose `flake.nix` is at `flake_nix` is one that a
+/// parent flake exports as a template (`templates.<name>.path = ./…;`,
+/// `defaultTemplate.path`, a `readDir` of the directory that holds it, or
+/// a file that `templates` imports). The parents are the `flake.nix` files
+/// of the directories above, up to the repository's root (the first that
+/// holds `.git`).
+pub fn exported_as_template(flake_nix: &Path) -> bool {
+    let Some(dir) = flake_nix
+        .parent()
+        .and_then(|dir| std::fs::canonicalize(dir).ok())
+    else {
+        return false;
+    };
+    if dir.join(".git").exists() {
+        return false;
+    }
+    for ancestor in dir.ancestors().skip(1).take(64) {
+        let parent = ancestor.join("flake.nix");
+        if let Some(file) = read_for_sniffing(&parent).and_then(|t| NixFile::parse(t).ok()) {
+            for used in &file.templates {
+                let found = match used {
+                    PathUse::Path(path) => lexical_join(ancestor, path) == dir,
+                    PathUse::ReadDir(path) => dir.parent() == Some(&lexical_join(ancestor, path)),
+                    PathUse::Import(path) => {
+                        imported_templates(&lexical_join(ancestor, path), &dir)
+                    }
+                };
+                if found {
+                    return true;
+                }
+            }
+        }
+        if ancestor.join(".git").exists() {
+            break;
+        }
+    }
+    false
+}
+
+/// Whether a file that a flake's `templates` imports names `dir`.
+fn imported_templates(imported: &Path, dir: &Path) -> bool {
+    let file = if imported.is_dir() {
+        imported.join("default.nix")
+    } else {
+        imported.to_path_buf()
+    };
+    let Some(base) = file.parent() else {
+        return false;
+    };
+    let Some(parsed) = read_for_sniffing(&file).and_then(|t| NixFile::parse(t).ok()) else {
+        return false;
+    };
+    parsed.path_attrs.iter().any(|used| match used {
+        PathUse::Path(path) => lexical_join(base, path) == dir,
+        PathUse::ReadDir(path) => dir.parent() == Some(&lexical_join(base, path)),
+        PathUse::Import(_) => false,
+    })
+}
+
+/// A Nix path literal resolved against the directory of its file, `.` and
+/// `..` folded as Nix folds them (lexically).
+fn lexical_join(base: &Path, literal: &str) -> PathBuf {
+    let mut joined = if literal.starts_with('/') {
+        PathBuf::from("/")
+    } else {
+        base.to_path_buf()
+    };
+    for part in literal.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                joined.pop();
+            }
+            name => joined.push(name),
+        }
+    }
+    joined
+}
+
+/// A named file's text, when it can be read and is not too large.
+fn read_for_sniffing(path: &Path) -> Option<String> {
+    let size = std::fs::metadata(path).ok()?.len();
+    if size > crate::audit::MAX_FILE_SIZE {
+        return None;
+    }
+    let bytes = std::fs::read(path).ok()?;
+    String::from_utf8(bytes).ok()
 }
 
 fn file_name(path: &Path) -> String {

@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 use crate::rules;
 use crate::source::dockerfile::Dockerfile;
 use crate::source::flake_nix::FlakeNix;
+use crate::source::nix_file::NixFile;
 use crate::source::span::{LineIndex, Span};
 
 /// What a file's pragmas suppress: everywhere, and per anchor (an
@@ -70,6 +71,66 @@ impl Suppressions<String> {
                 self.by_anchor
                     .get(input)
                     .is_some_and(|codes| codes.contains(code))
+            })
+    }
+}
+
+/// A `.nix` file's pragmas: above a line, they apply to the outermost
+/// expression or binding that starts the line (`x = …;`, `inherit …;`, a
+/// function's `x ? …`, a call), and to whatever else starts on that line.
+#[derive(Debug, Default)]
+pub struct NixSuppressions {
+    global: HashSet<&'static str>,
+    /// Each commented node, or line, with a pragma above it, and the
+    /// pragma's codes.
+    anchors: Vec<(Span, Vec<&'static str>)>,
+}
+
+impl NixSuppressions {
+    pub fn new(file: &NixFile) -> NixSuppressions {
+        let comments = PragmaLines::new(&file.text, &file.lines, &file.comment_lines);
+        let mut suppressions = NixSuppressions {
+            global: comments.global.clone(),
+            anchors: Vec::new(),
+        };
+        if !comments.has_local() {
+            return suppressions;
+        }
+        for span in &file.commented_nodes {
+            let codes = comments.codes_above(file.lines.line_of(span.start));
+            if !codes.is_empty() {
+                suppressions.anchors.push((*span, codes));
+            }
+        }
+        let mut below_pragmas: Vec<usize> = comments
+            .local
+            .keys()
+            .map(|&line| {
+                let mut below = line + 1;
+                while comments.comment_lines.contains(&below) {
+                    below += 1;
+                }
+                below
+            })
+            .collect();
+        below_pragmas.sort_unstable();
+        below_pragmas.dedup();
+        for line in below_pragmas.into_iter().filter(|&l| l < file.lines.len()) {
+            let range = file.lines.line_range(&file.text, line);
+            suppressions
+                .anchors
+                .push((range, comments.codes_above(line)));
+        }
+        suppressions
+    }
+
+    /// Whether a finding of `code` at `span` is suppressed: by a global
+    /// pragma, a pragma above a node that holds it, or one above the
+    /// line it starts on.
+    pub fn is_suppressed_at(&self, code: &str, span: Span) -> bool {
+        self.global.contains(code)
+            || self.anchors.iter().any(|(anchor, codes)| {
+                anchor.start <= span.start && span.start <= anchor.end && codes.contains(&code)
             })
     }
 }

@@ -1,14 +1,19 @@
-//! The flake.nix reader against Nix itself: for every flake.nix fixture,
-//! what our reader extracts must equal what Nix evaluates —
+//! The Nix readers against Nix itself. For every flake.nix fixture, what
+//! our reader extracts must equal what Nix evaluates —
 //! `(import ./flake.nix).inputs` (paths as absolute paths) and the inputs
-//! taken only as `outputs` arguments. Nix comes from Debian's `nix-bin`,
-//! which `.ci/run` installs; it evaluates offline.
+//! taken only as `outputs` arguments. For every `.nix` fixture of
+//! NX009–NX011, our verdict must be Nix's: pure evaluation refuses it, or
+//! gives another result than impure evaluation. Nix comes from Debian's
+//! `nix-bin`, which `.ci/run` installs; it evaluates offline.
 
 mod common;
 
 use std::path::{Component, Path, PathBuf};
 use std::process::Command;
 
+use repro_audit::audit::{audit_nix_file, Options};
+use repro_audit::date::Date;
+use repro_audit::rules::RULES;
 use repro_audit::source::flake_nix::FlakeNix;
 use serde_json::Value;
 
@@ -225,4 +230,117 @@ fn flakes_nix_rejects_are_rejected_with_nix_message() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// What Nix's own pure evaluation mode says of an expression: whether it
+/// refuses it (`cannot look up '<nixpkgs>' in pure evaluation mode`,
+/// `'fetchTarball' requires a 'sha256' argument`, …) or gives another
+/// result than impure evaluation with a `NIX_PATH` and a `HOME` (`getEnv`
+/// reads `""`, `nixPath` is empty).
+fn nix_says_impure(nix: &Path, expression: &str, sandbox: &Path) -> (bool, String) {
+    // A function is called with its defaults, as `nix-build` would.
+    let called = format!(
+        "let value = ({expression}\n); in if builtins.isFunction value then value {{ }} else value"
+    );
+    let evaluate = |pure: bool| {
+        let mut command = Command::new(nix);
+        command
+            .args([
+                "--eval",
+                "--strict",
+                "--extra-experimental-features",
+                "flakes",
+            ])
+            .args(["--option", "pure-eval", if pure { "true" } else { "false" }])
+            .args(["-E", &called])
+            .env("HOME", sandbox.join("home"))
+            .env(
+                "NIX_PATH",
+                format!("nixpkgs={}", sandbox.join("nixpkgs").display()),
+            );
+        let output = command.output().expect("nix-instantiate runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let error = stderr
+            .lines()
+            .filter(|line| !line.contains("nixbld"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            error,
+        )
+    };
+    let (pure_ok, pure_out, pure_error) = evaluate(true);
+    let refused = [
+        "pure evaluation mode",
+        "unlocked flake reference",
+        "'currentTime'",
+    ]
+    .iter()
+    .any(|says| pure_error.contains(says));
+    if refused {
+        return (true, pure_error);
+    }
+    let (impure_ok, impure_out, _) = evaluate(false);
+    let differs = pure_ok && impure_ok && pure_out != impure_out;
+    (
+        differs,
+        format!("pure: {pure_out}{pure_error}; impure: {impure_out}"),
+    )
+}
+
+#[test]
+fn pure_evaluation_agrees_with_nx009_to_nx011() {
+    let Some(nix) = nix_instantiate() else { return };
+    let sandbox = std::env::temp_dir().join(format!("repro-audit-pure-{}", std::process::id()));
+    std::fs::create_dir_all(sandbox.join("nixpkgs/lib")).unwrap();
+    std::fs::create_dir_all(sandbox.join("home")).unwrap();
+    std::fs::write(
+        sandbox.join("nixpkgs/default.nix"),
+        "{ ... }: { hello = \"hello\"; }\n",
+    )
+    .unwrap();
+    std::fs::write(sandbox.join("nixpkgs/lib/default.nix"), "{ x = 1; }\n").unwrap();
+    let options = Options {
+        rules: RULES
+            .iter()
+            .filter(|r| ["NX009", "NX010", "NX011"].contains(&r.code))
+            .collect(),
+        build_args: Default::default(),
+        as_of: Date::parse("2026-11-21").unwrap(),
+        nix: Default::default(),
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(common::root().join("fixtures/nix-files"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "nix"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 25, "only {} .nix fixtures", files.len());
+    let mut disagreements = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let (findings, _) = audit_nix_file("default.nix", text.clone(), &options).unwrap();
+        let ours = !findings.is_empty();
+        let (theirs, why) = nix_says_impure(&nix, &text, &sandbox);
+        if ours != theirs {
+            disagreements.push(format!(
+                "{}: ours {ours}, Nix {theirs} ({why})",
+                file.display()
+            ));
+        }
+    }
+    std::fs::remove_dir_all(&sandbox).ok();
+    assert!(
+        disagreements.is_empty(),
+        "{} of {} differ from Nix:\n{}",
+        disagreements.len(),
+        files.len(),
+        disagreements.join("\n")
+    );
+    eprintln!(
+        "{} .nix files agree with Nix's pure evaluation",
+        files.len()
+    );
 }

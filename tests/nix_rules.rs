@@ -1,8 +1,9 @@
 //! Every flake under `fixtures/nix/` is audited with all rules, as of
 //! 2026-11-21, and its findings (one line each, as `--concise` prints them)
-//! must equal its `expected.txt`. A fixture named after a rule
-//! (`NX003-url-changed`) must trigger that rule, unless its name says
-//! `clean` or `pragma`: then it must not.
+//! must equal its `expected.txt`; so must every `.nix` file under
+//! `fixtures/nix-files/`, all in one `expected.txt`. A fixture named after
+//! a rule (`NX003-url-changed`, `NX010-fetchgit-string.nix`) must trigger
+//! that rule, unless its name says `clean` or `pragma`: then it must not.
 
 mod common;
 
@@ -15,6 +16,11 @@ use repro_audit::report::text::{self, TextOptions};
 use repro_audit::rules::RULES;
 
 fn concise(dir: &Path) -> (String, Vec<&'static str>) {
+    concise_file(dir, ".")
+}
+
+/// What all rules report on `path` (a file or `.`) in `dir`.
+fn concise_file(dir: &Path, path: &str) -> (String, Vec<&'static str>) {
     let options = Options {
         rules: RULES.iter().collect(),
         build_args: Default::default(),
@@ -22,7 +28,7 @@ fn concise(dir: &Path) -> (String, Vec<&'static str>) {
         nix: Default::default(),
     };
     let (targets, errors) =
-        discover::discover(&[".".to_owned()], "Dockerfile", dir, &Default::default());
+        discover::discover(&[path.to_owned()], "Dockerfile", dir, &Default::default());
     assert!(errors.is_empty(), "{}: {errors:?}", dir.display());
     let report = audit::audit(&discover::units(targets, dir), &options);
     assert!(
@@ -57,6 +63,7 @@ fn every_nix_fixture_gives_its_expected_findings() {
     dirs.sort();
     let mut failures = Vec::new();
     let mut per_rule: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+    let mut cases: Vec<(String, Vec<&str>)> = Vec::new();
     for dir in &dirs {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
         let (actual, codes) = concise(dir);
@@ -67,6 +74,27 @@ fn every_nix_fixture_gives_its_expected_findings() {
                 expected.trim_end()
             ));
         }
+        cases.push((name, codes));
+    }
+    // The .nix files, audited as one walk of their directory.
+    let files = common::root().join("fixtures/nix-files");
+    let (actual, _) = concise(&files);
+    let expected = std::fs::read_to_string(files.join("expected.txt")).unwrap_or_default();
+    if actual != expected.trim_end() {
+        failures.push(format!(
+            "nix-files:\n--- expected\n{}\n--- actual\n{actual}",
+            expected.trim_end()
+        ));
+    }
+    for entry in std::fs::read_dir(&files).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        let Some(stem) = name.strip_suffix(".nix") else {
+            continue;
+        };
+        let (_, codes) = concise_file(&files, &name);
+        cases.push((stem.to_owned(), codes));
+    }
+    for (name, codes) in cases {
         if let Some(code) = name.get(..5).filter(|c| c.starts_with("NX")) {
             let quiet = name.contains("clean") || name.contains("pragma");
             let fired = codes.contains(&code);

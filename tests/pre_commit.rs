@@ -30,6 +30,8 @@ fn the_hook_sees_every_audited_name_and_nothing_else() {
         "README.md",
         "docs/Dockerfile.md/notes.txt",
         "notflake.nix",
+        "lib/default.nix",
+        "nix.nix.bak",
         "flake.lock.bak",
         "src/main.rs",
         "MyDockerfile",

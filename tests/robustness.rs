@@ -4,7 +4,7 @@
 
 mod common;
 
-use repro_audit::audit::{audit_dockerfile, audit_flake, Options};
+use repro_audit::audit::{audit_dockerfile, audit_flake, LockState, Options};
 use repro_audit::date::Date;
 use repro_audit::finding::Finding;
 use repro_audit::rules::RULES;
@@ -375,7 +375,7 @@ fn mutated_flakes_never_panic() {
             audit_flake(
                 Some(("flake.nix".into(), nix.clone())),
                 Some(("flake.lock".into(), lock.clone())),
-                false,
+                LockState::Beside,
                 &options(),
             )
         });
@@ -383,5 +383,84 @@ fn mutated_flakes_never_panic() {
             result.is_ok(),
             "panicked on round {round}: {nix:?} {lock:?}"
         );
+    }
+}
+
+#[test]
+fn mutated_nix_files_never_panic() {
+    let pieces = &[
+        "{",
+        "}",
+        "(",
+        ")",
+        "[",
+        "]",
+        "\"",
+        ";",
+        ":",
+        "@",
+        "?",
+        "${",
+        "''",
+        "#",
+        "<nixpkgs>",
+        "<",
+        "with builtins;",
+        "let getEnv = builtins.getEnv; in ",
+        "inherit (builtins) fetchurl;",
+        "rec ",
+        "builtins.",
+        "__findFile",
+        "fetchTarball ",
+        " { url = \"u\"; }",
+        " or ",
+        "./x",
+        "sha256 = ",
+    ];
+    let mut texts: Vec<String> = std::fs::read_dir(common::root().join("fixtures/nix-files"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "nix"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    texts.sort();
+    let mut random = XorShift(0x9e37_79b9_7f4a_7c15);
+    for round in 0..3_000 {
+        let mut text = texts[round % texts.len()].clone();
+        for _ in 0..3 {
+            mutate(&mut text, &mut random, pieces);
+        }
+        let result = std::panic::catch_unwind(|| {
+            repro_audit::audit::audit_nix_file("default.nix", text.clone(), &options())
+        });
+        assert!(result.is_ok(), "panicked on round {round}: {text:?}");
+    }
+}
+
+#[test]
+fn deep_and_long_nix_files_end_promptly() {
+    let n = 200_000;
+    let cases = [
+        format!("{}1", "x: ".repeat(n)),
+        format!("{}1", "with builtins; ".repeat(n)),
+        format!("{}getEnv \"X\"", "let a = 1; in ".repeat(n)),
+        format!("{}1{}", "(".repeat(n), ")".repeat(n)),
+        format!("{}1{}", "[".repeat(n), "]".repeat(n)),
+        format!("{}1{}", "{ a = ".repeat(n), "; }".repeat(n)),
+        format!("builtins{}", ".a".repeat(n)),
+        format!("\"a\"{}", " + \"a\"".repeat(n)),
+        format!("[ {} ]", "(builtins.getEnv \"X\") ".repeat(n)),
+        format!("{{ {} }}", "a = fetchTarball \"u\"; ".repeat(n)),
+        "<".repeat(n),
+        format!("''{}''", "${".repeat(n)),
+    ];
+    for text in cases {
+        let len = text.len();
+        let result = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || repro_audit::audit::audit_nix_file("default.nix", text, &options()))
+            .unwrap()
+            .join();
+        assert!(result.is_ok(), "panicked on a {len}-byte file");
     }
 }

@@ -4,15 +4,18 @@
 //! "Fixed" and "Suppress" gives none. A sample is a `dockerfile` block, or a
 //! flake: a `nix` block (flake.nix) with the `json` block (flake.lock)
 //! right after it — or, when none follows, the doc's last `json` block
-//! before it, or no lock at all — or a `json` block alone. And every
-//! registered rule has a doc, every doc a rule.
+//! before it, or no lock at all — or a `json` block alone. For the rules
+//! of any `.nix` file (NX009–NX011), a `nix` block is `default.nix`. And
+//! every registered rule has a doc, every doc a rule.
 
 mod common;
 
-use repro_audit::audit::{audit_dockerfile, audit_flake, Options, Report};
+use repro_audit::audit::{
+    audit_dockerfile, audit_flake, audit_nix_file, LockState, Options, Report,
+};
 use repro_audit::date::Date;
 use repro_audit::report::text::{self, TextOptions};
-use repro_audit::rules::{self, Rule, RULES};
+use repro_audit::rules::{self, Check, Rule, RULES};
 
 fn options(rule: &'static Rule) -> Options {
     Options {
@@ -55,6 +58,7 @@ fn blocks(doc: &str) -> Vec<(String, String, String)> {
 /// A doc's input: a Dockerfile, or a flake.nix and/or flake.lock.
 enum Sample {
     Dockerfile(String),
+    Nix(String),
     Flake {
         nix: Option<String>,
         lock: Option<String>,
@@ -77,11 +81,26 @@ fn rendered(rule: &'static Rule, sample: &Sample) -> String {
                 baselined: 0,
             }
         }
+        Sample::Nix(text) => {
+            let (findings, source) = audit_nix_file("default.nix", text.clone(), &options(rule))
+                .unwrap_or_else(|e| panic!("{}: example does not parse: {e:?}", rule.code));
+            Report {
+                files: 1,
+                sources: [("default.nix".to_owned(), source)].into(),
+                findings,
+                errors: Vec::new(),
+                baselined: 0,
+            }
+        }
         Sample::Flake { nix, lock } => {
             let result = audit_flake(
                 nix.clone().map(|text| ("flake.nix".to_owned(), text)),
                 lock.clone().map(|text| ("flake.lock".to_owned(), text)),
-                lock.is_none(),
+                if lock.is_none() {
+                    LockState::Absent
+                } else {
+                    LockState::Beside
+                },
                 &options(rule),
             );
             assert!(
@@ -125,6 +144,7 @@ fn every_rule_doc_example_holds() {
         while let Some((section, info, body)) = iter.next() {
             let sample = match info.as_str() {
                 "dockerfile" => Sample::Dockerfile(body.clone()),
+                "nix" if matches!(rule.check, Check::NixFile(_)) => Sample::Nix(body.clone()),
                 "nix" => {
                     if iter.peek().is_some_and(|(_, i, _)| i == "json") {
                         last_lock = iter.next().map(|(_, _, lock)| lock.clone());

@@ -22,6 +22,10 @@ use crate::source::span::LineIndex;
 /// Spans longer than this many lines show their first and last lines.
 const MAX_SNIPPET_LINES: usize = 8;
 const TAB: &str = "    ";
+/// Lines longer than this many bytes show only a window around the span…
+const MAX_LINE_BYTES: usize = 400;
+/// …with this much on either side.
+const CONTEXT_BYTES: usize = 60;
 
 pub struct TextOptions {
     pub color: bool,
@@ -114,15 +118,35 @@ fn snippet(out: &mut String, finding: &Finding, text: &str, index: &LineIndex, p
             continue;
         };
         let range = index.line_range(text, line);
-        let content = &text[range.start..range.end];
+        let from = finding.span.start.clamp(range.start, range.end);
+        let to = finding.span.end.clamp(range.start, range.end);
+        // A long line shows a window around the span, so that a finding on
+        // a line of megabytes is not megabytes of output.
+        let (start, end) = if range.end - range.start <= MAX_LINE_BYTES {
+            (range.start, range.end)
+        } else {
+            let start = floor_boundary(text, from.saturating_sub(CONTEXT_BYTES).max(range.start));
+            let end = ceil_boundary(
+                text,
+                to.min(from + MAX_LINE_BYTES - 2 * CONTEXT_BYTES)
+                    .saturating_add(CONTEXT_BYTES)
+                    .min(range.end),
+            );
+            (start, end)
+        };
+        let to = to.min(end);
+        let before = if start > range.start { "…" } else { "" };
+        let after = if end < range.end { "…" } else { "" };
         let number = paint.style(
             &format!("{:>width$} |", line + 1),
             Style::new().blue().bold(),
         );
-        let _ = writeln!(out, "{number} {}", display(content));
-        let from = finding.span.start.clamp(range.start, range.end);
-        let to = finding.span.end.clamp(range.start, range.end);
-        let pad = display(&text[range.start..from]).chars().count();
+        let _ = writeln!(
+            out,
+            "{number} {before}{}{after}",
+            display(&text[start..end])
+        );
+        let pad = usize::from(!before.is_empty()) + display(&text[start..from]).chars().count();
         let carets = display(&text[from..to]).chars().count().max(1);
         let _ = writeln!(
             out,
@@ -133,6 +157,20 @@ fn snippet(out: &mut String, finding: &Finding, text: &str, index: &LineIndex, p
     }
     let help = paint.style("= help:", Style::new().blue().bold());
     let _ = writeln!(out, "{:width$} {help} {}", "", finding.help);
+}
+
+fn floor_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+fn ceil_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset += 1;
+    }
+    offset
 }
 
 /// A source line as shown: tabs as four spaces, the BOM dropped.

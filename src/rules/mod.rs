@@ -11,6 +11,8 @@ pub enum Check {
     Dockerfile(fn(&docker::Context, &mut Vec<Diagnostic>)),
     /// A `flake.nix` and the `flake.lock` beside it, as one pair.
     Nix(fn(&nix::Context, &mut Vec<nix::NixDiagnostic>)),
+    /// Any `.nix` file, `flake.nix` included.
+    NixFile(fn(&crate::source::nix_file::NixFile, &mut Vec<Diagnostic>)),
 }
 
 pub struct Rule {
@@ -52,6 +54,9 @@ pub static RULES: &[Rule] = &[
     nix::nx006_flake_input_indirect::RULE,
     nix::nx007_flake_input_outdated::RULE,
     nix::nx008_nixpkgs_unsupported_ref::RULE,
+    nix::nx009_nix_path_lookup::RULE,
+    nix::nx010_fetch_unlocked::RULE,
+    nix::nx011_impure_builtin::RULE,
     nix::nx012_flake_override_unused::RULE,
 ];
 

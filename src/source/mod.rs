@@ -5,6 +5,7 @@ pub mod flake_lock;
 pub mod flake_nix;
 pub mod flakeref;
 pub mod mapped;
+pub mod nix_file;
 pub mod nix_syntax;
 pub mod span;
 

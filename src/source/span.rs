@@ -30,10 +30,23 @@ pub struct Position {
 
 const BOM: &str = "\u{feff}";
 
-/// Where each line starts, so that offsets become positions in O(log n).
+/// Where each line starts, so that offsets become positions in O(log n),
+/// and how many characters precede every [`BLOCK`]th byte, so that the
+/// column of an offset far along one very long line costs O(`BLOCK`)
+/// rather than the length of the line.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     line_starts: Vec<usize>,
+    /// Characters in `text[..k * BLOCK]`, for each k.
+    chars_before_block: Vec<usize>,
+}
+
+const BLOCK: usize = 256;
+
+/// How many characters start in `bytes` (UTF-8 continuation bytes do
+/// not start one).
+fn char_starts(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 impl LineIndex {
@@ -45,7 +58,26 @@ impl LineIndex {
                 .filter(|&(_, b)| b == b'\n')
                 .map(|(i, _)| i + 1),
         );
-        LineIndex { line_starts }
+        let mut chars_before_block = Vec::with_capacity(text.len() / BLOCK + 1);
+        let mut total = 0;
+        for block in text.as_bytes().chunks(BLOCK) {
+            chars_before_block.push(total);
+            total += char_starts(block);
+        }
+        chars_before_block.push(total);
+        LineIndex {
+            line_starts,
+            chars_before_block,
+        }
+    }
+
+    /// Characters in `text[..offset]`.
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        let block = offset / BLOCK;
+        match self.chars_before_block.get(block) {
+            Some(before) => before + char_starts(&text.as_bytes()[block * BLOCK..offset]),
+            None => char_starts(&text.as_bytes()[..offset]),
+        }
     }
 
     /// The 0-based line that holds `offset`.
@@ -54,6 +86,16 @@ impl LineIndex {
             Ok(line) => line,
             Err(next) => next - 1,
         }
+    }
+
+    /// How many lines there are (a final line may be empty).
+    pub fn len(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// Never: even empty text has one (empty) line.
+    pub fn is_empty(&self) -> bool {
+        self.line_starts.is_empty()
     }
 
     /// Byte range of 0-based `line`, without its line terminator.
@@ -79,9 +121,14 @@ impl LineIndex {
         if line == 0 && text.starts_with(BOM) && offset >= BOM.len() {
             start = BOM.len();
         }
+        let column = if offset - start <= 2 * BLOCK {
+            text[start..offset].chars().count()
+        } else {
+            self.chars_before(text, offset) - self.chars_before(text, start)
+        };
         Position {
             line: line + 1,
-            column: text[start..offset].chars().count() + 1,
+            column: column + 1,
         }
     }
 }
@@ -113,5 +160,26 @@ mod tests {
             index.line_range(text, 0),
             Span::new(0, text.find('\r').unwrap())
         );
+    }
+
+    #[test]
+    fn columns_far_along_a_long_line_count_characters() {
+        let text = format!("é\n{}x", "aé€😀".repeat(1000));
+        let index = LineIndex::new(&text);
+        let x = text.find('x').unwrap();
+        assert_eq!(
+            index.position(&text, x),
+            Position {
+                line: 2,
+                column: 4001
+            }
+        );
+        for offset in (0..text.len()).filter(|&o| text.is_char_boundary(o)) {
+            let line_start = if offset < 3 { 0 } else { 3 };
+            assert_eq!(
+                index.position(&text, offset).column,
+                text[line_start..offset].chars().count() + 1
+            );
+        }
     }
 }

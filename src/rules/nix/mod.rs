@@ -10,6 +10,9 @@ pub mod nx005_flake_input_duplicated;
 pub mod nx006_flake_input_indirect;
 pub mod nx007_flake_input_outdated;
 pub mod nx008_nixpkgs_unsupported_ref;
+pub mod nx009_nix_path_lookup;
+pub mod nx010_fetch_unlocked;
+pub mod nx011_impure_builtin;
 pub mod nx012_flake_override_unused;
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
