@@ -1,7 +1,9 @@
 """Benchmark: audit a directory of many Dockerfiles with repro-audit and with
 hadolint, one invocation each, and print both times and throughputs; then
 a directory of Nix flakes (flake.nix + a 70-node flake.lock each) with
-repro-audit alone (flake-checker is not on the registries CI reaches).
+repro-audit alone (flake-checker is not on the registries CI reaches); then
+trees of plain .nix files (package expressions, NixOS modules, shells) at
+a quarter, half and all of `--nix-files`, to show the walk stays linear.
 
 Run it with `bash bench/run.sh` (which builds the release binary and the
 virtualenv with hadolint first). The corpus is generated, deterministic,
@@ -93,6 +95,42 @@ def node(rng, owner, repo, ref):
             "original": original}
 
 
+def nix_file(rng, n):
+    """A package expression, a NixOS module or a shell, some with the
+    impurities NX009-NX011 report."""
+    kind = n % 3
+    if kind == 0:
+        deps = " ".join(rng.sample(["openssl", "zlib", "curl", "libffi", "sqlite", "ncurses"], 3))
+        return (
+            "{ lib, stdenv, fetchurl, %s }:\n\n"
+            "stdenv.mkDerivation (finalAttrs: {\n"
+            "  pname = \"pkg%d\";\n  version = \"1.%d.0\";\n"
+            "  src = fetchurl {\n    url = \"https://example.org/pkg%d-${finalAttrs.version}.tar.gz\";\n"
+            "    hash = \"sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\";\n  };\n"
+            "  buildInputs = [ %s ];\n"
+            "  meta = with lib; { description = \"Package %d\"; license = licenses.mit; };\n"
+            "})\n" % (deps.replace(" ", ", "), n, n % 50, n, deps, n)
+        )
+    if kind == 1:
+        options = "".join(
+            "    services.svc%d.opt%d = lib.mkOption { type = lib.types.str; default = \"v%d\"; };\n" % (n, i, i)
+            for i in range(rng.randint(3, 12))
+        )
+        return (
+            "{ config, lib, pkgs, ... }:\n\nlet\n  cfg = config.services.svc%d;\nin\n{\n"
+            "  options = {\n%s  };\n"
+            "  config = lib.mkIf cfg.enable {\n"
+            "    systemd.services.svc%d.serviceConfig.ExecStart = \"${pkgs.hello}/bin/hello\";\n"
+            "    environment.variables.HOME_DIR = builtins.getEnv \"HOME\";\n  };\n}\n" % (n, options, n)
+        )
+    return (
+        "{ pkgs ? import <nixpkgs> { } }:\n\n"
+        "let\n  tool = builtins.fetchTarball \"https://example.org/tool%d/master.tar.gz\";\nin\n"
+        "pkgs.mkShell {\n  packages = with pkgs; [ git jq (callPackage tool { }) ];\n"
+        "  shellHook = ''\n    echo ready %d\n  '';\n}\n" % (n, n)
+    )
+
+
 def timed(command, repeat):
     times = []
     for _ in range(repeat):
@@ -112,6 +150,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--flakes", type=int, default=200)
     parser.add_argument("--parse-lock", default="target/release/examples/parse_lock")
+    parser.add_argument("--nix-files", type=int, default=20000)
     args = parser.parse_args()
 
     rng = random.Random(20261121)
@@ -158,6 +197,23 @@ def main():
         parse = subprocess.run([args.parse_lock, os.path.join(flakes, "flake0000", "flake.lock"), "2000"],
                                capture_output=True, text=True, check=True)
         print(parse.stdout.strip())
+
+        print(f"\nnix files: trees of generated .nix files, all rules")
+        for count in (args.nix_files // 4, args.nix_files // 2, args.nix_files):
+            tree = os.path.join(corpus, f"nix-files-{count}")
+            size = 0
+            for n in range(count):
+                directory = os.path.join(tree, f"pkgs{n // 100:04d}")
+                os.makedirs(directory, exist_ok=True)
+                text = nix_file(rng, n)
+                size += len(text)
+                with open(os.path.join(directory, f"f{n:06d}.nix"), "w") as f:
+                    f.write(text)
+            command = [args.repro_audit, "--format", "json", tree]
+            took = timed(command, args.repeat)
+            report = json.loads(subprocess.run(command, capture_output=True).stdout)["summary"]
+            print(f"{count:7d} files ({size / 1e6:.1f} MB): {took * 1000:8.1f} ms  "
+                  f"{count / took:8.0f} files/s  ({report['findings']} findings, {report['errors']} errors)")
     finally:
         shutil.rmtree(corpus)
 

@@ -20,6 +20,7 @@ use crate::source::dockerfile::{self, stages::BuildArgs, Dockerfile};
 use crate::source::flake_lock::FlakeLock;
 use crate::source::flake_nix::FlakeNix;
 use crate::source::nix_file::NixFile;
+use crate::source::nix_syntax;
 use crate::source::span::{LineIndex, Position};
 use crate::suppress::{NixSuppressions, Suppressions};
 
@@ -132,7 +133,11 @@ pub fn audit(units: &[Unit], options: &Options) -> Report {
         .min(units.len().max(1));
     std::thread::scope(|scope| {
         for _ in 0..workers {
-            scope.spawn(|| {
+            // A stack the Nix parser can use in place, virtual until used.
+            let worker = std::thread::Builder::new()
+                .name("audit".into())
+                .stack_size(nix_syntax::PARSER_STACK);
+            let work = || {
                 let mut mine = Vec::new();
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
@@ -143,7 +148,16 @@ pub fn audit(units: &[Unit], options: &Options) -> Report {
                     .lock()
                     .unwrap_or_else(|poisoned| poisoned.into_inner())
                     .extend(mine);
+            };
+            let spawned = worker.spawn_scoped(scope, move || {
+                nix_syntax::on_large_stack();
+                work();
             });
+            if spawned.is_err() {
+                // No thread to be had: audit here, where the Nix parser
+                // starts threads of its own.
+                work();
+            }
         }
     });
     let mut results = results.into_inner().unwrap_or_else(|p| p.into_inner());

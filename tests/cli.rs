@@ -488,6 +488,115 @@ fn a_flake_nix_without_a_lock_is_nx001() {
     );
 }
 
+/// A flake that its parent exports as a template ships without a lock on
+/// purpose; one the parent does not export is still NX001.
+#[test]
+fn flakes_exported_as_templates_need_no_lock() {
+    let template = "{\n  inputs.nixpkgs.url = \"github:NixOS/nixpkgs/nixos-unstable\";\n  outputs = { self, nixpkgs }: { };\n}\n";
+    let parent = "{\n  outputs = { self }: {\n    templates.rust = { path = ./templates/rust; description = \"Rust\"; };\n    defaultTemplate.path = ./templates/default;\n    templates.more = import ./more;\n  };\n}\n";
+    let dir = scratch(
+        "templates",
+        &[
+            ("flake.nix", parent),
+            (
+                "flake.lock",
+                "{ \"nodes\": { \"root\": {} }, \"root\": \"root\", \"version\": 7 }\n",
+            ),
+            ("templates/rust/flake.nix", template),
+            ("templates/default/flake.nix", template),
+            ("templates/forgotten/flake.nix", template),
+            (
+                "more/default.nix",
+                "{ python = { path = ../examples/python; description = \"Python\"; }; }\n",
+            ),
+            ("examples/python/flake.nix", template),
+        ],
+    );
+    let outcome = audit_in(&dir, &["--concise", "--select", "NX001", "."]);
+    assert_eq!(
+        outcome.stdout,
+        "templates/forgotten/flake.nix:2:10: error[NX001] flake.nix has input `nixpkgs` but no flake.lock beside it\n\nFound 1 finding (1 error) in 7 files.\n"
+    );
+    // flake-parts' form, and a `readDir` of the templates' directory.
+    let parent = "{\n  outputs = inputs: inputs.flake-parts.lib.mkFlake { inherit inputs; } {\n    flake.templates = builtins.mapAttrs (name: _: { path = ./templates + \"/${name}\"; }) (builtins.readDir ./templates);\n  };\n}\n";
+    let dir = scratch(
+        "templates-readdir",
+        &[
+            ("flake.nix", parent),
+            ("templates/a/flake.nix", template),
+            ("other/flake.nix", template),
+        ],
+    );
+    let outcome = audit_in(&dir, &["--concise", "--select", "NX001", "."]);
+    assert_eq!(codes(&outcome), ["NX001"], "{}", outcome.stdout);
+    assert!(
+        outcome.stdout.starts_with("other/flake.nix:2:10:"),
+        "{}",
+        outcome.stdout
+    );
+}
+
+/// A file named explicitly whose name fits no kind is recognised by its
+/// content, or is an error that says it is none of them.
+#[test]
+fn named_files_are_recognised_by_their_content() {
+    let lock =
+        std::fs::read_to_string(common::root().join("fixtures/nix/NX002-github-no-rev/flake.lock"))
+            .unwrap();
+    let dir = scratch(
+        "sniff",
+        &[
+            ("tests/flake.clean.0.lock", &lock),
+            // A flake.nix beside it is not its companion: the names differ.
+            ("tests/flake.nix", "{ outputs = { self }: { }; }\n"),
+            ("prod", "# syntax=docker/dockerfile:1\nFROM debian\n"),
+            (
+                "shell",
+                "{ pkgs ? import <nixpkgs> { } }:\npkgs.mkShell { }\n",
+            ),
+            ("package.json", "{ \"name\": \"x\" }\n"),
+            ("notes.md", "# Notes\n\nSee `Dockerfile`.\n"),
+        ],
+    );
+    let outcome = audit_in(
+        &dir,
+        &[
+            "--concise",
+            "tests/flake.clean.0.lock",
+            "prod",
+            "shell",
+            "package.json",
+            "notes.md",
+        ],
+    );
+    assert_eq!(outcome.code, 2);
+    assert_eq!(
+        codes(&outcome),
+        ["DF004", "DF001", "NX009", "NX002"],
+        "{}",
+        outcome.stdout
+    );
+    assert!(
+        outcome.stdout.contains("tests/flake.clean.0.lock:"),
+        "{}",
+        outcome.stdout
+    );
+    assert!(
+        outcome.stderr.contains(
+            "package.json: a JSON document but not a flake lock (it has no `nodes`, `root` and `version`)"
+        ),
+        "{}",
+        outcome.stderr
+    );
+    assert!(
+        outcome
+            .stderr
+            .contains("notes.md: not a Dockerfile, flake.nix, flake.lock or Nix file"),
+        "{}",
+        outcome.stderr
+    );
+}
+
 /// The codes a run reports, in order.
 fn codes(outcome: &Outcome) -> Vec<String> {
     outcome

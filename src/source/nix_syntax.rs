@@ -11,25 +11,42 @@ use super::span::Span;
 /// A message and the byte offset it is about.
 pub type ReadError = (String, usize);
 
-/// Parse `text` and run `read` on its syntax tree, on the parser's own
-/// thread (the tree cannot leave it): a syntax error, or input the guard
-/// refuses, is the first error at its offset.
+thread_local! {
+    /// Set on a thread whose stack is at least [`PARSER_STACK`].
+    static ON_LARGE_STACK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Declare that the current thread was started with a stack of at least
+/// [`PARSER_STACK`] bytes: Nix files read on it are parsed in place, not
+/// on a thread of their own.
+pub fn on_large_stack() {
+    ON_LARGE_STACK.with(|flag| flag.set(true));
+}
+
+/// Parse `text` and run `read` on its syntax tree, on a thread with a
+/// stack of [`PARSER_STACK`] (this one when it has such a stack, else one
+/// of its own; the tree cannot leave it): a syntax error, or input the
+/// guard refuses, is the first error at its offset.
 pub fn on_parser_thread<R, F>(text: std::sync::Arc<String>, read: F) -> Result<R, ReadError>
 where
     R: Send + 'static,
     F: FnOnce(&str, rnix::Root) -> Result<R, ReadError> + Send + 'static,
 {
     check_nesting(&text)?;
+    let parse = move || {
+        let parse = rnix::Root::parse(&text);
+        if let Some(error) = parse.errors().first() {
+            return Err(parse_error(error, text.len()));
+        }
+        read(&text, parse.tree())
+    };
+    if ON_LARGE_STACK.with(std::cell::Cell::get) {
+        return parse();
+    }
     std::thread::Builder::new()
         .name("nix parser".into())
         .stack_size(PARSER_STACK)
-        .spawn(move || {
-            let parse = rnix::Root::parse(&text);
-            if let Some(error) = parse.errors().first() {
-                return Err(parse_error(error, text.len()));
-            }
-            read(&text, parse.tree())
-        })
+        .spawn(parse)
         .map_err(|e| (format!("cannot start the parser: {e}"), 0))
         .and_then(|handle| {
             handle
@@ -43,9 +60,9 @@ where
 const MAX_RUN: usize = 4096;
 /// …and no more than this much possible nesting in all.
 const MAX_NESTING: usize = 8192;
-/// The parser runs on its own thread with this stack, which holds far more
-/// than `MAX_NESTING` levels.
-const PARSER_STACK: usize = 32 * 1024 * 1024;
+/// The parser runs on a thread with this stack, which holds far more than
+/// `MAX_NESTING` levels.
+pub const PARSER_STACK: usize = 32 * 1024 * 1024;
 
 /// Refuse input whose nesting could take rnix's recursive parser (or
 /// rowan's recursive drop) deep, or whose long juxtaposition chains would

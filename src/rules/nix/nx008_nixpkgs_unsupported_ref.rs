@@ -31,12 +31,23 @@ fn check(context: &Context, out: &mut Vec<NixDiagnostic>) {
                 ),
                 original.string("ref").map(str::to_owned),
             ),
-            Some("tarball") => match original.string("url").and_then(channel_of) {
-                Some(channel) => ("NixOS/nixpkgs".to_owned(), Some(channel)),
+            Some("tarball") => {
+                let url = original.string("url").unwrap_or("");
+                match channel_of(url).or_else(|| flakehub_branch(url)) {
+                    Some(channel) => ("NixOS/nixpkgs".to_owned(), Some(channel)),
+                    None => continue,
+                }
+            }
+            // `git+https://github.com/NixOS/nixpkgs?ref=nixos-24.05`.
+            Some("git") => match original.string("url").and_then(github_repo) {
+                Some(repo) => (repo, original.string("ref").map(str::to_owned)),
                 None => continue,
             },
             _ => continue,
         };
+        // `refs/heads/nixos-unstable` is the branch `nixos-unstable`.
+        let reference =
+            reference.map(|r| r.strip_prefix("refs/heads/").map(str::to_owned).unwrap_or(r));
         let supported = supported_refs(context);
         let suggestion = format!("track a supported branch: {}", shown(&supported));
         if !owner.eq_ignore_ascii_case("NixOS/nixpkgs") {
@@ -157,4 +168,85 @@ fn channel_of(url: &str) -> Option<String> {
         .or_else(|| url.strip_prefix("https://nixos.org/channels/"))?;
     let channel = rest.split('/').next()?;
     (!channel.is_empty()).then(|| channel.to_owned())
+}
+
+/// FlakeHub's versions of NixOS/nixpkgs name its branches:
+/// `https://flakehub.com/f/NixOS/nixpkgs/0.2505.*.tar.gz` follows
+/// `nixos-25.05`, `0.1.*` follows `nixos-unstable`. `*` (the newest
+/// release, whichever it is) and other flakes give `None`.
+fn flakehub_branch(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("https://flakehub.com/f/")?;
+    let (repo, version) = rest.rsplit_once('/')?;
+    if !repo.eq_ignore_ascii_case("NixOS/nixpkgs") {
+        return None;
+    }
+    let version = version.strip_suffix(".tar.gz").unwrap_or(version);
+    let version = version.trim_start_matches('=');
+    let mut parts = version.split('.');
+    if parts.next()? != "0" {
+        return None;
+    }
+    let line = parts.next()?;
+    if line == "1" {
+        return Some("nixos-unstable".to_owned());
+    }
+    if line.len() == 4 && line.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(format!("nixos-{}.{}", &line[..2], &line[2..]));
+    }
+    None
+}
+
+/// `owner/repo` of a Git URL on GitHub (`https://github.com/NixOS/nixpkgs`,
+/// `ssh://git@github.com/NixOS/nixpkgs.git`).
+fn github_repo(url: &str) -> Option<String> {
+    let (_, path) = url.split_once("github.com")?;
+    let path = path.trim_start_matches([':', '/']);
+    let path = path.split(['?', '#']).next()?;
+    let mut parts = path.split('/');
+    let owner = parts.next().filter(|o| !o.is_empty())?;
+    let repo = parts.next().filter(|r| !r.is_empty())?;
+    Some(format!(
+        "{owner}/{}",
+        repo.strip_suffix(".git").unwrap_or(repo)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flakehub_versions_name_branches() {
+        let branch =
+            |v: &str| flakehub_branch(&format!("https://flakehub.com/f/NixOS/nixpkgs/{v}"));
+        assert_eq!(branch("0.2505.*.tar.gz").as_deref(), Some("nixos-25.05"));
+        assert_eq!(
+            branch("=0.2411.712345.tar.gz").as_deref(),
+            Some("nixos-24.11")
+        );
+        assert_eq!(branch("0.1.*.tar.gz").as_deref(), Some("nixos-unstable"));
+        assert_eq!(branch("0.1").as_deref(), Some("nixos-unstable"));
+        assert_eq!(branch("*.tar.gz"), None);
+        assert_eq!(
+            flakehub_branch("https://flakehub.com/f/DeterminateSystems/nixpkgs-weekly/0.1.tar.gz"),
+            None
+        );
+    }
+
+    #[test]
+    fn github_git_urls_name_their_repository() {
+        assert_eq!(
+            github_repo("https://github.com/NixOS/nixpkgs").as_deref(),
+            Some("NixOS/nixpkgs")
+        );
+        assert_eq!(
+            github_repo("ssh://git@github.com/NixOS/nixpkgs.git").as_deref(),
+            Some("NixOS/nixpkgs")
+        );
+        assert_eq!(
+            github_repo("https://github.com/me/nixpkgs?ref=x").as_deref(),
+            Some("me/nixpkgs")
+        );
+        assert_eq!(github_repo("https://git.example.org/nixpkgs"), None);
+    }
 }
