@@ -295,10 +295,11 @@ fn explicit_kind(name: &str, path: &Path) -> Result<FileKind, String> {
 
 /// Whether the flake whose `flake.nix` is at `flake_nix` is one that a
 /// parent flake exports as a template (`templates.<name>.path = ./…;`,
-/// `defaultTemplate.path`, a `readDir` of the directory that holds it, or
-/// a file that `templates` imports). The parents are the `flake.nix` files
-/// of the directories above, up to the repository's root (the first that
-/// holds `.git`).
+/// `defaultTemplate.path`, `"${self}/…"`, a `readDir` of the directory
+/// that holds it, a file that `templates` imports, or any of these in a
+/// module the parent's `imports = [ … ]` lists, as flake-parts flakes
+/// do). The parents are the `flake.nix` files of the directories above,
+/// up to the repository's root (the first that holds `.git`).
 pub fn exported_as_template(flake_nix: &Path) -> bool {
     let Some(dir) = flake_nix
         .parent()
@@ -311,19 +312,8 @@ pub fn exported_as_template(flake_nix: &Path) -> bool {
     }
     for ancestor in dir.ancestors().skip(1).take(64) {
         let parent = ancestor.join("flake.nix");
-        if let Some(file) = read_for_sniffing(&parent).and_then(|t| NixFile::parse(t).ok()) {
-            for used in &file.templates {
-                let found = match used {
-                    PathUse::Path(path) => lexical_join(ancestor, path) == dir,
-                    PathUse::ReadDir(path) => dir.parent() == Some(&lexical_join(ancestor, path)),
-                    PathUse::Import(path) => {
-                        imported_templates(&lexical_join(ancestor, path), &dir)
-                    }
-                };
-                if found {
-                    return true;
-                }
-            }
+        if parent.is_file() && exports(ancestor, &parent, &dir) {
+            return true;
         }
         if ancestor.join(".git").exists() {
             break;
@@ -332,13 +322,54 @@ pub fn exported_as_template(flake_nix: &Path) -> bool {
     false
 }
 
-/// Whether a file that a flake's `templates` imports names `dir`.
-fn imported_templates(imported: &Path, dir: &Path) -> bool {
-    let file = if imported.is_dir() {
-        imported.join("default.nix")
+/// Whether the flake at `root` (its `flake.nix` is `file`), or a module it
+/// imports, exports `dir` as a template. At most [`MAX_MODULES`] files, at
+/// most [`MAX_IMPORT_DEPTH`] imports deep.
+fn exports(root: &Path, file: &Path, dir: &Path) -> bool {
+    const MAX_MODULES: usize = 64;
+    const MAX_IMPORT_DEPTH: usize = 4;
+    let mut queue = std::collections::VecDeque::from([(file.to_path_buf(), 0)]);
+    let mut seen = std::collections::HashSet::new();
+    while let Some((file, depth)) = queue.pop_front() {
+        if !seen.insert(file.clone()) || seen.len() > MAX_MODULES {
+            continue;
+        }
+        let Some(base) = file.parent() else { continue };
+        let Some(parsed) = read_for_sniffing(&file).and_then(|t| NixFile::parse(t).ok()) else {
+            continue;
+        };
+        for used in &parsed.templates {
+            let found = match used {
+                PathUse::Path(path) => lexical_join(base, path) == dir,
+                PathUse::FromRoot(path) => lexical_join(root, path) == dir,
+                PathUse::ReadDir(path) => dir.parent() == Some(&lexical_join(base, path)),
+                PathUse::Import(path) => imported_templates(&lexical_join(base, path), root, dir),
+            };
+            if found {
+                return true;
+            }
+        }
+        if depth < MAX_IMPORT_DEPTH {
+            for path in &parsed.imports {
+                queue.push_back((nix_file_at(&lexical_join(base, path)), depth + 1));
+            }
+        }
+    }
+    false
+}
+
+/// A directory's `default.nix`, or the file itself.
+fn nix_file_at(path: &Path) -> PathBuf {
+    if path.is_dir() {
+        path.join("default.nix")
     } else {
-        imported.to_path_buf()
-    };
+        path.to_path_buf()
+    }
+}
+
+/// Whether a file that a flake's `templates` imports names `dir`.
+fn imported_templates(imported: &Path, root: &Path, dir: &Path) -> bool {
+    let file = nix_file_at(imported);
     let Some(base) = file.parent() else {
         return false;
     };
@@ -347,6 +378,7 @@ fn imported_templates(imported: &Path, dir: &Path) -> bool {
     };
     parsed.path_attrs.iter().any(|used| match used {
         PathUse::Path(path) => lexical_join(base, path) == dir,
+        PathUse::FromRoot(path) => lexical_join(root, path) == dir,
         PathUse::ReadDir(path) => dir.parent() == Some(&lexical_join(base, path)),
         PathUse::Import(_) => false,
     })

@@ -534,6 +534,28 @@ fn flakes_exported_as_templates_need_no_lock() {
         "{}",
         outcome.stdout
     );
+    // A flake-parts module two imports down, and `"${self}/…"`.
+    let parent = "{\n  outputs = inputs: inputs.flake-parts.lib.mkFlake { inherit inputs; } {\n    imports = [ ./flake ];\n  };\n}\n";
+    let dir = scratch(
+        "templates-modules",
+        &[
+            ("flake.nix", parent),
+            ("flake/default.nix", "{ imports = [ ./templates.nix ]; }\n"),
+            ("flake/templates.nix", "{ self, ... }: {\n  flake.templates = {\n    default.path = ../templates/simple;\n    other = { path = \"${self}/templates/other\"; };\n  };\n}\n"),
+            ("templates/simple/flake.nix", template),
+            ("templates/other/flake.nix", template),
+            ("templates/unlisted/flake.nix", template),
+        ],
+    );
+    let outcome = audit_in(&dir, &["--concise", "--select", "NX001", "."]);
+    assert_eq!(codes(&outcome), ["NX001"], "{}", outcome.stdout);
+    assert!(
+        outcome
+            .stdout
+            .starts_with("templates/unlisted/flake.nix:2:10:"),
+        "{}",
+        outcome.stdout
+    );
 }
 
 /// A file named explicitly whose name fits no kind is recognised by its

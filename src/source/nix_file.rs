@@ -59,6 +59,9 @@ pub struct NixFile {
     /// Every `path = ./…;` and `readDir ./…` anywhere (for a file that a
     /// flake's `templates` imports).
     pub path_attrs: Vec<PathUse>,
+    /// The paths of every `imports = [ ./… ];` list (NixOS and
+    /// flake-parts modules).
+    pub imports: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -72,17 +75,19 @@ pub struct BuiltinUse {
     pub argument: Option<Argument>,
 }
 
-/// An argument, as far as it can be read without evaluating.
+/// An argument, as far as it can be read without evaluating: written
+/// there, or bound to a name by a `let` or `rec` set. Shared, so that a
+/// value bound once and used many times is read once.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Argument {
     /// A string, or a URI literal; its value when it has no interpolation.
-    Str(Option<String>),
+    Str(Option<Arc<str>>),
     /// A path literal (`./.`), or `toString` of one: the file's own tree.
     Path,
     /// An attribute set: its entries with what can be read of their
     /// values, and whether every name could be read.
     Attrs {
-        entries: Vec<(String, Argument)>,
+        entries: Arc<[(String, Argument)]>,
         complete: bool,
     },
     /// Anything else: a variable, a call, …
@@ -111,6 +116,11 @@ impl Argument {
             _ => None,
         }
     }
+
+    /// A string (written, or bound to a name) whose value is not known.
+    fn some_string() -> Argument {
+        Argument::Str(None)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,6 +131,8 @@ pub enum PathUse {
     ReadDir(String),
     /// `import ./x`: what that file holds.
     Import(String),
+    /// `"${self}/x"` or `self + "/x"`: `x` in the flake's own tree.
+    FromRoot(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,6 +156,7 @@ impl NixFile {
                 commented_nodes: read.commented_nodes,
                 templates: read.templates,
                 path_attrs: read.path_attrs,
+                imports: read.imports,
             }),
             Err((message, offset)) => {
                 let lines = LineIndex::new(&text);
@@ -169,78 +182,80 @@ struct Read {
     commented_nodes: Vec<Span>,
     templates: Vec<PathUse>,
     path_attrs: Vec<PathUse>,
+    imports: Vec<String>,
 }
 
 /// What a name is bound to in a lexical scope.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 enum Binding {
-    /// Something else than a builtin we report.
+    /// Nothing this reader can tell.
     Other,
     /// An alias of the builtin `builtins.<name>`.
     Builtin(&'static str),
     /// `builtins` itself, under another name or its own.
     Builtins,
+    /// A string or an attribute set that a `let` or `rec` set binds.
+    Value(Argument),
 }
 
 /// What entering a node did, undone when leaving it.
 struct Frame {
     node: SyntaxNode,
-    bound: Vec<&'static str>,
+    bound: Vec<String>,
     with: bool,
     templates: bool,
 }
 
-/// The scopes in force at a point of the walk. Only the names that can
-/// matter are tracked (the reported builtins, their `__` forms, and
-/// `builtins`), so each push and lookup is O(1).
+/// The scopes in force at a point of the walk: per name, the bindings that
+/// shadow one another, so that each push, pop and lookup is O(1).
 #[derive(Default)]
 struct Scopes {
-    /// Per tracked name, the bindings that shadow one another, innermost
-    /// last.
-    bound: HashMap<&'static str, Vec<Binding>>,
+    /// Per bound name, its bindings, innermost last.
+    bound: HashMap<String, Vec<Binding>>,
     /// Per enclosing `with`, innermost last: whether it is `with builtins`.
     withs: Vec<bool>,
-    /// The `builtins.x` values of tracked aliases (`getEnv =
-    /// builtins.getEnv;` in a `let`): their uses are reported instead.
+    /// The `builtins.x` values of aliases (`getEnv = builtins.getEnv;` in
+    /// a `let`): their uses are reported instead.
     alias_values: HashSet<Span>,
 }
 
 impl Scopes {
-    /// What `name`, written as a variable here, refers to.
+    /// The innermost lexical binding of `name`.
+    fn lexical(&self, name: &str) -> Option<&Binding> {
+        self.bound.get(name).and_then(|b| b.last())
+    }
+
+    /// What `name`, written as a variable here, refers to: a lexical
+    /// binding, else a global builtin, else a builtin through the
+    /// innermost `with` when that is `with builtins`.
     fn resolve(&self, name: &str) -> Option<Binding> {
-        let key = tracked(name)?;
-        if let Some(binding) = self.bound.get(key).and_then(|b| b.last()) {
-            return Some(*binding);
+        if let Some(binding) = self.lexical(name) {
+            return Some(binding.clone());
         }
-        if key == "builtins" {
+        if name == "builtins" {
             return Some(Binding::Builtins);
         }
-        if let Some(plain) = key.strip_prefix("__") {
-            return REPORTED
-                .iter()
-                .find(|r| **r == plain)
-                .map(|r| Binding::Builtin(r));
+        let reported = |plain: &str| REPORTED.iter().find(|r| **r == plain).copied();
+        if let Some(plain) = name.strip_prefix("__") {
+            return reported(plain).map(Binding::Builtin);
         }
-        if GLOBAL.contains(&key) {
-            return Some(Binding::Builtin(key));
+        if let Some(global) = GLOBAL.iter().find(|g| **g == name) {
+            return Some(Binding::Builtin(global));
         }
-        // Only through `with`: the innermost one decides.
         match self.withs.last() {
-            Some(true) => Some(Binding::Builtin(key)),
+            Some(true) => reported(name).map(Binding::Builtin),
             _ => None,
         }
     }
 
-    fn bind(&mut self, name: &str, binding: Binding, frame: &mut Frame) {
-        if let Some(key) = tracked(name) {
-            self.bound.entry(key).or_default().push(binding);
-            frame.bound.push(key);
-        }
+    fn bind(&mut self, name: String, binding: Binding, frame: &mut Frame) {
+        self.bound.entry(name.clone()).or_default().push(binding);
+        frame.bound.push(name);
     }
 
     fn leave(&mut self, frame: &Frame) {
-        for key in &frame.bound {
-            if let Some(stack) = self.bound.get_mut(key) {
+        for name in &frame.bound {
+            if let Some(stack) = self.bound.get_mut(name) {
                 stack.pop();
             }
         }
@@ -249,46 +264,26 @@ impl Scopes {
         }
     }
 
-    /// What an expression bound to a name is: `builtins`, `builtins.x`, or
-    /// a `__x` global.
+    /// What a `let` or `rec` set binds a name to: `builtins`, a builtin,
+    /// another name's binding, or a string or set it can read.
     fn binding_of(&self, value: Option<ast::Expr>) -> Binding {
         match value.and_then(strip_parens) {
-            Some(ast::Expr::Ident(ident)) => match self.resolve(&ident_text(&ident)) {
-                Some(found) => found,
-                None => Binding::Other,
-            },
+            Some(ast::Expr::Ident(ident)) => {
+                self.resolve(&ident_text(&ident)).unwrap_or(Binding::Other)
+            }
             Some(ast::Expr::Select(select)) => match builtin_select(self, &select) {
                 Some(name) => Binding::Builtin(name),
                 None => Binding::Other,
             },
+            Some(value @ (ast::Expr::Str(_) | ast::Expr::AttrSet(_) | ast::Expr::BinOp(_))) => {
+                match argument(self, Some(value)) {
+                    Argument::Other => Binding::Other,
+                    readable => Binding::Value(readable),
+                }
+            }
             _ => Binding::Other,
         }
     }
-}
-
-/// The interned form of a name this reader tracks.
-fn tracked(name: &str) -> Option<&'static str> {
-    if name == "builtins" {
-        return Some("builtins");
-    }
-    const UNDERSCORED: &[&str] = &[
-        "__fetchTarball",
-        "__fetchurl",
-        "__fetchGit",
-        "__fetchMercurial",
-        "__fetchTree",
-        "__getFlake",
-        "__nixPath",
-        "__findFile",
-        "__getEnv",
-        "__currentTime",
-        "__storePath",
-    ];
-    REPORTED
-        .iter()
-        .chain(UNDERSCORED)
-        .find(|r| **r == name)
-        .copied()
 }
 
 fn ident_text(ident: &ast::Ident) -> String {
@@ -339,16 +334,28 @@ fn path_literal(expr: &ast::Expr) -> Option<String> {
     }
 }
 
-fn argument(expr: Option<ast::Expr>) -> Argument {
+fn argument(scopes: &Scopes, expr: Option<ast::Expr>) -> Argument {
     let Some(expr) = expr.and_then(strip_parens) else {
         return Argument::Other;
     };
     match &expr {
-        ast::Expr::Str(string) => Argument::Str(plain(string)),
+        ast::Expr::Str(string) => Argument::Str(plain(string).map(Arc::from)),
         ast::Expr::Literal(literal) => match literal.kind() {
-            ast::LiteralKind::Uri(uri) => Argument::Str(Some(uri.to_string())),
+            ast::LiteralKind::Uri(uri) => Argument::Str(Some(Arc::from(uri.to_string()))),
             _ => Argument::Other,
         },
+        // A name a `let` binds to a string or a set.
+        ast::Expr::Ident(ident) => match scopes.lexical(&ident_text(ident)) {
+            Some(Binding::Value(value)) => value.clone(),
+            _ => Argument::Other,
+        },
+        // `"https://…/" + rev + ".tar.gz"`: a string when it starts with one.
+        ast::Expr::BinOp(op) if op.operator() == Some(ast::BinOpKind::Add) => {
+            match argument(scopes, op.lhs()) {
+                Argument::Str(_) => Argument::some_string(),
+                _ => Argument::Other,
+            }
+        }
         ast::Expr::PathAbs(_) | ast::Expr::PathRel(_) | ast::Expr::PathHome(_) => Argument::Path,
         // `toString ./.`, `"${./.}"`: still the local tree.
         ast::Expr::Apply(apply) => {
@@ -384,7 +391,7 @@ fn argument(expr: Option<ast::Expr>) -> Argument {
                             Some(name) => {
                                 let value = match binding.value().and_then(strip_parens) {
                                     Some(ast::Expr::AttrSet(_)) => Argument::Other,
-                                    value => argument(value),
+                                    value => argument(scopes, value),
                                 };
                                 entries.push((name, value));
                             }
@@ -403,7 +410,10 @@ fn argument(expr: Option<ast::Expr>) -> Argument {
                     }
                 }
             }
-            Argument::Attrs { entries, complete }
+            Argument::Attrs {
+                entries: entries.into(),
+                complete,
+            }
         }
         _ => Argument::Other,
     }
@@ -469,9 +479,6 @@ fn bind_entries(scopes: &mut Scopes, entries: impl Iterator<Item = ast::Entry>, 
                 let Some(name) = first_name(&binding) else {
                     continue;
                 };
-                if tracked(&name).is_none() {
-                    continue;
-                }
                 let single = binding
                     .attrpath()
                     .is_some_and(|path| path.attrs().count() == 1);
@@ -481,7 +488,7 @@ fn bind_entries(scopes: &mut Scopes, entries: impl Iterator<Item = ast::Entry>, 
                     Binding::Other
                 };
                 if let (Binding::Builtin(_), Some(value)) =
-                    (value, binding.value().and_then(strip_parens))
+                    (&value, binding.value().and_then(strip_parens))
                 {
                     scopes.alias_values.insert(span_of(value.syntax()));
                 }
@@ -510,7 +517,7 @@ fn bind_entries(scopes: &mut Scopes, entries: impl Iterator<Item = ast::Entry>, 
         }
     }
     for (name, binding) in names {
-        scopes.bind(&name, binding, frame);
+        scopes.bind(name, binding, frame);
     }
 }
 
@@ -529,6 +536,7 @@ fn read(text: &str, root: rnix::Root) -> Result<Read, ReadError> {
         commented_nodes: Vec::new(),
         templates: Vec::new(),
         path_attrs: Vec::new(),
+        imports: Vec::new(),
     };
     let mut scopes = Scopes::default();
     let mut frames: Vec<Frame> = Vec::new();
@@ -559,17 +567,17 @@ fn read(text: &str, root: rnix::Root) -> Result<Read, ReadError> {
                     match lambda.param() {
                         Some(ast::Param::IdentParam(param)) => {
                             if let Some(ident) = param.ident() {
-                                scopes.bind(&ident_text(&ident), Binding::Other, &mut frame);
+                                scopes.bind(ident_text(&ident), Binding::Other, &mut frame);
                             }
                         }
                         Some(ast::Param::Pattern(pattern)) => {
                             for entry in pattern.pat_entries() {
                                 if let Some(ident) = entry.ident() {
-                                    scopes.bind(&ident_text(&ident), Binding::Other, &mut frame);
+                                    scopes.bind(ident_text(&ident), Binding::Other, &mut frame);
                                 }
                             }
                             if let Some(ident) = pattern.pat_bind().and_then(|b| b.ident()) {
-                                scopes.bind(&ident_text(&ident), Binding::Other, &mut frame);
+                                scopes.bind(ident_text(&ident), Binding::Other, &mut frame);
                             }
                         }
                         None => {}
@@ -600,7 +608,18 @@ fn read(text: &str, root: rnix::Root) -> Result<Read, ReadError> {
                     frame.with = true;
                 }
             }
-            SyntaxKind::NODE_PATH_SEARCH => out.search_paths.push(span_of(&node)),
+            SyntaxKind::NODE_PATH_SEARCH => {
+                // `<x>` is `__findFile __nixPath "x"`: with either bound
+                // in the file, the lookup is the file's own. `<nix/…>` is
+                // Nix's built-in corepkgs, found before the search path.
+                let text = node.text().to_string();
+                let corepkgs = text == "<nix>" || text.starts_with("<nix/");
+                let local =
+                    scopes.lexical("__findFile").is_some() || scopes.lexical("__nixPath").is_some();
+                if !corepkgs && !local {
+                    out.search_paths.push(span_of(&node));
+                }
+            }
             SyntaxKind::NODE_SELECT => {
                 if let Some(select) = ast::Select::cast(node.clone()) {
                     let alias = scopes.alias_values.contains(&span_of(&node));
@@ -614,7 +633,7 @@ fn read(text: &str, root: rnix::Root) -> Result<Read, ReadError> {
                         let whole = select.attrpath().is_some_and(|p| p.attrs().count() == 1)
                             && select.default_expr().is_none();
                         let argument = whole
-                            .then(|| applied_to(&node).map(|a| argument(Some(a))))
+                            .then(|| applied_to(&node).map(|a| argument(&scopes, Some(a))))
                             .flatten();
                         out.builtins.push(BuiltinUse {
                             name,
@@ -627,7 +646,7 @@ fn read(text: &str, root: rnix::Root) -> Result<Read, ReadError> {
             SyntaxKind::NODE_IDENT if is_variable(&node) => {
                 let name = node.text().to_string();
                 if let Some(Binding::Builtin(builtin)) = scopes.resolve(&name) {
-                    let argument = applied_to(&node).map(|a| argument(Some(a)));
+                    let argument = applied_to(&node).map(|a| argument(&scopes, Some(a)));
                     out.builtins.push(BuiltinUse {
                         name: builtin,
                         span: span_of(&node),
@@ -656,17 +675,22 @@ fn read(text: &str, root: rnix::Root) -> Result<Read, ReadError> {
                         in_templates += 1;
                         frame.templates = true;
                     }
-                    if names.last().map(String::as_str) == Some("path") {
-                        if let Some(path) = binding
-                            .value()
-                            .and_then(strip_parens)
-                            .and_then(|v| path_literal(&v))
-                        {
-                            if in_templates > 0 {
-                                out.templates.push(PathUse::Path(path.clone()));
+                    let value = binding.value().and_then(strip_parens);
+                    match (names.last().map(String::as_str), value) {
+                        (Some("path"), Some(value)) => {
+                            if let Some(used) = template_path(&value) {
+                                if in_templates > 0 {
+                                    out.templates.push(used.clone());
+                                }
+                                out.path_attrs.push(used);
                             }
-                            out.path_attrs.push(PathUse::Path(path));
                         }
+                        (Some("imports"), Some(ast::Expr::List(list))) => {
+                            out.imports.extend(list.items().filter_map(|item| {
+                                strip_parens(item).and_then(|i| path_literal(&i))
+                            }))
+                        }
+                        _ => {}
                     }
                 }
             }
@@ -705,6 +729,43 @@ fn read(text: &str, root: rnix::Root) -> Result<Read, ReadError> {
         }
     }
     Ok(out)
+}
+
+/// Where a template's `path` points: `./x`, `"${self}/x"`, `self + "/x"`.
+fn template_path(value: &ast::Expr) -> Option<PathUse> {
+    if let Some(path) = path_literal(value) {
+        return Some(PathUse::Path(path));
+    }
+    let is_self = |expr: Option<ast::Expr>| matches!(expr.and_then(strip_parens), Some(ast::Expr::Ident(i)) if ident_text(&i) == "self");
+    match value {
+        ast::Expr::Str(string) => {
+            let mut parts = string.normalized_parts().into_iter();
+            let first = parts.next()?;
+            let ast::InterpolPart::Interpolation(interpolation) = first else {
+                return None;
+            };
+            if !is_self(interpolation.expr()) {
+                return None;
+            }
+            let mut rest = String::new();
+            for part in parts {
+                match part {
+                    ast::InterpolPart::Literal(text) => rest.push_str(&text),
+                    ast::InterpolPart::Interpolation(_) => return None,
+                }
+            }
+            Some(PathUse::FromRoot(rest.trim_start_matches('/').to_owned()))
+        }
+        ast::Expr::BinOp(op) if op.operator() == Some(ast::BinOpKind::Add) && is_self(op.lhs()) => {
+            match op.rhs().and_then(strip_parens) {
+                Some(ast::Expr::Str(string)) => Some(PathUse::FromRoot(
+                    plain(&string)?.trim_start_matches('/').to_owned(),
+                )),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
 }
 
 /// Keep the span of the outermost node that starts a line right below a
@@ -761,17 +822,17 @@ mod tests {
             names("let inherit (builtins) getEnv; in getEnv \"X\""),
             ["getEnv=getEnv"]
         );
-        assert_eq!(
-            names("let e = builtins.getEnv; in x"),
-            ["getEnv=builtins.getEnv"]
-        );
+        // An alias nothing uses reads nothing.
+        assert!(names("let e = builtins.getEnv; in x").is_empty());
         // An alias is reported where it is used, not where it is defined.
         assert_eq!(
             names("let getEnv = builtins.getEnv; in getEnv \"X\""),
             ["getEnv=getEnv"]
         );
+        assert_eq!(names("let e = builtins.getEnv; in e \"X\""), ["getEnv=e"]);
+        // An alias outside a `let` is reported where it is written.
         assert_eq!(
-            names("let e = builtins.getEnv; in e \"X\""),
+            names("{ e = builtins.getEnv; }"),
             ["getEnv=builtins.getEnv"]
         );
     }
@@ -803,13 +864,52 @@ mod tests {
     }
 
     #[test]
+    fn names_bound_to_values_are_read() {
+        assert_eq!(
+            uses("let url = \"https://x/master.tar.gz\"; in builtins.fetchTarball url")[0].2,
+            Some(Argument::Str(Some(Arc::from("https://x/master.tar.gz"))))
+        );
+        assert_eq!(
+            uses("let rev = \"master\"; in fetchTarball (\"https://x/\" + rev + \".tar.gz\")")[0].2,
+            Some(Argument::Str(None))
+        );
+        let found = uses("let a = { url = \"u\"; }; in builtins.fetchTarball a");
+        assert!(matches!(
+            &found[0].2,
+            Some(Argument::Attrs { complete: true, .. })
+        ));
+        // A parameter shadows the let.
+        assert_eq!(
+            uses("let url = \"u\"; in url: builtins.fetchTarball url")[0].2,
+            Some(Argument::Other)
+        );
+        assert_eq!(
+            names("let b = builtins; in b.getEnv \"HOME\""),
+            ["getEnv=b.getEnv"]
+        );
+    }
+
+    #[test]
+    fn search_paths_that_are_not_the_machines() {
+        let found = |text: &str| NixFile::parse(text.to_owned()).unwrap().search_paths.len();
+        assert_eq!(found("import <nixpkgs> { }"), 1);
+        assert_eq!(found("import <nix/fetchurl.nix> { }"), 0);
+        assert_eq!(found("let __findFile = _: n: ./. + \"/${n}\"; in <foo>"), 0);
+        assert_eq!(found("let __nixPath = [ ]; in <nixpkgs>"), 0);
+        assert_eq!(found("<nixos-config>"), 1);
+    }
+
+    #[test]
     fn arguments_are_read() {
         let found = uses("builtins.fetchTarball { url = \"u\"; sha256 = s; }");
         let Some(Argument::Attrs { entries, complete }) = &found[0].2 else {
             panic!("{found:?}");
         };
         assert!(complete);
-        assert_eq!(entries[0], ("url".into(), Argument::Str(Some("u".into()))));
+        assert_eq!(
+            entries[0],
+            ("url".into(), Argument::Str(Some(Arc::from("u"))))
+        );
         assert_eq!(entries[1], ("sha256".into(), Argument::Other));
         assert_eq!(
             uses("(builtins.fetchGit) (toString ./.)")[0].2,
@@ -821,7 +921,7 @@ mod tests {
         );
         assert_eq!(
             uses("fetchTarball https://x/y.tar.gz")[0].2,
-            Some(Argument::Str(Some("https://x/y.tar.gz".into())))
+            Some(Argument::Str(Some(Arc::from("https://x/y.tar.gz"))))
         );
         assert_eq!(uses("map fetchTarball urls")[0].2, None);
     }
@@ -845,6 +945,19 @@ mod tests {
         assert_eq!(
             file.path_attrs,
             [PathUse::Path("./t/a".into()), PathUse::Path("./x".into())]
+        );
+        let file = NixFile::parse(
+            "{ imports = [ ./flake (./m.nix) ]; flake.templates = { a.path = \"${self}/t/a\"; b.path = self + \"/t/b\"; }; }"
+                .to_owned(),
+        )
+        .unwrap();
+        assert_eq!(file.imports, ["./flake", "./m.nix"]);
+        assert_eq!(
+            file.templates,
+            [
+                PathUse::FromRoot("t/a".into()),
+                PathUse::FromRoot("t/b".into())
+            ]
         );
     }
 }

@@ -46,8 +46,11 @@ fn check(context: &Context, out: &mut Vec<NixDiagnostic>) {
             _ => continue,
         };
         // `refs/heads/nixos-unstable` is the branch `nixos-unstable`.
-        let reference =
-            reference.map(|r| r.strip_prefix("refs/heads/").map(str::to_owned).unwrap_or(r));
+        let reference = reference.map(|r| {
+            r.strip_prefix("refs/heads/")
+                .map(str::to_owned)
+                .unwrap_or(r)
+        });
         let supported = supported_refs(context);
         let suggestion = format!("track a supported branch: {}", shown(&supported));
         if !owner.eq_ignore_ascii_case("NixOS/nixpkgs") {
