@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use serde::Serialize;
 
 use crate::date::Date;
-use crate::discover::{Source, Target, Unit};
+use crate::discover::{FileKind, Source, Target, Unit};
 use crate::finding::{Diagnostic, Finding};
 use crate::rules::docker::Context;
 use crate::rules::nix::{self, FlakeFile, Settings};
@@ -267,13 +267,30 @@ pub fn audit_flake(
     options: &Options,
 ) -> UnitResult {
     let mut result = UnitResult::default();
+    // flake.nix is a Nix file too, even one Nix would not read as a flake
+    // (a module named flake.nix): NX009–NX011 read it as such.
+    let nix_file_rules = options
+        .rules
+        .iter()
+        .any(|rule| matches!(rule.check, Check::NixFile(_)));
+    let as_nix_file = nix_file
+        .as_ref()
+        .filter(|_| nix_file_rules)
+        .and_then(|(path, text)| Some((path.clone(), NixFile::parse(text.clone()).ok()?)));
     let nix = parse_or_record(nix_file, &mut result.errors, |text| {
         FlakeNix::parse(text).map_err(|e| (e.message, e.position))
     });
     let lock = parse_or_record(lock_file, &mut result.errors, |text| {
         FlakeLock::parse(text).map_err(|e| (e.message, e.position))
     });
+    if let Some((path, file)) = &as_nix_file {
+        result.findings.extend(check_nix_file(path, file, options));
+    }
     if nix.is_none() && lock.is_none() {
+        keep_sources(
+            &mut result,
+            [as_nix_file.as_ref().map(|(p, f)| (p, &f.text))],
+        );
         return result;
     }
     let context = nix::Context::new(
@@ -308,29 +325,30 @@ pub fn audit_flake(
             }
         }
     }
-    // flake.nix is a Nix file too.
-    let nix_file_rules = options
-        .rules
-        .iter()
-        .any(|rule| matches!(rule.check, Check::NixFile(_)));
-    if let Some((path, flake)) = nix.as_ref().filter(|_| nix_file_rules) {
-        if let Ok(file) = NixFile::parse(flake.text.clone()) {
-            result.findings.extend(check_nix_file(path, &file, options));
+    keep_sources(
+        &mut result,
+        [
+            nix.as_ref().map(|(path, n)| (path, &n.text)),
+            lock.as_ref().map(|(path, l)| (path, &l.text)),
+            as_nix_file.as_ref().map(|(path, f)| (path, &f.text)),
+        ],
+    );
+    result
+}
+
+/// Sort the findings, and keep the text of each file that has some, for
+/// snippets.
+fn keep_sources<'a, const N: usize>(
+    result: &mut UnitResult,
+    texts: [Option<(&'a String, &'a String)>; N],
+) {
+    sort_findings(&mut result.findings);
+    for (path, text) in texts.into_iter().flatten() {
+        let has_findings = result.findings.iter().any(|f| &f.path == path);
+        if has_findings && !result.sources.iter().any(|(p, _)| p == path) {
+            result.sources.push((path.clone(), text.clone()));
         }
     }
-    sort_findings(&mut result.findings);
-    // Keep the text of the files with findings, for snippets.
-    let texts = [
-        nix.as_ref().map(|(path, n)| (path, &n.text)),
-        lock.as_ref().map(|(path, l)| (path, &l.text)),
-    ];
-    result.sources = texts
-        .into_iter()
-        .flatten()
-        .filter(|(path, _)| result.findings.iter().any(|f| &f.path == *path))
-        .map(|(path, text)| (path.clone(), text.clone()))
-        .collect();
-    result
 }
 
 /// Parse a file given as (display path, text); a syntax error is recorded
@@ -368,11 +386,28 @@ fn read(target: &Target) -> Result<String, FileError> {
             &format!("larger than {} MiB", MAX_FILE_SIZE / 1024 / 1024),
         ));
     }
+    // Nix reads bytes: a string or a comment may hold any. Each byte that
+    // is not UTF-8 is read as `?`, so that every offset stays.
+    if matches!(target.kind, FileKind::Nix | FileKind::FlakeNix) {
+        return Ok(match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(error) => invalid_bytes_as_question_marks(error.as_bytes()),
+        });
+    }
     String::from_utf8(bytes).map_err(|error| {
         let valid = error.utf8_error().valid_up_to();
         let prefix = String::from_utf8_lossy(&error.as_bytes()[..valid]).into_owned();
         FileError::at(&target.display, "not valid UTF-8".into(), &prefix, valid)
     })
+}
+
+fn invalid_bytes_as_question_marks(bytes: &[u8]) -> String {
+    let mut text = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        text.extend(std::iter::repeat_n('?', chunk.invalid().len()));
+    }
+    text
 }
 
 fn io_message(error: &std::io::Error) -> String {

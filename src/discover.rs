@@ -340,10 +340,8 @@ fn exports(root: &Path, file: &Path, dir: &Path) -> bool {
         };
         for used in &parsed.templates {
             let found = match used {
-                PathUse::Path(path) => lexical_join(base, path) == dir,
-                PathUse::FromRoot(path) => lexical_join(root, path) == dir,
-                PathUse::ReadDir(path) => dir.parent() == Some(&lexical_join(base, path)),
                 PathUse::Import(path) => imported_templates(&lexical_join(base, path), root, dir),
+                other => names(other, base, root, dir),
             };
             if found {
                 return true;
@@ -376,12 +374,24 @@ fn imported_templates(imported: &Path, root: &Path, dir: &Path) -> bool {
     let Some(parsed) = read_for_sniffing(&file).and_then(|t| NixFile::parse(t).ok()) else {
         return false;
     };
-    parsed.path_attrs.iter().any(|used| match used {
+    parsed
+        .path_attrs
+        .iter()
+        .any(|used| names(used, base, root, dir))
+}
+
+/// Whether a template path written in a file in `base`, of the flake at
+/// `root`, is `dir`.
+fn names(used: &PathUse, base: &Path, root: &Path, dir: &Path) -> bool {
+    match used {
         PathUse::Path(path) => lexical_join(base, path) == dir,
         PathUse::FromRoot(path) => lexical_join(root, path) == dir,
-        PathUse::ReadDir(path) => dir.parent() == Some(&lexical_join(base, path)),
+        PathUse::ReadDir(path) | PathUse::Children(path) => {
+            dir.parent() == Some(&lexical_join(base, path))
+        }
+        PathUse::FromRootChildren(path) => dir.parent() == Some(&lexical_join(root, path)),
         PathUse::Import(_) => false,
-    })
+    }
 }
 
 /// A Nix path literal resolved against the directory of its file, `.` and

@@ -619,6 +619,40 @@ fn named_files_are_recognised_by_their_content() {
     );
 }
 
+/// Nix reads bytes: a .nix file with bytes that are not UTF-8 in a string
+/// is audited, each such byte read as `?`. A module named flake.nix is an
+/// error (Nix refuses it as a flake) and still a Nix file for NX009–NX011.
+#[test]
+fn nix_files_nix_reads_are_audited() {
+    let dir = scratch(
+        "nix-bytes",
+        &[(
+            "module/flake.nix",
+            "{ config, ... }:\n{ x = builtins.getEnv \"HOME\"; }\n",
+        )],
+    );
+    std::fs::write(
+        dir.join("latin1.nix"),
+        b"{ name = \"caf\xe9\"; home = builtins.getEnv \"HOME\"; }\n",
+    )
+    .unwrap();
+    let outcome = audit_in(&dir, &["--concise", "."]);
+    assert_eq!(outcome.code, 2, "{}{}", outcome.stdout, outcome.stderr);
+    assert_eq!(
+        outcome.stdout,
+        "latin1.nix:1:25: warning[NX011] `builtins.getEnv` reads `HOME` of the process that evaluates it: the result depends on who evaluates, and pure evaluation reads \"\"\n\
+         module/flake.nix:2:7: warning[NX011] `builtins.getEnv` reads `HOME` of the process that evaluates it: the result depends on who evaluates, and pure evaluation reads \"\"\n\
+         \nFound 2 findings (2 warnings) in 2 files. 1 input could not be audited.\n"
+    );
+    assert!(
+        outcome
+            .stderr
+            .contains("module/flake.nix:1:1: flake.nix must be an attribute set, not a function"),
+        "{}",
+        outcome.stderr
+    );
+}
+
 /// The codes a run reports, in order.
 fn codes(outcome: &Outcome) -> Vec<String> {
     outcome

@@ -119,6 +119,7 @@ pub struct NixError {
 
 impl FlakeNix {
     pub fn parse(text: String) -> Result<FlakeNix, NixError> {
+        let text = nix_syntax::lone_cr_as_newline(text);
         let lines = LineIndex::new(&text);
         let shared = std::sync::Arc::new(text);
         let result = nix_syntax::on_parser_thread(std::sync::Arc::clone(&shared), read);

@@ -133,6 +133,10 @@ pub enum PathUse {
     Import(String),
     /// `"${self}/x"` or `self + "/x"`: `x` in the flake's own tree.
     FromRoot(String),
+    /// `"${self}/x/${name}"`: each directory in `x` of the flake's tree.
+    FromRootChildren(String),
+    /// `./x + "/${name}"`: each directory in `./x`.
+    Children(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,7 +147,7 @@ pub struct NixFileError {
 
 impl NixFile {
     pub fn parse(text: String) -> Result<NixFile, NixFileError> {
-        let shared = Arc::new(text);
+        let shared = Arc::new(nix_syntax::lone_cr_as_newline(text));
         let result = nix_syntax::on_parser_thread(Arc::clone(&shared), read);
         let text = Arc::try_unwrap(shared).unwrap_or_else(|arc| (*arc).clone());
         match result {
@@ -694,6 +698,30 @@ fn read(text: &str, root: rnix::Root) -> Result<Read, ReadError> {
                     }
                 }
             }
+            // `{ inherit (builtins) currentTime; }` hands the builtin out:
+            // a use (in a `let`, the uses of the name are reported).
+            SyntaxKind::NODE_INHERIT
+                if node.parent().map(|p| p.kind()) == Some(SyntaxKind::NODE_ATTR_SET) =>
+            {
+                if let Some(inherit) = ast::Inherit::cast(node.clone()) {
+                    let from = inherit.from().and_then(|f| f.expr());
+                    if from.is_some() && scopes.binding_of(from) == Binding::Builtins {
+                        for attr in inherit.attrs() {
+                            let ast::Attr::Ident(ident) = &attr else {
+                                continue;
+                            };
+                            let name = ident_text(ident);
+                            if let Some(builtin) = REPORTED.iter().find(|r| **r == name) {
+                                out.builtins.push(BuiltinUse {
+                                    name: builtin,
+                                    span: span_of(attr.syntax()),
+                                    argument: None,
+                                });
+                            }
+                        }
+                    }
+                }
+            }
             SyntaxKind::NODE_APPLY => {
                 if let Some(apply) = ast::Apply::cast(node.clone()) {
                     let function = match apply.lambda().and_then(strip_parens) {
@@ -737,35 +765,66 @@ fn template_path(value: &ast::Expr) -> Option<PathUse> {
         return Some(PathUse::Path(path));
     }
     let is_self = |expr: Option<ast::Expr>| matches!(expr.and_then(strip_parens), Some(ast::Expr::Ident(i)) if ident_text(&i) == "self");
-    match value {
+    // Literal text, then at most a name chosen at evaluation after a `/`
+    // (`…/${name}`): the text, and whether the name is there.
+    let literal_then_name = |parts: &mut dyn Iterator<Item = ast::InterpolPart<String>>| {
+        let mut text = String::new();
+        let mut named = false;
+        for part in parts {
+            match part {
+                ast::InterpolPart::Literal(piece) if !named => text.push_str(&piece),
+                ast::InterpolPart::Interpolation(_) if !named && text.ends_with('/') => {
+                    named = true
+                }
+                _ => return None,
+            }
+        }
+        Some((text.trim_matches('/').to_owned(), named))
+    };
+    let (base, rest, named) = match value {
+        // `"${self}/x"`, `"${self}/x/${name}"`.
         ast::Expr::Str(string) => {
             let mut parts = string.normalized_parts().into_iter();
-            let first = parts.next()?;
-            let ast::InterpolPart::Interpolation(interpolation) = first else {
+            let ast::InterpolPart::Interpolation(interpolation) = parts.next()? else {
                 return None;
             };
             if !is_self(interpolation.expr()) {
                 return None;
             }
-            let mut rest = String::new();
-            for part in parts {
-                match part {
-                    ast::InterpolPart::Literal(text) => rest.push_str(&text),
-                    ast::InterpolPart::Interpolation(_) => return None,
-                }
-            }
-            Some(PathUse::FromRoot(rest.trim_start_matches('/').to_owned()))
+            let (rest, named) = literal_then_name(&mut parts)?;
+            (None, rest, named)
         }
-        ast::Expr::BinOp(op) if op.operator() == Some(ast::BinOpKind::Add) && is_self(op.lhs()) => {
-            match op.rhs().and_then(strip_parens) {
-                Some(ast::Expr::Str(string)) => Some(PathUse::FromRoot(
-                    plain(&string)?.trim_start_matches('/').to_owned(),
-                )),
-                _ => None,
+        // `self + "/x"`, `./x + "/y"`, `./x + "/${name}"`.
+        ast::Expr::BinOp(op) if op.operator() == Some(ast::BinOpKind::Add) => {
+            let ast::Expr::Str(string) = op.rhs().and_then(strip_parens)? else {
+                return None;
+            };
+            let (rest, named) = literal_then_name(&mut string.normalized_parts().into_iter())?;
+            let base = if is_self(op.lhs()) {
+                None
+            } else {
+                Some(path_literal(&op.lhs().and_then(strip_parens)?)?)
+            };
+            (base, rest, named)
+        }
+        _ => return None,
+    };
+    Some(match (base, named) {
+        (None, false) => PathUse::FromRoot(rest),
+        (None, true) => PathUse::FromRootChildren(rest),
+        (Some(base), named) => {
+            let joined = if rest.is_empty() {
+                base
+            } else {
+                format!("{}/{rest}", base.trim_end_matches('/'))
+            };
+            if named {
+                PathUse::Children(joined)
+            } else {
+                PathUse::Path(joined)
             }
         }
-        _ => None,
-    }
+    })
 }
 
 /// Keep the span of the outermost node that starts a line right below a
@@ -830,6 +889,11 @@ mod tests {
             ["getEnv=getEnv"]
         );
         assert_eq!(names("let e = builtins.getEnv; in e \"X\""), ["getEnv=e"]);
+        assert_eq!(
+            names("{ stamp = { inherit (builtins) currentTime; }; }"),
+            ["currentTime=currentTime"]
+        );
+        assert!(names("let inherit (builtins) currentTime; in 1").is_empty());
         // An alias outside a `let` is reported where it is written.
         assert_eq!(
             names("{ e = builtins.getEnv; }"),
@@ -952,6 +1016,20 @@ mod tests {
         )
         .unwrap();
         assert_eq!(file.imports, ["./flake", "./m.nix"]);
+        let more = NixFile::parse(
+            "{ templates = { a.path = ./t + \"/a\"; b.path = ./t + \"/${n}\"; c.path = \"${self}/u/${n}\"; d.path = self + \"/v/${n}\"; }; }"
+                .to_owned(),
+        )
+        .unwrap();
+        assert_eq!(
+            more.templates,
+            [
+                PathUse::Path("./t/a".into()),
+                PathUse::Children("./t".into()),
+                PathUse::FromRootChildren("u".into()),
+                PathUse::FromRootChildren("v".into()),
+            ]
+        );
         assert_eq!(
             file.templates,
             [

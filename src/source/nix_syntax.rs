@@ -8,6 +8,23 @@ use rnix::{SyntaxKind, SyntaxNode};
 
 use super::span::Span;
 
+/// Nix ends a line (and a `#` comment) at a carriage return as at a line
+/// feed; rnix only at a line feed. A lone `\r` becomes `\n`, byte for
+/// byte, so that both read the same lines and every offset stays.
+pub fn lone_cr_as_newline(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    let mut bytes = text.into_bytes();
+    for i in 0..bytes.len() {
+        if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+            bytes[i] = b'\n';
+        }
+    }
+    // Only ASCII bytes changed, into ASCII bytes.
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
 /// A message and the byte offset it is about.
 pub type ReadError = (String, usize);
 
@@ -36,7 +53,7 @@ where
     let parse = move || {
         let parse = rnix::Root::parse(&text);
         if let Some(error) = parse.errors().first() {
-            return Err(parse_error(error, text.len()));
+            return Err(parse_error(error, &text));
         }
         read(&text, parse.tree())
     };
@@ -175,11 +192,26 @@ fn check_runs(text: &str) -> Result<(), ReadError> {
     Ok(())
 }
 
-fn parse_error(error: &rnix::ParseError, len: usize) -> ReadError {
+fn parse_error(error: &rnix::ParseError, text: &str) -> ReadError {
     use rnix::ParseError::*;
+    let len = text.len();
+    // What stands there, quoted: `unexpected `/nix/store/``.
+    let quoted = |range: &rnix::TextRange| {
+        let (start, end) = (usize::from(range.start()), usize::from(range.end()));
+        let written = text.get(start..end.min(len)).unwrap_or_default();
+        let line = written.lines().next().unwrap_or_default();
+        match line.char_indices().nth(40) {
+            Some((cut, _)) => format!("`{}…`", &line[..cut]),
+            None if line.is_empty() => "text".to_owned(),
+            None => format!("`{line}`"),
+        }
+    };
     let (message, at) = match error {
         Unexpected(range) | UnexpectedExtra(range) | UnexpectedDoubleBind(range) => {
-            ("unexpected text".to_owned(), range.start())
+            (format!("unexpected {}", quoted(range)), range.start())
+        }
+        UnexpectedWanted(found, range, _) if *found == SyntaxKind::TOKEN_ERROR => {
+            (format!("unexpected {}", quoted(range)), range.start())
         }
         UnexpectedWanted(found, range, _) => {
             (format!("unexpected {}", token_name(*found)), range.start())

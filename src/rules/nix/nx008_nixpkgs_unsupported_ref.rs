@@ -35,6 +35,32 @@ fn check(context: &Context, out: &mut Vec<NixDiagnostic>) {
                 let url = original.string("url").unwrap_or("");
                 match channel_of(url).or_else(|| flakehub_branch(url)) {
                     Some(channel) => ("NixOS/nixpkgs".to_owned(), Some(channel)),
+                    None => match github_archive(url) {
+                        Some((repo, reference)) => (repo, Some(reference)),
+                        None => continue,
+                    },
+                }
+            }
+            // `nixpkgs/nixos-24.05` through the registry: the branch is the
+            // one asked for, the repository the one the lock resolved to.
+            Some("indirect") => {
+                let Some(reference) = original.string("ref") else {
+                    continue;
+                };
+                let locked = node.locked.as_ref();
+                let repo = match locked.and_then(|l| l.string("type")) {
+                    Some("github") => locked.map(|l| {
+                        format!(
+                            "{}/{}",
+                            l.string("owner").unwrap_or("?"),
+                            l.string("repo").unwrap_or("?")
+                        )
+                    }),
+                    Some("git") => locked.and_then(|l| l.string("url")).and_then(github_repo),
+                    _ => None,
+                };
+                match repo {
+                    Some(repo) => (repo, Some(reference.to_owned())),
                     None => continue,
                 }
             }
@@ -199,6 +225,20 @@ fn flakehub_branch(url: &str) -> Option<String> {
     None
 }
 
+/// `https://github.com/NixOS/nixpkgs/archive/nixos-24.05.tar.gz` (or
+/// `…/archive/refs/heads/nixos-24.05.tar.gz`): the repository and branch.
+/// An archive of a commit names no branch.
+fn github_archive(url: &str) -> Option<(String, String)> {
+    let rest = url.strip_prefix("https://github.com/")?;
+    let (repo, archive) = rest.split_once("/archive/")?;
+    let reference = archive
+        .strip_suffix(".tar.gz")
+        .or_else(|| archive.strip_suffix(".zip"))?;
+    let reference = reference.strip_prefix("refs/heads/").unwrap_or(reference);
+    let commit = reference.len() == 40 && reference.bytes().all(|b| b.is_ascii_hexdigit());
+    (!commit && repo.split('/').count() == 2).then(|| (repo.to_owned(), reference.to_owned()))
+}
+
 /// `owner/repo` of a Git URL on GitHub (`https://github.com/NixOS/nixpkgs`,
 /// `ssh://git@github.com/NixOS/nixpkgs.git`).
 fn github_repo(url: &str) -> Option<String> {
@@ -232,6 +272,24 @@ mod tests {
         assert_eq!(branch("*.tar.gz"), None);
         assert_eq!(
             flakehub_branch("https://flakehub.com/f/DeterminateSystems/nixpkgs-weekly/0.1.tar.gz"),
+            None
+        );
+    }
+
+    #[test]
+    fn github_archives_name_their_branch() {
+        assert_eq!(
+            github_archive("https://github.com/NixOS/nixpkgs/archive/nixos-24.05.tar.gz"),
+            Some(("NixOS/nixpkgs".into(), "nixos-24.05".into()))
+        );
+        assert_eq!(
+            github_archive("https://github.com/NixOS/nixpkgs/archive/refs/heads/master.tar.gz"),
+            Some(("NixOS/nixpkgs".into(), "master".into()))
+        );
+        assert_eq!(
+            github_archive(
+                "https://github.com/NixOS/nixpkgs/archive/da43f1f4729532b11d6d81fc4eef8577a08a626c.tar.gz"
+            ),
             None
         );
     }

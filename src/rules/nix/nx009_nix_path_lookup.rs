@@ -20,10 +20,15 @@ fn check(file: &NixFile, out: &mut Vec<Diagnostic>) {
         let written = file.slice(*span);
         let name = written.trim_start_matches('<').trim_end_matches('>');
         let first = name.split('/').next().unwrap_or(name);
+        let what = if first == "nixpkgs" {
+            "a different nixpkgs".to_owned()
+        } else {
+            format!("a different `{first}`")
+        };
         out.push(Diagnostic::new(
             *span,
             format!(
-                "`{written}` is looked up in NIX_PATH and the channels of the machine that evaluates it: each machine can get a different {first}"
+                "`{written}` is looked up in NIX_PATH and the channels of the machine that evaluates it: each machine can get {what}"
             ),
             help(first),
         ));
