@@ -10,6 +10,7 @@ numbers depend on the machine, so they are printed, not asserted.
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -82,6 +83,40 @@ def variable_installs(n):
     return "\n".join(lines) + "\n"
 
 
+def nix_pragma_block(n):
+    """A .nix file: n pragma lines above one binding."""
+    text = '# repro-audit ignore=NX011\n' * n + '{ x = builtins.getEnv "A"; }\n'
+    return {"default.nix": text}
+
+
+def nix_pragmas_alternating(n):
+    """A .nix file: n findings, each with a pragma above it."""
+    body = '# repro-audit ignore=NX009\n(builtins.getEnv "A")\n' * n
+    return {"default.nix": "[\n" + body + "]\n"}
+
+
+def nix_long_indent(n):
+    """A .nix file: a comment, then a line of n spaces and n/4 list items."""
+    return {"default.nix": "# c\n" + " " * n + "[ " + "x " * (n // 4) + "]\n"}
+
+
+def nix_one_line(n):
+    """A .nix file: n getEnv calls on one line."""
+    return {"default.nix": "[ " + '(builtins.getEnv "X") ' * n + "]\n"}
+
+
+def template_fan_out(n):
+    """A flake exporting n templates, each a flake with an input and no lock."""
+    template = '{ inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-unstable"; outputs = _: { }; }\n'
+    exported = "".join(f"    t{i}.path = ./templates/t{i};\n" for i in range(n))
+    files = {
+        "flake.nix": "{\n  outputs = { self }: {\n  templates = {\n" + exported + "  };\n  };\n}\n",
+        "flake.lock": '{ "nodes": { "root": {} }, "root": "root", "version": 7 }\n',
+    }
+    files.update({f"templates/t{i}/flake.nix": template for i in range(n)})
+    return files
+
+
 CASES = [
     ("ARG values doubling per line", arg_doubling, 20_000),
     ("ENV values doubling per line", env_doubling, 20_000),
@@ -92,6 +127,11 @@ CASES = [
     ("pipe segments in one RUN", pipe_segments, 10_000),
     ("checked downloads in one RUN", checked_downloads, 5_000),
     ("RUNs installing a long ENV list", variable_installs, 5_000),
+    (".nix: pragma lines above a binding", nix_pragma_block, 20_000),
+    (".nix: pragma above each finding", nix_pragmas_alternating, 20_000),
+    (".nix: long indentation under a comment", nix_long_indent, 100_000),
+    (".nix: getEnv calls on one line", nix_one_line, 25_000),
+    ("flake exporting templates (files)", template_fan_out, 500),
 ]
 
 
@@ -122,13 +162,23 @@ def main():
             rows = []
             for factor in (1, 2, 4):
                 n = max(2, int(base * factor * args.scale))
-                text = make(n)
-                path = os.path.join(directory, "Dockerfile")
-                with open(path, "w") as handle:
-                    handle.write(text)
-                seconds, mib = measure(args.binary, path)
+                made = make(n)
+                # A Dockerfile's text, or a tree of files (audited as a
+                # whole directory).
+                files = {"Dockerfile": made} if isinstance(made, str) else made
+                tree = os.path.join(directory, f"case-{factor}")
+                shutil.rmtree(tree, ignore_errors=True)
+                for name, text in files.items():
+                    path = os.path.join(tree, name)
+                    os.makedirs(os.path.dirname(path), exist_ok=True)
+                    with open(path, "w") as handle:
+                        handle.write(text)
+                target = os.path.join(tree, next(iter(files))) if len(files) == 1 else tree
+                seconds, mib = measure(args.binary, target)
                 rows.append((seconds, mib))
-                print(f"{title:34} {text.count(chr(10)):>8} {len(text):>10} {seconds:>8.3f} {mib:>7.1f}")
+                lines = sum(text.count(chr(10)) for text in files.values())
+                size = sum(len(text) for text in files.values())
+                print(f"{title:34} {lines:>8} {size:>10} {seconds:>8.3f} {mib:>7.1f}")
             # Time below 50 ms is mostly start-up; say so rather than
             # print a ratio of noise.
             time_ratio = rows[2][0] / rows[0][0] if rows[0][0] > 0.05 else None

@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use serde::Serialize;
 
 use crate::date::Date;
-use crate::discover::{FileKind, Source, Target, Unit};
+use crate::discover::{FileKind, Source, Target, Templates, Unit};
 use crate::finding::{Diagnostic, Finding};
 use crate::rules::docker::Context;
 use crate::rules::nix::{self, FlakeFile, Settings};
@@ -127,6 +127,7 @@ impl From<Audited> for UnitResult {
 /// Audit every unit, on as many threads as there are cores.
 pub fn audit(units: &[Unit], options: &Options) -> Report {
     let next = AtomicUsize::new(0);
+    let templates = Templates::default();
     let results: Mutex<Vec<(usize, UnitResult)>> = Mutex::new(Vec::new());
     let workers = std::thread::available_parallelism()
         .map_or(1, usize::from)
@@ -142,7 +143,7 @@ pub fn audit(units: &[Unit], options: &Options) -> Report {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(unit) = units.get(i) else { break };
-                    mine.push((i, audit_unit_safely(unit, options)));
+                    mine.push((i, audit_unit_safely(unit, options, &templates)));
                 }
                 results
                     .lock()
@@ -182,29 +183,31 @@ pub fn sort_findings(findings: &mut [Finding]) {
 
 /// Audit one unit; a bug that panics on it becomes that unit's error, so
 /// the other files are still audited and reported.
-fn audit_unit_safely(unit: &Unit, options: &Options) -> UnitResult {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| audit_unit(unit, options)))
-        .unwrap_or_else(|panic| {
-            let reason = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            let target = match unit {
-                Unit::Dockerfile(target) | Unit::Nix(target) => Some(target),
-                Unit::Flake { nix, lock } => nix.as_ref().or(lock.as_ref()),
-            };
-            UnitResult {
-                errors: vec![FileError::io(
-                    target.map_or("", |t| &t.display),
-                    &format!("internal error, please report it: {reason}"),
-                )],
-                ..UnitResult::default()
-            }
-        })
+fn audit_unit_safely(unit: &Unit, options: &Options, templates: &Templates) -> UnitResult {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        audit_unit(unit, options, templates)
+    }))
+    .unwrap_or_else(|panic| {
+        let reason = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let target = match unit {
+            Unit::Dockerfile(target) | Unit::Nix(target) => Some(target),
+            Unit::Flake { nix, lock } => nix.as_ref().or(lock.as_ref()),
+        };
+        UnitResult {
+            errors: vec![FileError::io(
+                target.map_or("", |t| &t.display),
+                &format!("internal error, please report it: {reason}"),
+            )],
+            ..UnitResult::default()
+        }
+    })
 }
 
-fn audit_unit(unit: &Unit, options: &Options) -> UnitResult {
+fn audit_unit(unit: &Unit, options: &Options, templates: &Templates) -> UnitResult {
     match unit {
         Unit::Dockerfile(target) => read(target)
             .and_then(|text| audit_dockerfile(&target.display, text, options))
@@ -231,7 +234,7 @@ fn audit_unit(unit: &Unit, options: &Options) -> UnitResult {
             let template = lock.is_none()
                 && nix_text.is_some()
                 && nix.as_ref().is_some_and(|target| match &target.source {
-                    Source::File(path) => crate::discover::exported_as_template(path),
+                    Source::File(path) => templates.exported(path),
                     Source::Stdin => false,
                 });
             let lock_state = match (lock.is_none(), template) {
@@ -401,7 +404,9 @@ fn read(target: &Target) -> Result<String, FileError> {
     })
 }
 
-fn invalid_bytes_as_question_marks(bytes: &[u8]) -> String {
+/// Text with each byte that is not UTF-8 read as `?`, so that every offset
+/// stays.
+pub fn invalid_bytes_as_question_marks(bytes: &[u8]) -> String {
     let mut text = String::with_capacity(bytes.len());
     for chunk in bytes.utf8_chunks() {
         text.push_str(chunk.valid());
@@ -466,22 +471,26 @@ pub fn audit_nix_file(path: &str, text: String, options: &Options) -> Audited {
 }
 
 pub fn check_nix_file(path: &str, file: &NixFile, options: &Options) -> Vec<Finding> {
-    let suppressions = NixSuppressions::new(file);
-    let mut findings = Vec::new();
+    let mut found: Vec<(&Rule, Diagnostic)> = Vec::new();
     for rule in &options.rules {
         let Check::NixFile(check) = rule.check else {
             continue;
         };
         let mut diagnostics = Vec::new();
         check(file, &mut diagnostics);
-        for diagnostic in diagnostics {
-            if suppressions.is_suppressed_at(rule.code, diagnostic.span) {
-                continue;
-            }
-            findings.push(place(path, rule, &file.text, &file.lines, diagnostic));
-        }
+        found.extend(diagnostics.into_iter().map(|d| (*rule, d)));
     }
-    findings
+    let queries: Vec<(&str, usize)> = found
+        .iter()
+        .map(|(rule, d)| (rule.code, d.span.start))
+        .collect();
+    let suppressed = NixSuppressions::new(file).suppressed(&queries, &file.lines);
+    found
+        .into_iter()
+        .zip(suppressed)
+        .filter(|(_, suppressed)| !suppressed)
+        .map(|((rule, diagnostic), _)| place(path, rule, &file.text, &file.lines, diagnostic))
+        .collect()
 }
 
 /// The instruction whose text holds `offset`.

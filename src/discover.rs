@@ -1,6 +1,7 @@
 //! Which files to audit: the paths given, directories walked, each file
 //! classified by its name.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
@@ -249,8 +250,10 @@ fn walk(
 /// A file named explicitly is always audited. A name that fits no kind is
 /// recognised by its content: a JSON object with `nodes`, `root` and
 /// `version` is a flake lock; text whose first instruction is a Dockerfile
-/// instruction is a Dockerfile; text that parses as Nix is a Nix file. Any
-/// other file is an error that says so.
+/// instruction is a Dockerfile; text that parses as Nix and is a set, a
+/// function of a set, a `let` or a `with` is a Nix file. Any other file is
+/// an error that says so. Only regular files are read to tell: a pipe
+/// (`<(…)`) or a device is read once, when it is audited, as a Dockerfile.
 fn explicit_kind(name: &str, path: &Path) -> Result<FileKind, String> {
     if let Some(kind) = kind_of(name) {
         return Ok(kind);
@@ -284,7 +287,7 @@ fn explicit_kind(name: &str, path: &Path) -> Result<FileKind, String> {
         Some(word) if Keyword::parse(word).is_some() => return Ok(FileKind::Dockerfile),
         Some(_) => {}
     }
-    if NixFile::parse(text.to_owned()).is_ok() {
+    if NixFile::parse(text.to_owned()).is_ok_and(|file| file.typical) {
         return Ok(FileKind::Nix);
     }
     Err("not a Dockerfile, flake.nix, flake.lock or Nix file (its first word is no Dockerfile \
@@ -293,45 +296,89 @@ fn explicit_kind(name: &str, path: &Path) -> Result<FileKind, String> {
         .to_owned())
 }
 
-/// Whether the flake whose `flake.nix` is at `flake_nix` is one that a
-/// parent flake exports as a template (`templates.<name>.path = ./…;`,
-/// `defaultTemplate.path`, `"${self}/…"`, a `readDir` of the directory
-/// that holds it, a file that `templates` imports, or any of these in a
-/// module the parent's `imports = [ … ]` lists, as flake-parts flakes
-/// do). The parents are the `flake.nix` files of the directories above,
-/// up to the repository's root (the first that holds `.git`).
-pub fn exported_as_template(flake_nix: &Path) -> bool {
-    let Some(dir) = flake_nix
-        .parent()
-        .and_then(|dir| std::fs::canonicalize(dir).ok())
-    else {
-        return false;
-    };
-    if dir.join(".git").exists() {
-        return false;
-    }
-    for ancestor in dir.ancestors().skip(1).take(64) {
-        let parent = ancestor.join("flake.nix");
-        if parent.is_file() && exports(ancestor, &parent, &dir) {
-            return true;
-        }
-        if ancestor.join(".git").exists() {
-            break;
-        }
-    }
-    false
+/// What the flakes of a run export as templates, read once per parent
+/// flake however many flakes below it ask (a repository's templates share
+/// one parent).
+#[derive(Debug, Default)]
+pub struct Templates {
+    exports: std::sync::Mutex<HashMap<PathBuf, std::sync::Arc<Exports>>>,
 }
 
-/// Whether the flake at `root` (its `flake.nix` is `file`), or a module it
-/// imports, exports `dir` as a template. At most [`MAX_MODULES`] files, at
-/// most [`MAX_IMPORT_DEPTH`] imports deep.
-fn exports(root: &Path, file: &Path, dir: &Path) -> bool {
+/// The directories a flake exports as templates: each one, and each
+/// directory all of whose subdirectories are exported.
+#[derive(Debug, Default)]
+struct Exports {
+    dirs: HashSet<PathBuf>,
+    parents: HashSet<PathBuf>,
+}
+
+impl Templates {
+    /// Whether the flake whose `flake.nix` is at `flake_nix` is one that a
+    /// parent flake exports as a template (`templates.<name>.path = ./…;`,
+    /// `defaultTemplate.path`, `"${self}/…"`, a `readDir` of the directory
+    /// that holds it, a file that `templates` imports, or any of these in a
+    /// module the parent's `imports = [ … ]` lists, as flake-parts flakes
+    /// do). The parents are the `flake.nix` files of the directories above,
+    /// up to the repository's root (the first that holds `.git`).
+    pub fn exported(&self, flake_nix: &Path) -> bool {
+        let Some(dir) = flake_nix
+            .parent()
+            .and_then(|dir| std::fs::canonicalize(dir).ok())
+        else {
+            return false;
+        };
+        if dir.join(".git").exists() {
+            return false;
+        }
+        for ancestor in dir.ancestors().skip(1).take(64) {
+            let exports = self.of(ancestor);
+            let parent = dir.parent().map(Path::to_path_buf).unwrap_or_default();
+            if exports.dirs.contains(&dir) || exports.parents.contains(&parent) {
+                return true;
+            }
+            if ancestor.join(".git").exists() {
+                break;
+            }
+        }
+        false
+    }
+
+    /// What the flake at `root` exports (nothing when it has no flake.nix).
+    fn of(&self, root: &Path) -> std::sync::Arc<Exports> {
+        let cached = self
+            .exports
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(root)
+            .cloned();
+        if let Some(exports) = cached {
+            return exports;
+        }
+        // Read outside the lock; another thread may read the same flake.
+        let exports = std::sync::Arc::new(read_exports(root));
+        self.exports
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(root.to_path_buf(), std::sync::Arc::clone(&exports));
+        exports
+    }
+}
+
+/// What the flake at `root` exports as templates: its flake.nix and the
+/// modules it imports, at most [`MAX_MODULES`] files, at most
+/// [`MAX_IMPORT_DEPTH`] imports deep.
+fn read_exports(root: &Path) -> Exports {
     const MAX_MODULES: usize = 64;
     const MAX_IMPORT_DEPTH: usize = 4;
-    let mut queue = std::collections::VecDeque::from([(file.to_path_buf(), 0)]);
-    let mut seen = std::collections::HashSet::new();
+    let mut exports = Exports::default();
+    let file = root.join("flake.nix");
+    if !file.is_file() {
+        return exports;
+    }
+    let mut queue = std::collections::VecDeque::from([(file, 0)]);
+    let mut seen = HashSet::new();
     while let Some((file, depth)) = queue.pop_front() {
-        if !seen.insert(file.clone()) || seen.len() > MAX_MODULES {
+        if seen.len() >= MAX_MODULES || !seen.insert(file.clone()) {
             continue;
         }
         let Some(base) = file.parent() else { continue };
@@ -339,12 +386,21 @@ fn exports(root: &Path, file: &Path, dir: &Path) -> bool {
             continue;
         };
         for used in &parsed.templates {
-            let found = match used {
-                PathUse::Import(path) => imported_templates(&lexical_join(base, path), root, dir),
-                other => names(other, base, root, dir),
-            };
-            if found {
-                return true;
+            match used {
+                PathUse::Import(path) => {
+                    let imported = nix_file_at(&lexical_join(base, path));
+                    let Some(base) = imported.parent() else {
+                        continue;
+                    };
+                    if let Some(parsed) =
+                        read_for_sniffing(&imported).and_then(|t| NixFile::parse(t).ok())
+                    {
+                        for used in &parsed.path_attrs {
+                            exports.add(used, base, root);
+                        }
+                    }
+                }
+                other => exports.add(other, base, root),
             }
         }
         if depth < MAX_IMPORT_DEPTH {
@@ -353,7 +409,22 @@ fn exports(root: &Path, file: &Path, dir: &Path) -> bool {
             }
         }
     }
-    false
+    exports
+}
+
+impl Exports {
+    /// A template path written in a file in `base`, of the flake at `root`.
+    fn add(&mut self, used: &PathUse, base: &Path, root: &Path) {
+        match used {
+            PathUse::Path(path) => self.dirs.insert(lexical_join(base, path)),
+            PathUse::FromRoot(path) => self.dirs.insert(lexical_join(root, path)),
+            PathUse::ReadDir(path) | PathUse::Children(path) => {
+                self.parents.insert(lexical_join(base, path))
+            }
+            PathUse::FromRootChildren(path) => self.parents.insert(lexical_join(root, path)),
+            PathUse::Import(_) => false,
+        };
+    }
 }
 
 /// A directory's `default.nix`, or the file itself.
@@ -362,35 +433,6 @@ fn nix_file_at(path: &Path) -> PathBuf {
         path.join("default.nix")
     } else {
         path.to_path_buf()
-    }
-}
-
-/// Whether a file that a flake's `templates` imports names `dir`.
-fn imported_templates(imported: &Path, root: &Path, dir: &Path) -> bool {
-    let file = nix_file_at(imported);
-    let Some(base) = file.parent() else {
-        return false;
-    };
-    let Some(parsed) = read_for_sniffing(&file).and_then(|t| NixFile::parse(t).ok()) else {
-        return false;
-    };
-    parsed
-        .path_attrs
-        .iter()
-        .any(|used| names(used, base, root, dir))
-}
-
-/// Whether a template path written in a file in `base`, of the flake at
-/// `root`, is `dir`.
-fn names(used: &PathUse, base: &Path, root: &Path, dir: &Path) -> bool {
-    match used {
-        PathUse::Path(path) => lexical_join(base, path) == dir,
-        PathUse::FromRoot(path) => lexical_join(root, path) == dir,
-        PathUse::ReadDir(path) | PathUse::Children(path) => {
-            dir.parent() == Some(&lexical_join(base, path))
-        }
-        PathUse::FromRootChildren(path) => dir.parent() == Some(&lexical_join(root, path)),
-        PathUse::Import(_) => false,
     }
 }
 
@@ -416,12 +458,20 @@ fn lexical_join(base: &Path, literal: &str) -> PathBuf {
 
 /// A named file's text, when it can be read and is not too large.
 fn read_for_sniffing(path: &Path) -> Option<String> {
-    let size = std::fs::metadata(path).ok()?.len();
-    if size > crate::audit::MAX_FILE_SIZE {
+    use std::io::Read;
+    let metadata = std::fs::metadata(path).ok()?;
+    if !metadata.is_file() || metadata.len() > crate::audit::MAX_FILE_SIZE {
         return None;
     }
-    let bytes = std::fs::read(path).ok()?;
-    String::from_utf8(bytes).ok()
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(crate::audit::MAX_FILE_SIZE)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    // Nix reads bytes; a Dockerfile or lock that is not UTF-8 is reported
+    // as such when it is audited.
+    Some(crate::audit::invalid_bytes_as_question_marks(&bytes))
 }
 
 fn file_name(path: &Path) -> String {

@@ -81,9 +81,12 @@ impl Suppressions<String> {
 #[derive(Debug, Default)]
 pub struct NixSuppressions {
     global: HashSet<&'static str>,
-    /// Each commented node, or line, with a pragma above it, and the
-    /// pragma's codes.
-    anchors: Vec<(Span, Vec<&'static str>)>,
+    /// Each commented node with a pragma above it, and the pragma's codes,
+    /// by start (longest first at one start): syntax nodes nest or are
+    /// apart, so a sweep with a stack finds those that hold an offset.
+    nodes: Vec<(Span, Vec<&'static str>)>,
+    /// 0-based line right below a pragma → its codes.
+    lines: HashMap<usize, Vec<&'static str>>,
 }
 
 impl NixSuppressions {
@@ -91,47 +94,66 @@ impl NixSuppressions {
         let comments = PragmaLines::new(&file.text, &file.lines, &file.comment_lines);
         let mut suppressions = NixSuppressions {
             global: comments.global.clone(),
-            anchors: Vec::new(),
+            ..NixSuppressions::default()
         };
-        if !comments.has_local() {
-            return suppressions;
-        }
         for span in &file.commented_nodes {
             let codes = comments.codes_above(file.lines.line_of(span.start));
             if !codes.is_empty() {
-                suppressions.anchors.push((*span, codes));
+                suppressions.nodes.push((*span, codes));
             }
         }
-        let mut below_pragmas: Vec<usize> = comments
-            .local
-            .keys()
-            .map(|&line| {
-                let mut below = line + 1;
-                while comments.comment_lines.contains(&below) {
-                    below += 1;
-                }
-                below
-            })
-            .collect();
-        below_pragmas.sort_unstable();
-        below_pragmas.dedup();
-        for line in below_pragmas.into_iter().filter(|&l| l < file.lines.len()) {
-            let range = file.lines.line_range(&file.text, line);
-            suppressions
-                .anchors
-                .push((range, comments.codes_above(line)));
-        }
+        suppressions
+            .nodes
+            .sort_by_key(|(span, _)| (span.start, std::cmp::Reverse(span.end)));
+        suppressions.lines = comments.below;
         suppressions
     }
 
-    /// Whether a finding of `code` at `span` is suppressed: by a global
-    /// pragma, a pragma above a node that holds it, or one above the
-    /// line it starts on.
-    pub fn is_suppressed_at(&self, code: &str, span: Span) -> bool {
-        self.global.contains(code)
-            || self.anchors.iter().any(|(anchor, codes)| {
-                anchor.start <= span.start && span.start <= anchor.end && codes.contains(&code)
-            })
+    /// For each finding, given as its code and start offset (at
+    /// `lines`): whether it is suppressed, by a global pragma, a pragma
+    /// above a node that holds it, or one above the line it starts on.
+    /// One sweep: O((findings + pragmas) log findings).
+    pub fn suppressed(&self, findings: &[(&str, usize)], lines: &LineIndex) -> Vec<bool> {
+        let mut order: Vec<usize> = (0..findings.len()).collect();
+        order.sort_by_key(|&i| findings[i].1);
+        let mut verdicts = vec![false; findings.len()];
+        // The nodes that hold the current offset, innermost last, and how
+        // many of them name each code.
+        let mut open: Vec<usize> = Vec::new();
+        let mut active: HashMap<&str, usize> = HashMap::new();
+        let mut next = 0;
+        let close = |open: &mut Vec<usize>, active: &mut HashMap<&str, usize>, at: usize| {
+            while let Some(&top) = open.last() {
+                if self.nodes[top].0.end > at {
+                    break;
+                }
+                open.pop();
+                for code in &self.nodes[top].1 {
+                    if let Some(count) = active.get_mut(code) {
+                        *count -= 1;
+                    }
+                }
+            }
+        };
+        for i in order {
+            let (code, at) = findings[i];
+            while next < self.nodes.len() && self.nodes[next].0.start <= at {
+                close(&mut open, &mut active, self.nodes[next].0.start);
+                open.push(next);
+                for code in &self.nodes[next].1 {
+                    *active.entry(code).or_default() += 1;
+                }
+                next += 1;
+            }
+            close(&mut open, &mut active, at);
+            verdicts[i] = self.global.contains(code)
+                || active.get(code).is_some_and(|&n| n > 0)
+                || self
+                    .lines
+                    .get(&lines.line_of(at))
+                    .is_some_and(|codes| codes.contains(&code));
+        }
+        verdicts
     }
 }
 
@@ -153,48 +175,71 @@ impl<K: std::hash::Hash + Eq> Suppressions<K> {
 /// A file's comment lines and the pragmas on them.
 struct PragmaLines {
     global: HashSet<&'static str>,
-    /// 0-based lines that hold only a comment.
-    comment_lines: HashSet<usize>,
-    /// 0-based line → the codes of the (non-global) pragma on it.
-    local: HashMap<usize, Vec<&'static str>>,
+    /// 0-based line right below a block of comment lines → the codes of
+    /// the (non-global) pragmas in the block.
+    below: HashMap<usize, Vec<&'static str>>,
 }
 
 impl PragmaLines {
+    /// One pass over the comment lines, block by block.
     fn new(text: &str, lines: &LineIndex, comments: &[Span]) -> Self {
         let mut found = PragmaLines {
             global: HashSet::new(),
-            comment_lines: HashSet::new(),
-            local: HashMap::new(),
+            below: HashMap::new(),
         };
-        for span in comments {
-            let line = lines.line_of(span.start);
-            found.comment_lines.insert(line);
-            if let Some(pragma) = Pragma::parse(&text[span.start..span.end]) {
-                if pragma.global {
+        let mut block: Option<(usize, Vec<&'static str>)> = None;
+        let mut commented: Vec<(usize, Option<Pragma>)> = comments
+            .iter()
+            .map(|span| {
+                (
+                    lines.line_of(span.start),
+                    Pragma::parse(&text[span.start..span.end]),
+                )
+            })
+            .collect();
+        commented.sort_by_key(|(line, _)| *line);
+        for (line, pragma) in commented {
+            let codes = match pragma {
+                Some(pragma) if pragma.global => {
                     found.global.extend(pragma.codes);
-                } else {
-                    found.local.insert(line, pragma.codes);
+                    Vec::new()
                 }
-            }
+                Some(pragma) => pragma.codes,
+                None => Vec::new(),
+            };
+            block = match block.take() {
+                // The next line of the same block.
+                Some((last, mut gathered)) if line <= last + 1 => {
+                    gathered.extend(codes);
+                    Some((line, gathered))
+                }
+                Some((last, gathered)) => {
+                    found.close(last, gathered);
+                    Some((line, codes))
+                }
+                None => Some((line, codes)),
+            };
+        }
+        if let Some((last, gathered)) = block {
+            found.close(last, gathered);
         }
         found
     }
 
+    fn close(&mut self, last: usize, codes: Vec<&'static str>) {
+        if !codes.is_empty() {
+            self.below.insert(last + 1, codes);
+        }
+    }
+
     fn has_local(&self) -> bool {
-        !self.local.is_empty()
+        !self.below.is_empty()
     }
 
     /// The codes of the pragmas on the comment lines right above 0-based
     /// `line` (other comment lines may stand between).
-    fn codes_above(&self, mut line: usize) -> Vec<&'static str> {
-        let mut codes = Vec::new();
-        while line > 0 && self.comment_lines.contains(&(line - 1)) {
-            line -= 1;
-            if let Some(found) = self.local.get(&line) {
-                codes.extend(found);
-            }
-        }
-        codes
+    fn codes_above(&self, line: usize) -> Vec<&'static str> {
+        self.below.get(&line).cloned().unwrap_or_default()
     }
 }
 

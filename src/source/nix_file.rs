@@ -62,6 +62,10 @@ pub struct NixFile {
     /// The paths of every `imports = [ ./… ];` list (NixOS and
     /// flake-parts modules).
     pub imports: Vec<String>,
+    /// Whether the whole file is what a `.nix` file is written as: a
+    /// function of a set (`{ pkgs, … }:`), a set, a `let`, a `with`, an
+    /// `assert` (a line of prose or a Makefile parses as Nix too).
+    pub typical: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -161,6 +165,7 @@ impl NixFile {
                 templates: read.templates,
                 path_attrs: read.path_attrs,
                 imports: read.imports,
+                typical: read.typical,
             }),
             Err((message, offset)) => {
                 let lines = LineIndex::new(&text);
@@ -187,6 +192,7 @@ struct Read {
     templates: Vec<PathUse>,
     path_attrs: Vec<PathUse>,
     imports: Vec<String>,
+    typical: bool,
 }
 
 /// What a name is bound to in a lexical scope.
@@ -200,6 +206,46 @@ enum Binding {
     Builtins,
     /// A string or an attribute set that a `let` or `rec` set binds.
     Value(Argument),
+}
+
+/// What the set of a `with` is known to be.
+#[derive(Debug, Clone)]
+enum WithSet {
+    Builtins,
+    /// A set whose names are all known: a literal, a set a `let` binds,
+    /// or nixpkgs' `lib`, which has none of the builtins this reads.
+    Known(Arc<HashSet<String>>),
+    Unknown,
+}
+
+impl WithSet {
+    fn of(scopes: &Scopes, namespace: Option<ast::Expr>) -> WithSet {
+        let namespace = namespace.and_then(strip_parens);
+        let lib = match &namespace {
+            Some(ast::Expr::Ident(ident)) => {
+                ident_text(ident) == "lib"
+                    && scopes.lexical("lib").is_none_or(|b| *b == Binding::Other)
+            }
+            Some(ast::Expr::Select(select)) => select
+                .attrpath()
+                .and_then(|p| p.attrs().last())
+                .is_some_and(|a| a.syntax().text() == "lib"),
+            _ => false,
+        };
+        if lib {
+            return WithSet::Known(Arc::default());
+        }
+        if scopes.binding_of(namespace.clone()) == Binding::Builtins {
+            return WithSet::Builtins;
+        }
+        match argument(scopes, namespace) {
+            Argument::Attrs {
+                entries,
+                complete: true,
+            } => WithSet::Known(Arc::new(entries.iter().map(|(n, _)| n.clone()).collect())),
+            _ => WithSet::Unknown,
+        }
+    }
 }
 
 /// What entering a node did, undone when leaving it.
@@ -216,8 +262,8 @@ struct Frame {
 struct Scopes {
     /// Per bound name, its bindings, innermost last.
     bound: HashMap<String, Vec<Binding>>,
-    /// Per enclosing `with`, innermost last: whether it is `with builtins`.
-    withs: Vec<bool>,
+    /// Per enclosing `with`, innermost last: what its set is known to be.
+    withs: Vec<WithSet>,
     /// The `builtins.x` values of aliases (`getEnv = builtins.getEnv;` in
     /// a `let`): their uses are reported instead.
     alias_values: HashSet<Span>,
@@ -246,9 +292,21 @@ impl Scopes {
         if let Some(global) = GLOBAL.iter().find(|g| **g == name) {
             return Some(Binding::Builtin(global));
         }
-        match self.withs.last() {
-            Some(true) => reported(name).map(Binding::Builtin),
-            _ => None,
+        // Nix looks a name up in the innermost `with` whose set has it.
+        for with in self.withs.iter().rev() {
+            match with {
+                WithSet::Builtins => return reported(name).map(Binding::Builtin),
+                WithSet::Known(names) if !names.contains(name) => continue,
+                WithSet::Known(_) | WithSet::Unknown => return None,
+            }
+        }
+        None
+    }
+
+    /// Replace what the innermost binding of `name` is bound to.
+    fn rebind(&mut self, name: &str, binding: Binding) {
+        if let Some(top) = self.bound.get_mut(name).and_then(|stack| stack.last_mut()) {
+            *top = binding;
         }
     }
 
@@ -423,6 +481,16 @@ fn argument(scopes: &Scopes, expr: Option<ast::Expr>) -> Argument {
     }
 }
 
+/// `findFile [ { prefix = …; path = ./…; } ] "x"` searches a list the file
+/// writes, not NIX_PATH.
+fn searches_a_list(builtin: &str, applied: Option<&ast::Expr>) -> bool {
+    builtin == "findFile"
+        && matches!(
+            applied.cloned().and_then(strip_parens),
+            Some(ast::Expr::List(_))
+        )
+}
+
 /// The expression a node is applied to, when the node is the function of
 /// an application (through parentheses).
 fn applied_to(node: &SyntaxNode) -> Option<ast::Expr> {
@@ -474,9 +542,16 @@ fn first_name(binding: &ast::AttrpathValue) -> Option<String> {
 
 /// Bind the names a `let` or `rec` set defines.
 fn bind_entries(scopes: &mut Scopes, entries: impl Iterator<Item = ast::Entry>, frame: &mut Frame) {
-    // All of a set's names are in scope in all of its values: bind
-    // first, reading each alias in the scope outside the set.
-    let mut names: Vec<(String, Binding)> = Vec::new();
+    // A `let` or `rec` set is recursive: all of its names are in scope in
+    // all of its values. So bind every name first, then read the values in
+    // order (a name bound earlier in the set is known to the ones after
+    // it); `inherit x;` alone takes `x` from the scope outside.
+    enum Value {
+        Expr(Option<ast::Expr>),
+        From(Option<ast::Expr>),
+        Known(Binding),
+    }
+    let mut pending: Vec<(String, Value)> = Vec::new();
     for entry in entries {
         match entry {
             ast::Entry::AttrpathValue(binding) => {
@@ -487,50 +562,74 @@ fn bind_entries(scopes: &mut Scopes, entries: impl Iterator<Item = ast::Entry>, 
                     .attrpath()
                     .is_some_and(|path| path.attrs().count() == 1);
                 let value = if single {
-                    scopes.binding_of(binding.value())
+                    Value::Expr(binding.value())
                 } else {
-                    Binding::Other
+                    Value::Known(Binding::Other)
                 };
-                if let (Binding::Builtin(_), Some(value)) =
-                    (&value, binding.value().and_then(strip_parens))
-                {
-                    scopes.alias_values.insert(span_of(value.syntax()));
-                }
-                names.push((name, value));
+                pending.push((name, value));
             }
             ast::Entry::Inherit(inherit) => {
                 let from = inherit.from().and_then(|f| f.expr());
-                let from_builtins = scopes.binding_of(from.clone()) == Binding::Builtins;
                 for attr in inherit.attrs() {
                     let ast::Attr::Ident(ident) = attr else {
                         continue;
                     };
                     let name = ident_text(&ident);
-                    let binding = match (&from, from_builtins) {
-                        (Some(_), true) => REPORTED
-                            .iter()
-                            .find(|r| **r == name)
-                            .map_or(Binding::Other, |r| Binding::Builtin(r)),
-                        (Some(_), false) => Binding::Other,
-                        // `inherit x;` takes `x` from the scope outside.
-                        (None, _) => scopes.resolve(&name).unwrap_or(Binding::Other),
+                    let value = match &from {
+                        Some(from) => Value::From(Some(from.clone())),
+                        None => Value::Known(scopes.resolve(&name).unwrap_or(Binding::Other)),
                     };
-                    names.push((name, binding));
+                    pending.push((name, value));
                 }
             }
         }
     }
-    for (name, binding) in names {
-        scopes.bind(name, binding, frame);
+    for (name, _) in &pending {
+        scopes.bind(name.clone(), Binding::Other, frame);
+    }
+    for (name, value) in pending {
+        let binding = match value {
+            Value::Known(binding) => binding,
+            Value::Expr(expr) => {
+                let binding = scopes.binding_of(expr.clone());
+                if let (Binding::Builtin(_), Some(value)) = (&binding, expr.and_then(strip_parens))
+                {
+                    scopes.alias_values.insert(span_of(value.syntax()));
+                }
+                binding
+            }
+            Value::From(from) => {
+                if scopes.binding_of(from) == Binding::Builtins {
+                    REPORTED
+                        .iter()
+                        .find(|r| **r == name)
+                        .map_or(Binding::Other, |r| Binding::Builtin(r))
+                } else {
+                    Binding::Other
+                }
+            }
+        };
+        scopes.rebind(&name, binding);
     }
 }
 
 fn read(text: &str, root: rnix::Root) -> Result<Read, ReadError> {
     let lines = LineIndex::new(text);
     let comment_lines = comment_lines(root.syntax(), text);
-    let commented: HashSet<usize> = comment_lines
+    // Per line right below a comment line: where its text starts (each
+    // such line is measured once).
+    let below_comments: HashMap<usize, usize> = comment_lines
         .iter()
-        .map(|span| lines.line_of(span.start))
+        .map(|span| lines.line_of(span.start) + 1)
+        .filter(|&line| line < lines.len())
+        .map(|line| {
+            let range = lines.line_range(text, line);
+            let content = &text[range.start..range.end];
+            (
+                line,
+                range.start + content.len() - content.trim_start().len(),
+            )
+        })
         .collect();
     let mut out = Read {
         lines,
@@ -541,6 +640,19 @@ fn read(text: &str, root: rnix::Root) -> Result<Read, ReadError> {
         templates: Vec::new(),
         path_attrs: Vec::new(),
         imports: Vec::new(),
+        typical: matches!(
+            root.expr().and_then(strip_parens),
+            Some(
+                ast::Expr::AttrSet(_)
+                    | ast::Expr::LetIn(_)
+                    | ast::Expr::LegacyLet(_)
+                    | ast::Expr::With(_)
+                    | ast::Expr::Assert(_)
+            )
+        ) || matches!(
+            root.expr().and_then(strip_parens),
+            Some(ast::Expr::Lambda(lambda)) if matches!(lambda.param(), Some(ast::Param::Pattern(_)))
+        ),
     };
     let mut scopes = Scopes::default();
     let mut frames: Vec<Frame> = Vec::new();
@@ -558,7 +670,7 @@ fn read(text: &str, root: rnix::Root) -> Result<Read, ReadError> {
                 continue;
             }
         };
-        note_commented(&node, text, &commented, &mut out);
+        note_commented(&node, &below_comments, &mut out);
         let mut frame = Frame {
             node: node.clone(),
             bound: Vec::new(),
@@ -607,8 +719,8 @@ fn read(text: &str, root: rnix::Root) -> Result<Read, ReadError> {
             }
             SyntaxKind::NODE_WITH => {
                 if let Some(with) = ast::With::cast(node.clone()) {
-                    let builtins = scopes.binding_of(with.namespace()) == Binding::Builtins;
-                    scopes.withs.push(builtins);
+                    let set = WithSet::of(&scopes, with.namespace());
+                    scopes.withs.push(set);
                     frame.with = true;
                 }
             }
@@ -636,26 +748,30 @@ fn read(text: &str, root: rnix::Root) -> Result<Read, ReadError> {
                         // `builtins.x.y` is not a call of `builtins.x`.
                         let whole = select.attrpath().is_some_and(|p| p.attrs().count() == 1)
                             && select.default_expr().is_none();
-                        let argument = whole
-                            .then(|| applied_to(&node).map(|a| argument(&scopes, Some(a))))
-                            .flatten();
-                        out.builtins.push(BuiltinUse {
-                            name,
-                            span,
-                            argument,
-                        });
+                        let applied = whole.then(|| applied_to(&node)).flatten();
+                        if !searches_a_list(name, applied.as_ref()) {
+                            out.builtins.push(BuiltinUse {
+                                name,
+                                span,
+                                argument: applied.map(|a| argument(&scopes, Some(a))),
+                            });
+                        }
                     }
                 }
             }
-            SyntaxKind::NODE_IDENT if is_variable(&node) => {
+            SyntaxKind::NODE_IDENT
+                if is_variable(&node) && !scopes.alias_values.contains(&span_of(&node)) =>
+            {
                 let name = node.text().to_string();
                 if let Some(Binding::Builtin(builtin)) = scopes.resolve(&name) {
-                    let argument = applied_to(&node).map(|a| argument(&scopes, Some(a)));
-                    out.builtins.push(BuiltinUse {
-                        name: builtin,
-                        span: span_of(&node),
-                        argument,
-                    });
+                    let applied = applied_to(&node);
+                    if !searches_a_list(builtin, applied.as_ref()) {
+                        out.builtins.push(BuiltinUse {
+                            name: builtin,
+                            span: span_of(&node),
+                            argument: applied.map(|a| argument(&scopes, Some(a))),
+                        });
+                    }
                 }
             }
             SyntaxKind::NODE_ATTRPATH_VALUE => {
@@ -830,7 +946,7 @@ fn template_path(value: &ast::Expr) -> Option<PathUse> {
 /// Keep the span of the outermost node that starts a line right below a
 /// comment line (the walk enters it before any node inside it that starts
 /// at the same place).
-fn note_commented(node: &SyntaxNode, text: &str, commented: &HashSet<usize>, out: &mut Read) {
+fn note_commented(node: &SyntaxNode, below_comments: &HashMap<usize, usize>, out: &mut Read) {
     let span = span_of(node);
     if out
         .commented_nodes
@@ -840,11 +956,7 @@ fn note_commented(node: &SyntaxNode, text: &str, commented: &HashSet<usize>, out
         return;
     }
     let line = out.lines.line_of(span.start);
-    if line == 0 || !commented.contains(&(line - 1)) {
-        return;
-    }
-    let line_start = out.lines.line_range(text, line).start;
-    if text[line_start..span.start].trim().is_empty() && span.start < text.len() {
+    if below_comments.get(&line) == Some(&span.start) && span.start < span.end {
         out.commented_nodes.push(span);
     }
 }
@@ -889,6 +1001,32 @@ mod tests {
             ["getEnv=getEnv"]
         );
         assert_eq!(names("let e = builtins.getEnv; in e \"X\""), ["getEnv=e"]);
+        // A plain-name alias is reported once, where it is used.
+        assert_eq!(
+            names("with builtins; let e = getEnv; in e \"X\""),
+            ["getEnv=e"]
+        );
+        assert_eq!(names("let e = __getEnv; in e \"X\""), ["getEnv=e"]);
+        // A `let` is recursive: a value may name one bound before it.
+        assert_eq!(
+            uses("let base = \"u\"; url = base; in builtins.fetchTarball url")[0].2,
+            Some(Argument::Str(Some(Arc::from("u"))))
+        );
+        assert!(
+            names("let builtins = { getEnv = x: x; }; e = builtins.getEnv; in e \"X\"").is_empty()
+        );
+        // The innermost `with` whose set has the name.
+        assert_eq!(
+            names("with builtins; with { a = 1; }; getEnv \"HOME\""),
+            ["getEnv=getEnv"]
+        );
+        assert_eq!(
+            names("with builtins; with lib; getEnv \"HOME\""),
+            ["getEnv=getEnv"]
+        );
+        assert!(names("with builtins; with { getEnv = 1; }; getEnv").is_empty());
+        assert!(names("with builtins; with pkgs; getEnv \"HOME\"").is_empty());
+        assert!(names("builtins.findFile [ { prefix = \"x\"; path = ./.; } ] \"x\"").is_empty());
         assert_eq!(
             names("{ stamp = { inherit (builtins) currentTime; }; }"),
             ["currentTime=currentTime"]

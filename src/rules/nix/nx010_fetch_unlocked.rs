@@ -43,7 +43,8 @@ fn unlocked(file: &NixFile, found: &BuiltinUse) -> Option<(String, String)> {
     });
     match found.name {
         "fetchTarball" | "fetchurl" => {
-            if !needs(argument, &["sha256", "hash"])? {
+            // Nix takes only `sha256` here (`hash` is an error).
+            if !needs(argument, &["sha256"])? {
                 return None;
             }
             let names_commit = url.is_some_and(names_commit);
