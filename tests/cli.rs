@@ -578,6 +578,8 @@ fn named_files_are_recognised_by_their_content() {
             ),
             ("package.json", "{ \"name\": \"x\" }\n"),
             ("notes.md", "# Notes\n\nSee `Dockerfile`.\n"),
+            // Parses as Nix (`all: cc - o …`), but is no Nix file.
+            ("Makefile", "all:\n\tcc -o hello hello.c\n"),
         ],
     );
     let outcome = audit_in(
@@ -589,6 +591,7 @@ fn named_files_are_recognised_by_their_content() {
             "shell",
             "package.json",
             "notes.md",
+            "Makefile",
         ],
     );
     assert_eq!(outcome.code, 2);
@@ -615,6 +618,40 @@ fn named_files_are_recognised_by_their_content() {
             .stderr
             .contains("notes.md: not a Dockerfile, flake.nix, flake.lock or Nix file"),
         "{}",
+        outcome.stderr
+    );
+    assert!(
+        outcome
+            .stderr
+            .contains("Makefile: not a Dockerfile, flake.nix, flake.lock or Nix file"),
+        "{}",
+        outcome.stderr
+    );
+}
+
+/// A named pipe (`repro-audit <(cat Dockerfile.prod)`) is read once, when
+/// it is audited: telling its kind must not empty it first.
+#[test]
+fn a_named_pipe_is_read_once() {
+    let dir = scratch("fifo", &[]);
+    std::fs::create_dir_all(&dir).unwrap();
+    let fifo = dir.join("dockerfile-pipe");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: no mkfifo");
+        return;
+    }
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(fifo, "FROM debian:12\n").unwrap())
+    };
+    let outcome = audit_in(&dir, &["--concise", "dockerfile-pipe"]);
+    writer.join().unwrap();
+    assert_eq!(
+        codes(&outcome),
+        ["DF002"],
+        "{}{}",
+        outcome.stdout,
         outcome.stderr
     );
 }
