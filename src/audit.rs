@@ -8,11 +8,11 @@ use std::io::Read;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use serde::Serialize;
-
 use crate::date::Date;
 use crate::discover::{FileKind, Source, Target, Templates, Unit};
+use crate::error::FileError;
 use crate::finding::{Diagnostic, Finding};
+use crate::input::{invalid_bytes_as_question_marks, MAX_FILE_SIZE};
 use crate::rules::docker::Context;
 use crate::rules::nix::{self, FlakeFile, Settings};
 use crate::rules::{Check, Rule};
@@ -24,57 +24,12 @@ use crate::source::nix_syntax;
 use crate::source::span::{LineIndex, Position};
 use crate::suppress::{NixSuppressions, Suppressions};
 
-/// Files larger than this are not read: no Dockerfile or flake is near it,
-/// and a device such as `/dev/zero` would never end.
-pub const MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
-
 #[derive(Debug, Clone)]
 pub struct Options {
     pub rules: Vec<&'static Rule>,
     pub build_args: BuildArgs,
     pub as_of: Date,
     pub nix: Settings,
-}
-
-/// A file that could not be audited or read: shown as
-/// `path:line:column: message` (the position when there is one).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
-#[error("{path}{}: {message}", match (line, column) {
-    (Some(line), Some(column)) => format!(":{line}:{column}"),
-    _ => String::new(),
-})]
-pub struct FileError {
-    pub path: String,
-    pub message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub line: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub column: Option<usize>,
-}
-
-impl FileError {
-    pub fn io(path: &str, message: &str) -> FileError {
-        FileError {
-            path: path.to_owned(),
-            message: message.to_owned(),
-            line: None,
-            column: None,
-        }
-    }
-
-    /// A syntax error at a position.
-    pub fn syntax(path: &str, message: String, position: Position) -> FileError {
-        FileError {
-            path: path.to_owned(),
-            message,
-            line: Some(position.line),
-            column: Some(position.column),
-        }
-    }
-
-    fn at(path: &str, message: String, text: &str, offset: usize) -> FileError {
-        FileError::syntax(path, message, LineIndex::new(text).position(text, offset))
-    }
 }
 
 #[derive(Debug, Default)]
@@ -402,17 +357,6 @@ fn read(target: &Target) -> Result<String, FileError> {
         let prefix = String::from_utf8_lossy(&error.as_bytes()[..valid]).into_owned();
         FileError::at(&target.display, "not valid UTF-8".into(), &prefix, valid)
     })
-}
-
-/// Text with each byte that is not UTF-8 read as `?`, so that every offset
-/// stays.
-pub fn invalid_bytes_as_question_marks(bytes: &[u8]) -> String {
-    let mut text = String::with_capacity(bytes.len());
-    for chunk in bytes.utf8_chunks() {
-        text.push_str(chunk.valid());
-        text.extend(std::iter::repeat_n('?', chunk.invalid().len()));
-    }
-    text
 }
 
 fn io_message(error: &std::io::Error) -> String {

@@ -8,7 +8,8 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use crate::audit::{FileError, Report};
+use crate::audit::Report;
+use crate::error::FileError;
 use crate::report::fingerprint::fingerprints;
 
 /// The fingerprints the baseline file at `path` holds; errors name it

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::audit::FileError;
+use crate::error::FileError;
 use crate::finding::Severity;
 use crate::glob::Glob;
 use crate::rules::{self, nix::Settings};

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use crate::audit::FileError;
 use crate::config::Exclude;
+use crate::error::FileError;
 use crate::source::dockerfile::Keyword;
 use crate::source::nix_file::{NixFile, PathUse};
 
@@ -460,18 +460,18 @@ fn lexical_join(base: &Path, literal: &str) -> PathBuf {
 fn read_for_sniffing(path: &Path) -> Option<String> {
     use std::io::Read;
     let metadata = std::fs::metadata(path).ok()?;
-    if !metadata.is_file() || metadata.len() > crate::audit::MAX_FILE_SIZE {
+    if !metadata.is_file() || metadata.len() > crate::input::MAX_FILE_SIZE {
         return None;
     }
     let mut bytes = Vec::new();
     std::fs::File::open(path)
         .ok()?
-        .take(crate::audit::MAX_FILE_SIZE)
+        .take(crate::input::MAX_FILE_SIZE)
         .read_to_end(&mut bytes)
         .ok()?;
     // Nix reads bytes; a Dockerfile or lock that is not UTF-8 is reported
     // as such when it is audited.
-    Some(crate::audit::invalid_bytes_as_question_marks(&bytes))
+    Some(crate::input::invalid_bytes_as_question_marks(&bytes))
 }
 
 fn file_name(path: &Path) -> String {

@@ -4,7 +4,8 @@ use serde::Serialize;
 
 use super::counts;
 use super::fingerprint::fingerprints;
-use crate::audit::{FileError, Report};
+use crate::audit::Report;
+use crate::error::FileError;
 use crate::finding::Finding;
 use crate::source::span::Position;
 

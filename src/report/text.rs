@@ -15,7 +15,8 @@ use std::fmt::Write;
 use owo_colors::{OwoColorize, Style};
 
 use super::counts;
-use crate::audit::{FileError, Report};
+use crate::audit::Report;
+use crate::error::FileError;
 use crate::finding::{Finding, Severity};
 use crate::source::span::LineIndex;
 
