@@ -18,8 +18,9 @@ use crate::finding::Severity;
 use crate::report::{github, gitlab, json, sarif, text};
 use crate::rules::{self, Rule, RULES};
 
-/// Audit Dockerfiles for inputs that change between two builds of the same
-/// commit: floating base images, live package indexes, upgrades.
+/// Audit Dockerfiles, Nix flakes and .nix files for inputs that change
+/// between two builds of the same commit: floating base images, live
+/// package indexes, unlocked or stale flake inputs, `<nixpkgs>` lookups.
 #[derive(Debug, Parser)]
 #[command(name = "repro-audit", version, about, max_term_width = 100)]
 pub struct Args {
@@ -51,6 +52,16 @@ pub struct Args {
     /// Ignore every configuration file.
     #[arg(long)]
     pub no_config: bool,
+
+    /// Walk into what `.gitignore`, `.ignore` and git's excludes leave out
+    /// too.
+    #[arg(long)]
+    pub no_ignore: bool,
+
+    /// Leave out files named on the command line that the configuration's
+    /// `exclude` matches (pre-commit names every file it checks).
+    #[arg(long)]
+    pub force_exclude: bool,
 
     /// A JSON report of an earlier run: the findings it holds are not
     /// reported, wherever their lines have moved.
@@ -234,8 +245,20 @@ fn execute(
     } else {
         args.paths.clone()
     };
-    let (targets, mut errors) =
-        discover::discover(&paths, &args.stdin_filename, cwd, &config.exclude);
+    let walk = discover::Walk {
+        stdin_filename: &args.stdin_filename,
+        ignore_files: !args.no_ignore,
+        force_exclude: args.force_exclude,
+        exclude: &config.exclude,
+    };
+    let (targets, mut errors) = discover::discover(&paths, cwd, &walk);
+    if targets.is_empty() && errors.is_empty() {
+        writeln!(
+            err,
+            "warning: nothing to audit: no Dockerfile, flake.nix, flake.lock or .nix file in {}",
+            paths.join(", ")
+        )?;
+    }
     let units = discover::units(targets, cwd);
     let mut report = audit::audit(&units, &options);
     for finding in &mut report.findings {

@@ -4,8 +4,6 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use walkdir::WalkDir;
-
 use crate::config::Exclude;
 use crate::error::FileError;
 use crate::source::dockerfile::Keyword;
@@ -153,39 +151,47 @@ pub fn units(targets: Vec<Target>, cwd: &Path) -> Vec<Unit> {
     units
 }
 
-/// The files named or found under `paths`. `-` is standard input, named
-/// `stdin_filename`. A path that does not exist is an error; the rest are
-/// still returned. The walk skips what `exclude` matches, but a path named
-/// here is audited even when `exclude` matches it: a file, or a directory
-/// with what it holds.
-pub fn discover(
-    paths: &[String],
-    stdin_filename: &str,
-    cwd: &Path,
-    exclude: &Exclude,
-) -> (Vec<Target>, Vec<FileError>) {
+/// How to find files.
+pub struct Walk<'a> {
+    /// The name standard input (`-`) is audited under.
+    pub stdin_filename: &'a str,
+    /// Honour `.gitignore`, `.ignore` and git's excludes while walking, as
+    /// ripgrep does (off with `--no-ignore`).
+    pub ignore_files: bool,
+    /// Leave out a file named on the command line that the configuration
+    /// excludes (`--force-exclude`, for pre-commit, which names every file).
+    pub force_exclude: bool,
+    /// What the configuration excludes.
+    pub exclude: &'a Exclude,
+}
+
+/// The files named or found under `paths`. `-` is standard input. A path
+/// that does not exist is an error; the rest are still returned. The walk
+/// skips what `exclude` matches, what git ignores, and names that only
+/// look like Dockerfiles (`Dockerfile.md`, `Dockerfile-linux.template`);
+/// but a path named here is audited even when `exclude` matches it — a
+/// file, or a directory with what it holds — unless `force_exclude`.
+pub fn discover(paths: &[String], cwd: &Path, how: &Walk) -> (Vec<Target>, Vec<FileError>) {
     let mut targets = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
         if path == "-" {
             targets.push(Target {
                 source: Source::Stdin,
-                display: stdin_filename.to_owned(),
-                kind: kind_of(&file_name(Path::new(stdin_filename)))
+                display: how.stdin_filename.to_owned(),
+                kind: kind_of(&file_name(Path::new(how.stdin_filename)))
                     .unwrap_or(FileKind::Dockerfile),
             });
             continue;
         }
         let given = Path::new(path);
         let resolved = cwd.join(given);
+        if how.force_exclude && how.exclude.excludes(&resolved, cwd) {
+            continue;
+        }
         if resolved.is_dir() {
-            walk(
-                &resolved,
-                cwd,
-                &exclude.for_root(&resolved, cwd),
-                &mut targets,
-                &mut errors,
-            );
+            let exclude = how.exclude.for_root(&resolved, cwd);
+            walk(&resolved, cwd, how, &exclude, &mut targets, &mut errors);
         } else if resolved.exists() {
             let display = display_path(given, cwd);
             match explicit_kind(&file_name(given), &resolved) {
@@ -210,24 +216,31 @@ pub fn discover(
 fn walk(
     dir: &Path,
     cwd: &Path,
+    how: &Walk,
     exclude: &Exclude,
     targets: &mut Vec<Target>,
     errors: &mut Vec<FileError>,
 ) {
-    let walker = WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|entry| {
-            entry.depth() == 0
-                || !(entry.file_type().is_dir()
-                    && SKIPPED_DIRS.contains(&entry.file_name().to_string_lossy().as_ref())
-                    || exclude.excludes(entry.path(), cwd))
+    let mut builder = ignore::WalkBuilder::new(dir);
+    builder
+        .standard_filters(how.ignore_files)
+        // `.devcontainer/Dockerfile` and `.github/…` are audited.
+        .hidden(false)
+        .sort_by_file_name(std::ffi::OsStr::cmp)
+        .filter_entry({
+            let exclude = exclude.clone();
+            let cwd = cwd.to_path_buf();
+            move |entry| {
+                let skipped_dir = entry.file_type().is_some_and(|t| t.is_dir())
+                    && SKIPPED_DIRS.contains(&entry.file_name().to_string_lossy().as_ref());
+                entry.depth() == 0 || !(skipped_dir || exclude.excludes(entry.path(), &cwd))
+            }
         });
-    for entry in walker {
+    for entry in builder.build() {
         match entry {
-            Ok(entry) if entry.file_type().is_file() => {
+            Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
                 let name = entry.file_name().to_string_lossy();
-                if let Some(kind) = kind_of(&name) {
+                if let Some(kind) = walked_kind(&name) {
                     targets.push(Target {
                         source: Source::File(entry.path().to_path_buf()),
                         display: display_path(entry.path(), cwd),
@@ -236,14 +249,90 @@ fn walk(
                 }
             }
             Ok(_) => {}
-            Err(error) => {
-                let path = error
-                    .path()
-                    .map(|p| display_path(p, cwd))
-                    .unwrap_or_default();
-                errors.push(FileError::io(&path, &error.to_string()));
-            }
+            Err(error) => errors.push(walk_error(&error, cwd)),
         }
+    }
+}
+
+/// A walk error, named with its path when it has one.
+fn walk_error(error: &ignore::Error, cwd: &Path) -> FileError {
+    fn path_of(error: &ignore::Error) -> Option<&Path> {
+        match error {
+            ignore::Error::WithPath { path, .. } => Some(path),
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                path_of(err)
+            }
+            _ => None,
+        }
+    }
+    let path = path_of(error)
+        .map(|p| display_path(p, cwd))
+        .unwrap_or_default();
+    FileError::io(&path, &error.to_string())
+}
+
+/// Extensions of files whose names begin like a Dockerfile's but that are
+/// something else: BuildKit's per-Dockerfile ignore file, docs, templates
+/// for a generator, backups, scripts, data.
+const NOT_DOCKERFILE_EXTENSIONS: &[&str] = &[
+    "dockerignore",
+    "md",
+    "markdown",
+    "rst",
+    "adoc",
+    "txt",
+    "template",
+    "tmpl",
+    "tpl",
+    "j2",
+    "jinja",
+    "jinja2",
+    "gotmpl",
+    "erb",
+    "mustache",
+    "hbs",
+    "in",
+    "orig",
+    "rej",
+    "bak",
+    "old",
+    "swp",
+    "swo",
+    "sh",
+    "bash",
+    "ps1",
+    "py",
+    "json",
+    "yml",
+    "yaml",
+    "toml",
+    "xml",
+    "html",
+    "patch",
+    "diff",
+    "lock",
+    "sum",
+    "sha256",
+    "asc",
+    "sig",
+];
+
+/// The kind of a file the walk finds: as [`kind_of`], but a name that only
+/// looks like a Dockerfile (`Dockerfile.md`, `Dockerfile.dockerignore`,
+/// `Dockerfile-linux.template`, `Dockerfile~`) is left out. Named on the
+/// command line, such a file is still audited.
+pub fn walked_kind(name: &str) -> Option<FileKind> {
+    let kind = kind_of(name)?;
+    if kind != FileKind::Dockerfile {
+        return Some(kind);
+    }
+    if name.ends_with('~') {
+        return None;
+    }
+    let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    match extension {
+        Some(e) if NOT_DOCKERFILE_EXTENSIONS.contains(&e.as_str()) => None,
+        _ => Some(kind),
     }
 }
 

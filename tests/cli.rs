@@ -252,6 +252,127 @@ fn walking_finds_audited_names_and_skips_build_directories() {
     );
 }
 
+/// The paths a concise run reports, in order.
+fn reported_paths(outcome: &Outcome) -> Vec<String> {
+    let mut paths: Vec<String> = outcome
+        .stdout
+        .lines()
+        .filter(|l| l.contains(": "))
+        .filter_map(|l| l.split(':').next())
+        .map(str::to_owned)
+        .collect();
+    paths.dedup();
+    paths
+}
+
+/// Names that only look like Dockerfiles are left out of the walk, and
+/// audited when named; what git ignores is left out unless `--no-ignore`.
+#[test]
+fn the_walk_leaves_out_look_alikes_and_what_git_ignores() {
+    let dir = scratch(
+        "walk-ignore",
+        &[
+            ("Dockerfile", "FROM a\n"),
+            ("Dockerfile.dockerignore", "node_modules\n"),
+            ("Dockerfile.md", "# How to build\n\nRun it.\n"),
+            ("Dockerfile-linux.template", "FROM {{ .base }}\n"),
+            ("Dockerfile~", "FROM backup\n"),
+            (".devcontainer/Dockerfile", "FROM b\n"),
+            (".gitignore", "build/\n"),
+            ("build/out/Dockerfile", "FROM c\n"),
+        ],
+    );
+    // Not yet a git repository: .gitignore is not read (as in git).
+    let outcome = audit_in(&dir, &["--concise"]);
+    assert_eq!(
+        reported_paths(&outcome),
+        [
+            ".devcontainer/Dockerfile",
+            "Dockerfile",
+            "build/out/Dockerfile"
+        ],
+        "{}{}",
+        outcome.stdout,
+        outcome.stderr
+    );
+    assert_eq!(outcome.code, 1, "{}", outcome.stderr);
+    let init = Command::new("git")
+        .current_dir(&dir)
+        .args(["init", "--quiet"])
+        .status();
+    if !init.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: no git");
+        return;
+    }
+    let outcome = audit_in(&dir, &["--concise"]);
+    assert_eq!(
+        reported_paths(&outcome),
+        [".devcontainer/Dockerfile", "Dockerfile"]
+    );
+    let outcome = audit_in(&dir, &["--concise", "--no-ignore"]);
+    assert_eq!(
+        reported_paths(&outcome),
+        [
+            ".devcontainer/Dockerfile",
+            "Dockerfile",
+            "build/out/Dockerfile"
+        ]
+    );
+    // Named, a look-alike is audited for what it is.
+    let outcome = audit_in(&dir, &["--concise", "Dockerfile-linux.template"]);
+    assert_eq!(outcome.code, 2);
+    assert!(
+        outcome
+            .stderr
+            .contains("Dockerfile-linux.template:1:1: FROM requires either one or three arguments"),
+        "{}",
+        outcome.stderr
+    );
+}
+
+/// pre-commit names every staged file: `--force-exclude` applies the
+/// configuration's `exclude` to them too.
+#[test]
+fn force_exclude_applies_exclude_to_named_files() {
+    let dir = scratch(
+        "force-exclude",
+        &[
+            (".repro-audit.toml", "exclude = [\"vendor/**\"]\n"),
+            ("Dockerfile", "FROM a\n"),
+            ("vendor/lib/Dockerfile", "FROM b\n"),
+        ],
+    );
+    let named = ["--concise", "Dockerfile", "vendor/lib/Dockerfile"];
+    assert_eq!(
+        reported_paths(&audit_in(&dir, &named)),
+        ["Dockerfile", "vendor/lib/Dockerfile"]
+    );
+    let forced: Vec<&str> = named.iter().copied().chain(["--force-exclude"]).collect();
+    assert_eq!(reported_paths(&audit_in(&dir, &forced)), ["Dockerfile"]);
+}
+
+/// Nothing to audit is said on standard error; a missing path is an error.
+#[test]
+fn an_empty_tree_and_a_missing_path_say_so() {
+    let dir = scratch("empty", &[("README.md", "hello\n")]);
+    let outcome = audit_in(&dir, &[]);
+    assert_eq!(outcome.code, 0);
+    assert!(
+        outcome.stderr.contains("nothing to audit"),
+        "{}",
+        outcome.stderr
+    );
+    let outcome = audit_in(&dir, &["missing/Dockerfile"]);
+    assert_eq!(outcome.code, 2);
+    assert!(
+        outcome
+            .stderr
+            .contains("missing/Dockerfile: no such file or directory"),
+        "{}",
+        outcome.stderr
+    );
+}
+
 #[test]
 fn select_and_ignore_take_codes_names_and_prefixes() {
     let dir = scratch(

@@ -27,8 +27,16 @@ fn concise_file(dir: &Path, path: &str) -> (String, Vec<&'static str>) {
         as_of: Date::parse("2026-11-21").unwrap(),
         nix: Default::default(),
     };
-    let (targets, errors) =
-        discover::discover(&[path.to_owned()], "Dockerfile", dir, &Default::default());
+    let (targets, errors) = discover::discover(
+        &[path.to_owned()],
+        dir,
+        &discover::Walk {
+            stdin_filename: "Dockerfile",
+            ignore_files: true,
+            force_exclude: false,
+            exclude: &Default::default(),
+        },
+    );
     assert!(errors.is_empty(), "{}: {errors:?}", dir.display());
     let report = audit::audit(&discover::units(targets, dir), &options);
     assert!(

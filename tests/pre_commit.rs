@@ -59,7 +59,7 @@ fn git(dir: &std::path::Path, args: &[&str]) {
 }
 
 #[test]
-fn pre_commit_runs_the_hook_on_dockerfiles_only() {
+fn pre_commit_runs_the_hook_on_dockerfiles_only_and_honours_exclude() {
     let Some(python) = common::oracle_python() else {
         return;
     };
@@ -70,8 +70,26 @@ fn pre_commit_runs_the_hook_on_dockerfiles_only() {
     std::fs::create_dir_all(&scratch).unwrap();
     std::fs::write(scratch.join("Dockerfile"), "FROM debian\n").unwrap();
     std::fs::write(scratch.join("README.md"), "FROM debian\n").unwrap();
+    // A vendored Dockerfile the configuration excludes: pre-commit names
+    // it, and `--force-exclude` leaves it out.
+    std::fs::create_dir_all(scratch.join("vendor")).unwrap();
+    std::fs::write(scratch.join("vendor/Dockerfile"), "FROM alpine\n").unwrap();
+    std::fs::write(
+        scratch.join(".repro-audit.toml"),
+        "exclude = [\"vendor/**\"]\n",
+    )
+    .unwrap();
     git(&scratch, &["init", "--quiet"]);
-    git(&scratch, &["add", "Dockerfile", "README.md"]);
+    git(
+        &scratch,
+        &[
+            "add",
+            "Dockerfile",
+            "README.md",
+            "vendor/Dockerfile",
+            ".repro-audit.toml",
+        ],
+    );
 
     // pre-commit's cache lives under target/, so a second run reuses the
     // built hook.
@@ -103,4 +121,5 @@ fn pre_commit_runs_the_hook_on_dockerfiles_only() {
         "{log}"
     );
     assert!(!log.contains("README.md"), "{log}");
+    assert!(!log.contains("alpine"), "{log}");
 }
