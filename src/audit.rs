@@ -8,10 +8,11 @@ use std::io::Read;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
+use crate::config::PerFileIgnore;
 use crate::date::Date;
 use crate::discover::{FileKind, Source, Target, Templates, Unit};
 use crate::error::FileError;
-use crate::finding::{Diagnostic, Finding};
+use crate::finding::{Diagnostic, Finding, Severity};
 use crate::input::{invalid_bytes_as_question_marks, MAX_FILE_SIZE};
 use crate::rules::docker::Context;
 use crate::rules::nix::{self, FlakeFile, Settings};
@@ -30,6 +31,10 @@ pub struct Options {
     pub build_args: BuildArgs,
     pub as_of: Date,
     pub nix: Settings,
+    /// The configuration's `[severity]`: it wins over a rule's own.
+    pub severity: HashMap<&'static str, Severity>,
+    /// The configuration's `[per-file-ignores]`.
+    pub per_file_ignores: Vec<PerFileIgnore>,
 }
 
 #[derive(Debug, Default)]
@@ -79,8 +84,30 @@ impl From<Audited> for UnitResult {
     }
 }
 
-/// Audit every unit, on as many threads as there are cores.
+impl Options {
+    /// Every rule, as of `as_of`, with no configuration.
+    pub fn new(rules: Vec<&'static Rule>, as_of: Date) -> Options {
+        Options {
+            rules,
+            build_args: BuildArgs::default(),
+            as_of,
+            nix: Settings::default(),
+            severity: HashMap::new(),
+            per_file_ignores: Vec::new(),
+        }
+    }
+}
+
+/// Audit every unit with the same options.
 pub fn audit(units: &[Unit], options: &Options) -> Report {
+    let shared = std::sync::Arc::new(options.clone());
+    let per_unit = vec![shared; units.len()];
+    audit_each(units, &per_unit)
+}
+
+/// Audit every unit with its own options (those of its configuration), on
+/// as many threads as there are cores.
+pub fn audit_each(units: &[Unit], options: &[std::sync::Arc<Options>]) -> Report {
     let next = AtomicUsize::new(0);
     let templates = Templates::default();
     let results: Mutex<Vec<(usize, UnitResult)>> = Mutex::new(Vec::new());
@@ -98,6 +125,7 @@ pub fn audit(units: &[Unit], options: &Options) -> Report {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(unit) = units.get(i) else { break };
+                    let Some(options) = options.get(i) else { break };
                     mine.push((i, audit_unit_safely(unit, options, &templates)));
                 }
                 results
@@ -140,7 +168,9 @@ pub fn sort_findings(findings: &mut [Finding]) {
 /// the other files are still audited and reported.
 fn audit_unit_safely(unit: &Unit, options: &Options, templates: &Templates) -> UnitResult {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        audit_unit(unit, options, templates)
+        let mut result = audit_unit(unit, options, templates);
+        configure(&mut result, unit, options);
+        result
     }))
     .unwrap_or_else(|panic| {
         let reason = panic
@@ -200,6 +230,32 @@ fn audit_unit(unit: &Unit, options: &Options, templates: &Templates) -> UnitResu
             let mut flake = audit_flake(nix_text, lock_text, lock_state, options);
             flake.errors.append(&mut result.errors);
             flake
+        }
+    }
+}
+
+/// What the configuration says of the findings: `[per-file-ignores]`
+/// leaves some out, `[severity]` sets the others' severity.
+fn configure(result: &mut UnitResult, unit: &Unit, options: &Options) {
+    if !options.per_file_ignores.is_empty() {
+        let targets = unit.targets();
+        result.findings.retain(|finding| {
+            let Some(Source::File(path)) = targets
+                .iter()
+                .find(|t| t.display == finding.path)
+                .map(|t| &t.source)
+            else {
+                return true;
+            };
+            !options
+                .per_file_ignores
+                .iter()
+                .any(|ignore| ignore.rules.contains(&finding.code) && ignore.applies_to(path))
+        });
+    }
+    for finding in &mut result.findings {
+        if let Some(&severity) = options.severity.get(finding.code) {
+            finding.severity = severity;
         }
     }
 }

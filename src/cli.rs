@@ -218,28 +218,44 @@ fn execute(
         list_rules(args.format, out)?;
         return Ok(0);
     }
-    let config = configuration(args, cwd)?;
-    // The command line overrides the file, key by key.
-    let select = pick(&args.select, &config.select);
-    let ignore = pick(&args.ignore, &config.ignore);
-    let fail_on = match (args.fail_on, &config.fail_on) {
+    let configs = std::sync::Arc::new(configurations(args, cwd)?);
+    // What is decided once for the run (`fail-on`) comes from the
+    // configuration that applies where the command runs.
+    let here = configs.for_dir(cwd);
+    if let Some(error) = configs.errors().into_iter().next() {
+        return Err(error.into());
+    }
+    let fail_on = match (args.fail_on, here.as_ref().and_then(|c| c.fail_on.as_ref())) {
         (Some(given), _) => given,
         (None, Some(configured)) => FailOn::from_str(configured, true)
             .map_err(|_| anyhow!("`fail-on`: `{configured}` is not a severity"))?,
         (None, None) => FailOn::Warning,
     };
-    let mut build_args_given = config.build_args.clone();
-    build_args_given.extend(build_args(&args.build_args)?);
-    let options = Options {
-        rules: enabled_rules(&select, &ignore)?,
-        build_args: build_args_given,
-        as_of: match &args.as_of {
-            Some(text) => Date::parse(text)
-                .ok_or_else(|| anyhow!("--as-of `{text}` is not a date of the form YYYY-MM-DD"))?,
-            None => Date::today(),
-        },
-        nix: config.nix.clone(),
+    let as_of = match &args.as_of {
+        Some(text) => Date::parse(text)
+            .ok_or_else(|| anyhow!("--as-of `{text}` is not a date of the form YYYY-MM-DD"))?,
+        None => Date::today(),
     };
+    let cli_build_args = build_args(&args.build_args)?;
+    // What applies to each file comes from its own configuration, the
+    // command line overriding it key by key.
+    let options_for = |config: Option<&Config>| -> Result<Options> {
+        let empty = Config::default();
+        let config = config.unwrap_or(&empty);
+        let select = pick(&args.select, &config.select);
+        let ignore = pick(&args.ignore, &config.ignore);
+        let mut build_args_given = config.build_args.clone();
+        build_args_given.extend(cli_build_args.clone());
+        Ok(Options {
+            rules: enabled_rules(&select, &ignore)?,
+            build_args: build_args_given,
+            as_of,
+            nix: config.nix.clone(),
+            severity: config.severity.clone(),
+            per_file_ignores: config.per_file_ignores.clone(),
+        })
+    };
+    let run_options = options_for(here.as_deref())?;
     let paths = if args.paths.is_empty() {
         vec![".".to_owned()]
     } else {
@@ -249,7 +265,7 @@ fn execute(
         stdin_filename: &args.stdin_filename,
         ignore_files: !args.no_ignore,
         force_exclude: args.force_exclude,
-        exclude: &config.exclude,
+        configs: &configs,
     };
     let (targets, mut errors) = discover::discover(&paths, cwd, &walk);
     if targets.is_empty() && errors.is_empty() {
@@ -260,12 +276,28 @@ fn execute(
         )?;
     }
     let units = discover::units(targets, cwd);
-    let mut report = audit::audit(&units, &options);
-    for finding in &mut report.findings {
-        if let Some(&severity) = config.severity.get(finding.code) {
-            finding.severity = severity;
-        }
+    // Each unit's options, built once per configuration file.
+    let mut built: HashMap<Option<PathBuf>, std::sync::Arc<Options>> = HashMap::new();
+    let mut per_unit = Vec::with_capacity(units.len());
+    for unit in &units {
+        let config = unit.location(cwd).and_then(|path| configs.for_file(&path));
+        let key = config.as_ref().and_then(|c| c.path.clone());
+        let options = match built.get(&key) {
+            Some(options) => std::sync::Arc::clone(options),
+            None => {
+                let options = std::sync::Arc::new(options_for(config.as_deref())?);
+                built.insert(key, std::sync::Arc::clone(&options));
+                options
+            }
+        };
+        per_unit.push(options);
     }
+    // A configuration met on the way that cannot be read stops the run, as
+    // the one where it runs does.
+    if let Some(error) = configs.errors().into_iter().next() {
+        return Err(error.into());
+    }
+    let mut report = audit::audit_each(&units, &per_unit);
     if let Some(path) = &args.baseline {
         let known = baseline::load(&cwd.join(path), &discover::display_path(path, cwd))?;
         baseline::apply(&mut report, &known);
@@ -274,6 +306,14 @@ fn execute(
     errors.append(&mut report.errors);
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     report.errors = errors;
+    // Every rule that ran, for the reports that list them.
+    let mut ran: Vec<&'static Rule> = built
+        .values()
+        .flat_map(|options| options.rules.iter().copied())
+        .chain(run_options.rules.iter().copied())
+        .collect();
+    ran.sort_by_key(|rule| RULES.iter().position(|r| std::ptr::eq(r, *rule)));
+    ran.dedup_by(|a, b| std::ptr::eq(*a, *b));
 
     let color = match args.color {
         ColorChoice::Always => (true, true),
@@ -292,7 +332,7 @@ fn execute(
         Format::Gitlab | Format::Sarif => {
             err.write_all(text::render_errors(&report.errors, color.1).as_bytes())?;
             let rendered = if args.format == Format::Sarif {
-                sarif::render(&report, &options.rules)
+                sarif::render(&report, &ran)
             } else {
                 gitlab::render(&report)
             };
@@ -311,17 +351,21 @@ fn execute(
     Ok(exit_status(&report, fail_on))
 }
 
-/// The configuration that applies: `--config`, else the nearest
-/// `.repro-audit.toml`, else none; `--no-config` ignores them all.
-fn configuration(args: &Args, cwd: &Path) -> Result<Config> {
+/// The configurations that apply: `--config` for every file, else the
+/// nearest `.repro-audit.toml` above each; `--no-config` ignores them all.
+fn configurations(args: &Args, cwd: &Path) -> Result<config::Configs> {
     if args.no_config {
-        return Ok(Config::default());
+        return Ok(config::Configs::fixed(None));
     }
-    let Some(path) = config::find(cwd, args.config.as_deref()) else {
-        return Ok(Config::default());
-    };
-    // Named as the user would name it: relative to where they are.
-    Ok(config::load(&path, &discover::display_path(&path, cwd))?)
+    match &args.config {
+        Some(path) => {
+            let path = cwd.join(path);
+            // Named as the user would name it: relative to where they are.
+            let config = config::load(&path, &discover::display_path(&path, cwd))?;
+            Ok(config::Configs::fixed(Some(config)))
+        }
+        None => Ok(config::Configs::nearest(cwd)),
+    }
 }
 
 /// A command-line list when one was given, else the configuration's.

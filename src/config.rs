@@ -1,10 +1,12 @@
-//! `.repro-audit.toml` (spec §4): found in the working directory or its
-//! nearest parent that has one, or named by `--config`. Every key is
-//! checked: an unknown key, a wrong type, a bad value or an unknown rule is
-//! an error naming the key, its line and its column — never ignored.
+//! `.repro-audit.toml` (spec §4). Each audited file follows the nearest
+//! one in its directory or above, as ruff does, its globs relative to that
+//! file's directory; `--config` names one for all. Every key is checked: an
+//! unknown key, a wrong type, a bad value or an unknown rule is an error
+//! naming the key, its line and its column — never ignored.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -27,6 +29,7 @@ struct Raw {
     exclude: Option<Vec<Spanned<String>>>,
     severity: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
     build_args: Option<BTreeMap<String, String>>,
+    per_file_ignores: Option<BTreeMap<Spanned<String>, Vec<Spanned<String>>>>,
     nix: Option<RawNix>,
 }
 
@@ -53,6 +56,37 @@ pub struct Config {
     pub severity: HashMap<&'static str, Severity>,
     pub build_args: HashMap<String, String>,
     pub nix: Settings,
+    /// `[per-file-ignores]`, in the file's order.
+    pub per_file_ignores: Vec<PerFileIgnore>,
+}
+
+/// One entry of `[per-file-ignores]`: the files a glob matches (relative
+/// to the config's directory, as `exclude`; a directory's files too), and
+/// the rules not reported in them.
+#[derive(Debug, Clone)]
+pub struct PerFileIgnore {
+    pub glob: Glob,
+    pub base: PathBuf,
+    pub rules: Vec<&'static str>,
+}
+
+impl PerFileIgnore {
+    /// Whether the file at `absolute` is one the glob matches.
+    pub fn applies_to(&self, absolute: &Path) -> bool {
+        let absolute = normalize(absolute);
+        let Ok(relative) = absolute.strip_prefix(&self.base) else {
+            return false;
+        };
+        // The file, or a directory above it up to the config's.
+        let parts: Vec<String> = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        (1..=parts.len()).any(|len| {
+            let path = parts[..len].join("/");
+            self.glob.excludes(Some(&path), &parts[len - 1])
+        })
+    }
 }
 
 /// The `exclude` globs and the directory they are relative to.
@@ -132,6 +166,97 @@ pub fn find(cwd: &Path, explicit: Option<&Path>) -> Option<PathBuf> {
     cwd.ancestors()
         .map(|dir| dir.join(FILE_NAME))
         .find(|candidate| candidate.is_file())
+}
+
+/// The configurations of a run: one for all (`--config`, or none with
+/// `--no-config`), or the nearest `.repro-audit.toml` above each file,
+/// each read once.
+#[derive(Debug)]
+pub struct Configs {
+    fixed: Option<Option<Arc<Config>>>,
+    cwd: PathBuf,
+    /// Directory → the configuration file that applies there.
+    nearest: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+    /// Configuration file → what it says, or why it cannot be read.
+    loaded: Mutex<HashMap<PathBuf, Result<Arc<Config>, FileError>>>,
+}
+
+impl Configs {
+    /// The same configuration (or none) for every file.
+    pub fn fixed(config: Option<Config>) -> Configs {
+        Configs {
+            fixed: Some(config.map(Arc::new)),
+            cwd: PathBuf::new(),
+            nearest: Mutex::default(),
+            loaded: Mutex::default(),
+        }
+    }
+
+    /// For each file, the nearest `.repro-audit.toml` in its directory or
+    /// above; errors are named relative to `cwd`.
+    pub fn nearest(cwd: &Path) -> Configs {
+        Configs {
+            fixed: None,
+            cwd: cwd.to_path_buf(),
+            nearest: Mutex::default(),
+            loaded: Mutex::default(),
+        }
+    }
+
+    /// The configuration for files in `dir` (absolute); `None` when none
+    /// applies or it cannot be read (see [`Configs::errors`]).
+    pub fn for_dir(&self, dir: &Path) -> Option<Arc<Config>> {
+        if let Some(fixed) = &self.fixed {
+            return fixed.clone();
+        }
+        let file = self.file_for(&normalize(dir))?;
+        let mut loaded = self.loaded.lock().unwrap_or_else(|p| p.into_inner());
+        let entry = loaded.entry(file.clone()).or_insert_with(|| {
+            let shown = crate::discover::display_path(&file, &self.cwd);
+            load(&file, &shown).map(Arc::new)
+        });
+        entry.as_ref().ok().cloned()
+    }
+
+    /// The configuration for a file at `path` (absolute).
+    pub fn for_file(&self, path: &Path) -> Option<Arc<Config>> {
+        self.for_dir(path.parent().unwrap_or(Path::new("/")))
+    }
+
+    /// The nearest configuration file from `dir` up, remembered for every
+    /// directory on the way.
+    fn file_for(&self, dir: &Path) -> Option<PathBuf> {
+        let mut nearest = self.nearest.lock().unwrap_or_else(|p| p.into_inner());
+        let mut visited = Vec::new();
+        let mut found = None;
+        for ancestor in dir.ancestors() {
+            if let Some(known) = nearest.get(ancestor) {
+                found = known.clone();
+                break;
+            }
+            visited.push(ancestor.to_path_buf());
+            let candidate = ancestor.join(FILE_NAME);
+            if candidate.is_file() {
+                found = Some(candidate);
+                break;
+            }
+        }
+        for dir in visited {
+            nearest.insert(dir, found.clone());
+        }
+        found
+    }
+
+    /// The configuration files that could not be read, in path order.
+    pub fn errors(&self) -> Vec<FileError> {
+        let loaded = self.loaded.lock().unwrap_or_else(|p| p.into_inner());
+        let mut errors: Vec<(&PathBuf, FileError)> = loaded
+            .iter()
+            .filter_map(|(path, result)| result.as_ref().err().map(|e| (path, e.clone())))
+            .collect();
+        errors.sort_by(|a, b| a.0.cmp(b.0));
+        errors.into_iter().map(|(_, e)| e).collect()
+    }
 }
 
 /// Read and check the configuration at `path`, named `shown` in errors.
@@ -220,6 +345,30 @@ pub fn parse(text: &str, path: &Path, shown: &str, base: PathBuf) -> Result<Conf
     }
 
     config.build_args = raw.build_args.unwrap_or_default().into_iter().collect();
+
+    for (pattern, selectors) in raw.per_file_ignores.unwrap_or_default() {
+        let glob = Glob::new(pattern.get_ref())
+            .map_err(|e| error(format!("`per-file-ignores`: {e}"), at(pattern.span().start)))?;
+        let mut rules = Vec::new();
+        for selector in selectors {
+            let matched = rules::matching(selector.get_ref()).ok_or_else(|| {
+                error(
+                    format!(
+                        "`per-file-ignores.\"{}\"`: unknown rule `{}`",
+                        pattern.get_ref(),
+                        selector.get_ref()
+                    ),
+                    at(selector.span().start),
+                )
+            })?;
+            rules.extend(matched.iter().map(|rule| rule.code));
+        }
+        config.per_file_ignores.push(PerFileIgnore {
+            glob,
+            base: config.exclude.base.clone(),
+            rules,
+        });
+    }
 
     if let Some(nix) = raw.nix {
         if let Some(keys) = nix.nixpkgs_keys {

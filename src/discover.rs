@@ -3,8 +3,9 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
-use crate::config::Exclude;
+use crate::config::{Configs, Exclude};
 use crate::error::FileError;
 use crate::source::dockerfile::Keyword;
 use crate::source::nix_file::{NixFile, PathUse};
@@ -68,6 +69,23 @@ pub enum Unit {
 }
 
 impl Unit {
+    /// Its files.
+    pub fn targets(&self) -> Vec<&Target> {
+        match self {
+            Unit::Dockerfile(target) | Unit::Nix(target) => vec![target],
+            Unit::Flake { nix, lock } => nix.iter().chain(lock.iter()).collect(),
+        }
+    }
+
+    /// Where its first file is (standard input is where the command runs).
+    pub fn location(&self, cwd: &Path) -> Option<PathBuf> {
+        let target = self.targets().into_iter().next()?;
+        Some(match &target.source {
+            Source::File(path) => path.clone(),
+            Source::Stdin => cwd.join(&target.display),
+        })
+    }
+
     /// How many files it holds.
     pub fn files(&self) -> usize {
         match self {
@@ -161,8 +179,9 @@ pub struct Walk<'a> {
     /// Leave out a file named on the command line that the configuration
     /// excludes (`--force-exclude`, for pre-commit, which names every file).
     pub force_exclude: bool,
-    /// What the configuration excludes.
-    pub exclude: &'a Exclude,
+    /// The configurations, whose `exclude` the walk honours: each
+    /// directory's nearest.
+    pub configs: &'a Arc<Configs>,
 }
 
 /// The files named or found under `paths`. `-` is standard input. A path
@@ -186,12 +205,16 @@ pub fn discover(paths: &[String], cwd: &Path, how: &Walk) -> (Vec<Target>, Vec<F
         }
         let given = Path::new(path);
         let resolved = cwd.join(given);
-        if how.force_exclude && how.exclude.excludes(&resolved, cwd) {
+        let excluded = || {
+            how.configs
+                .for_file(&resolved)
+                .is_some_and(|config| config.exclude.excludes(&resolved, cwd))
+        };
+        if how.force_exclude && excluded() {
             continue;
         }
         if resolved.is_dir() {
-            let exclude = how.exclude.for_root(&resolved, cwd);
-            walk(&resolved, cwd, how, &exclude, &mut targets, &mut errors);
+            walk(&resolved, cwd, how, &mut targets, &mut errors);
         } else if resolved.exists() {
             let display = display_path(given, cwd);
             match explicit_kind(&file_name(given), &resolved) {
@@ -217,7 +240,6 @@ fn walk(
     dir: &Path,
     cwd: &Path,
     how: &Walk,
-    exclude: &Exclude,
     targets: &mut Vec<Target>,
     errors: &mut Vec<FileError>,
 ) {
@@ -228,12 +250,29 @@ fn walk(
         .hidden(false)
         .sort_by_file_name(std::ffi::OsStr::cmp)
         .filter_entry({
-            let exclude = exclude.clone();
+            let configs = Arc::clone(how.configs);
+            let root = dir.to_path_buf();
             let cwd = cwd.to_path_buf();
+            // Per configuration file: its `exclude`, less the globs that
+            // match the named directory (a path the user names is audited).
+            let for_root: Mutex<HashMap<Option<PathBuf>, Exclude>> = Mutex::default();
             move |entry| {
+                if entry.depth() == 0 {
+                    return true;
+                }
                 let skipped_dir = entry.file_type().is_some_and(|t| t.is_dir())
                     && SKIPPED_DIRS.contains(&entry.file_name().to_string_lossy().as_ref());
-                entry.depth() == 0 || !(skipped_dir || exclude.excludes(entry.path(), &cwd))
+                if skipped_dir {
+                    return false;
+                }
+                let Some(config) = entry.path().parent().and_then(|d| configs.for_dir(d)) else {
+                    return true;
+                };
+                let mut cache = for_root.lock().unwrap_or_else(|p| p.into_inner());
+                let exclude = cache
+                    .entry(config.path.clone())
+                    .or_insert_with(|| config.exclude.for_root(&root, &cwd));
+                !exclude.excludes(entry.path(), &cwd)
             }
         });
     for entry in builder.build() {

@@ -980,7 +980,7 @@ fn a_bad_config_is_an_error_with_its_place_and_nothing_is_audited() {
     assert_eq!(outcome.stdout, "");
     assert_eq!(
         outcome.stderr,
-        "error: .repro-audit.toml:2:1: unknown key `fial-on`, expected one of `select`, `ignore`, `fail-on`, `exclude`, `severity`, `build-args`, `nix`\n"
+        "error: .repro-audit.toml:2:1: unknown key `fial-on`, expected one of `select`, `ignore`, `fail-on`, `exclude`, `severity`, `build-args`, `per-file-ignores`, `nix`\n"
     );
     let missing = audit_in(&dir, &["--config", "nope.toml"]);
     assert_eq!(missing.code, 2);
@@ -990,6 +990,121 @@ fn a_bad_config_is_an_error_with_its_place_and_nothing_is_audited() {
             .starts_with("error: nope.toml: cannot read the configuration"),
         "{}",
         missing.stderr
+    );
+}
+
+/// Each file follows the nearest `.repro-audit.toml` in its directory or
+/// above, its globs relative to that file's directory, as ruff does;
+/// `--config` names one for all.
+#[test]
+fn each_file_follows_its_nearest_configuration() {
+    let dir = scratch(
+        "config-nearest",
+        &[
+            (".repro-audit.toml", "select = [\"DF001\", \"DF002\"]\n"),
+            ("Dockerfile", "FROM debian\nFROM debian:12\n"),
+            (
+                "stacks/.repro-audit.toml",
+                "ignore = [\"DF001\"]\nexclude = [\"old/**\"]\n",
+            ),
+            ("stacks/Dockerfile", "FROM debian\nFROM debian:12\n"),
+            ("stacks/old/Dockerfile", "FROM debian\n"),
+        ],
+    );
+    let lines = |outcome: &Outcome| -> Vec<String> {
+        outcome
+            .stdout
+            .lines()
+            .filter(|l| l.contains("]"))
+            .map(|l| {
+                l.split(' ').next().unwrap_or("").to_owned()
+                    + &l[l.find('[').unwrap()..l.find(']').unwrap() + 1]
+            })
+            .collect()
+    };
+    let outcome = audit_in(&dir, &["--concise"]);
+    assert_eq!(
+        lines(&outcome),
+        [
+            "Dockerfile:1:6:[DF001]",
+            "Dockerfile:2:6:[DF002]",
+            "stacks/Dockerfile:2:6:[DF002]"
+        ],
+        "{}",
+        outcome.stdout
+    );
+    // From the parent directory, naming the subdirectory: its own
+    // configuration still applies.
+    let outcome = audit_in(&dir, &["--concise", "stacks"]);
+    assert_eq!(lines(&outcome), ["stacks/Dockerfile:2:6:[DF002]"]);
+    // `--config` for all: the nested one is not read.
+    let outcome = audit_in(
+        &dir,
+        &["--concise", "--config", ".repro-audit.toml", "stacks"],
+    );
+    assert_eq!(
+        lines(&outcome),
+        [
+            "stacks/Dockerfile:1:6:[DF001]",
+            "stacks/Dockerfile:2:6:[DF002]",
+            "stacks/old/Dockerfile:1:6:[DF001]"
+        ]
+    );
+    // A nested configuration that cannot be read stops the run, named.
+    std::fs::write(
+        dir.join("stacks/.repro-audit.toml"),
+        "ignore = [\"DF999\"]\n",
+    )
+    .unwrap();
+    let outcome = audit_in(&dir, &["--concise"]);
+    assert_eq!(outcome.code, 2);
+    assert_eq!(outcome.stdout, "");
+    assert!(
+        outcome
+            .stderr
+            .contains("stacks/.repro-audit.toml:1:11: `ignore`: unknown rule `DF999`"),
+        "{}",
+        outcome.stderr
+    );
+}
+
+/// `[per-file-ignores]`: a glob (relative to the configuration's
+/// directory, as `exclude`) and the rules not reported in what it matches.
+#[test]
+fn per_file_ignores_leave_rules_out_of_matching_files() {
+    let dir = scratch(
+        "per-file-ignores",
+        &[
+            (
+                ".repro-audit.toml",
+                "[per-file-ignores]\n\"legacy/**\" = [\"DF002\"]\n\"*.dev.Dockerfile\" = [\"DF\"]\n\"flake.lock\" = [\"flake-input-outdated\"]\n",
+            ),
+            ("Dockerfile", "FROM debian:12\n"),
+            ("legacy/api/Dockerfile", "FROM debian:12\nFROM debian\n"),
+            ("svc/app.dev.Dockerfile", "FROM debian\n"),
+        ],
+    );
+    let outcome = audit_in(&dir, &["--concise"]);
+    assert_eq!(codes(&outcome), ["DF002", "DF001"], "{}", outcome.stdout);
+    assert!(outcome
+        .stdout
+        .contains("legacy/api/Dockerfile:2:6: error[DF001]"));
+    let outcome = audit_in(&dir, &["--concise", "legacy/api/Dockerfile"]);
+    assert_eq!(codes(&outcome), ["DF001"]);
+    // An unknown rule is an error with its place.
+    std::fs::write(
+        dir.join(".repro-audit.toml"),
+        "[per-file-ignores]\n\"x/**\" = [\"DF9\"]\n",
+    )
+    .unwrap();
+    let outcome = audit_in(&dir, &[]);
+    assert_eq!(outcome.code, 2);
+    assert!(
+        outcome
+            .stderr
+            .contains(".repro-audit.toml:2:11: `per-file-ignores.\"x/**\"`: unknown rule `DF9`"),
+        "{}",
+        outcome.stderr
     );
 }
 

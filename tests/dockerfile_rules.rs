@@ -10,13 +10,14 @@ const D: &str = "sha256:1f8cbb2ef43e1a3f7a2b0d1b92b93c4ae3e4c1bd0a4f6b16d9ff5c3e
 /// The spans `rule` reports on `dockerfile` (`@D` stands for a digest).
 fn finds_with(rule: &str, dockerfile: &str, build_args: &[(&str, &str)]) -> Vec<String> {
     let options = Options {
-        rules: vec![rules::find(rule).expect("a rule")],
         build_args: build_args
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
-        as_of: Date::parse("2026-11-21").unwrap(),
-        nix: Default::default(),
+        ..Options::new(
+            vec![rules::find(rule).expect("a rule")],
+            Date::parse("2026-11-21").unwrap(),
+        )
     };
     let text = dockerfile.replace("@D", &format!("@{D}"));
     let (findings, _) = audit_dockerfile("Dockerfile", text, &options).expect("parses");
@@ -1313,12 +1314,10 @@ fn wrappers_are_seen_through() {
 
 /// The message of the one finding `rule` gives on `dockerfile`.
 fn message(rule: &str, dockerfile: &str) -> String {
-    let options = Options {
-        rules: vec![rules::find(rule).expect("a rule")],
-        build_args: Default::default(),
-        as_of: Date::parse("2026-11-21").unwrap(),
-        nix: Default::default(),
-    };
+    let options = Options::new(
+        vec![rules::find(rule).expect("a rule")],
+        Date::parse("2026-11-21").unwrap(),
+    );
     let (findings, _) =
         audit_dockerfile("Dockerfile", dockerfile.into(), &options).expect("parses");
     assert_eq!(findings.len(), 1, "{findings:#?}");

@@ -70,12 +70,10 @@ fn hadolint_verdicts(hadolint: &std::path::Path, runs: &[usize]) -> Verdicts {
 }
 
 fn our_verdicts(text: &str, runs: &[(usize, usize)]) -> Verdicts {
-    let options = Options {
-        rules: vec![rules::find("DF012").unwrap(), rules::find("DF013").unwrap()],
-        build_args: Default::default(),
-        as_of: Date::parse("2026-11-21").unwrap(),
-        nix: Default::default(),
-    };
+    let options = Options::new(
+        vec![rules::find("DF012").unwrap(), rules::find("DF013").unwrap()],
+        Date::parse("2026-11-21").unwrap(),
+    );
     let (findings, _) = audit_dockerfile(FIXTURE, text.to_owned(), &options).expect("parses");
     let mut verdicts: Verdicts = runs
         .iter()

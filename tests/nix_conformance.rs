@@ -302,15 +302,13 @@ fn pure_evaluation_agrees_with_nx009_to_nx011() {
     )
     .unwrap();
     std::fs::write(sandbox.join("nixpkgs/lib/default.nix"), "{ x = 1; }\n").unwrap();
-    let options = Options {
-        rules: RULES
+    let options = Options::new(
+        RULES
             .iter()
             .filter(|r| ["NX009", "NX010", "NX011"].contains(&r.code))
             .collect(),
-        build_args: Default::default(),
-        as_of: Date::parse("2026-11-21").unwrap(),
-        nix: Default::default(),
-    };
+        Date::parse("2026-11-21").unwrap(),
+    );
     let mut files: Vec<PathBuf> = std::fs::read_dir(common::root().join("fixtures/nix-files"))
         .unwrap()
         .map(|e| e.unwrap().path())

@@ -21,12 +21,7 @@ fn concise(dir: &Path) -> (String, Vec<&'static str>) {
 
 /// What all rules report on `path` (a file or `.`) in `dir`.
 fn concise_file(dir: &Path, path: &str) -> (String, Vec<&'static str>) {
-    let options = Options {
-        rules: RULES.iter().collect(),
-        build_args: Default::default(),
-        as_of: Date::parse("2026-11-21").unwrap(),
-        nix: Default::default(),
-    };
+    let options = Options::new(RULES.iter().collect(), Date::parse("2026-11-21").unwrap());
     let (targets, errors) = discover::discover(
         &[path.to_owned()],
         dir,
@@ -34,7 +29,7 @@ fn concise_file(dir: &Path, path: &str) -> (String, Vec<&'static str>) {
             stdin_filename: "Dockerfile",
             ignore_files: true,
             force_exclude: false,
-            exclude: &Default::default(),
+            configs: &std::sync::Arc::new(repro_audit::config::Configs::fixed(None)),
         },
     );
     assert!(errors.is_empty(), "{}: {errors:?}", dir.display());

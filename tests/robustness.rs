@@ -10,12 +10,7 @@ use repro_audit::finding::Finding;
 use repro_audit::rules::RULES;
 
 fn options() -> Options {
-    Options {
-        rules: RULES.iter().collect(),
-        build_args: Default::default(),
-        as_of: Date::parse("2026-11-21").unwrap(),
-        nix: Default::default(),
-    }
+    Options::new(RULES.iter().collect(), Date::parse("2026-11-21").unwrap())
 }
 
 /// Audit on a thread with a 256 KiB stack.

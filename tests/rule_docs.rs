@@ -18,12 +18,7 @@ use repro_audit::report::text::{self, TextOptions};
 use repro_audit::rules::{self, Check, Rule, RULES};
 
 fn options(rule: &'static Rule) -> Options {
-    Options {
-        rules: vec![rule],
-        build_args: Default::default(),
-        as_of: Date::parse("2026-11-21").unwrap(),
-        nix: Default::default(),
-    }
+    Options::new(vec![rule], Date::parse("2026-11-21").unwrap())
 }
 
 /// The fenced blocks of each `## ` section: (section, info string, body).
