@@ -47,6 +47,66 @@ pub struct Report {
     pub sources: HashMap<String, String>,
     /// Findings left out because the baseline already has them.
     pub baselined: usize,
+    /// Where the paths of reports meant for other tools are taken from.
+    pub roots: Roots,
+}
+
+/// The directories report paths are taken from. Shown paths are relative
+/// to where the command runs; a baseline's fingerprints use the project's
+/// (so that it matches from any directory), SARIF and GitLab the
+/// repository's (as GitHub and GitLab resolve them).
+#[derive(Debug, Clone, Default)]
+pub struct Roots {
+    /// Where the command runs.
+    pub cwd: Option<std::path::PathBuf>,
+    /// The directory of the configuration in force there, else the
+    /// repository's top level.
+    pub project: Option<std::path::PathBuf>,
+    /// The repository's top level (the nearest directory above that holds
+    /// `.git`), else the configuration's directory.
+    pub repository: Option<std::path::PathBuf>,
+}
+
+impl Roots {
+    /// A shown path from `root`, `/`-separated; `None` without a root or
+    /// outside it.
+    pub fn from(&self, root: Option<&std::path::Path>, shown: &str) -> Option<String> {
+        let (root, cwd) = (root?, self.cwd.as_ref()?);
+        let absolute = normalize(&cwd.join(shown));
+        let relative = absolute.strip_prefix(normalize(root)).ok()?;
+        let parts: Vec<String> = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        (!parts.is_empty()).then(|| parts.join("/"))
+    }
+
+    /// A shown path as the project knows it (else as shown).
+    pub fn in_project(&self, shown: &str) -> String {
+        self.from(self.project.as_deref(), shown)
+            .unwrap_or_else(|| shown.to_owned())
+    }
+
+    /// A shown path as the repository knows it (else as shown).
+    pub fn in_repository(&self, shown: &str) -> String {
+        self.from(self.repository.as_deref(), shown)
+            .unwrap_or_else(|| shown.to_owned())
+    }
+}
+
+/// `a/./b/../c` → `a/c`, without touching the file system.
+fn normalize(path: &std::path::Path) -> std::path::PathBuf {
+    let mut out = std::path::PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
 }
 
 /// What auditing one file gives.

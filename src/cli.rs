@@ -298,6 +298,20 @@ fn execute(
         return Err(error.into());
     }
     let mut report = audit::audit_each(&units, &per_unit);
+    let config_dir = here
+        .as_ref()
+        .and_then(|c| c.path.as_ref())
+        .and_then(|p| p.parent())
+        .map(Path::to_path_buf);
+    let top_level = cwd
+        .ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .map(Path::to_path_buf);
+    report.roots = audit::Roots {
+        cwd: Some(cwd.to_path_buf()),
+        project: config_dir.clone().or_else(|| top_level.clone()),
+        repository: top_level.or(config_dir),
+    };
     if let Some(path) = &args.baseline {
         let known = baseline::load(&cwd.join(path), &discover::display_path(path, cwd))?;
         baseline::apply(&mut report, &known);

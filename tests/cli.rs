@@ -1186,6 +1186,61 @@ fn gitlab_code_quality_fingerprints_are_unique_and_survive_line_moves() {
     assert_eq!(before, moved);
 }
 
+/// Reports for other tools name files from a root that does not depend on
+/// where the command runs: a baseline made at the project's root matches
+/// from a subdirectory; SARIF paths are relative to the repository's root
+/// under `%SRCROOT%`, and carry GitHub's `primaryLocationLineHash`;
+/// GitLab's paths are the repository's.
+#[test]
+fn report_paths_hold_from_any_directory() {
+    let dir = scratch(
+        "roots",
+        &[
+            (".repro-audit.toml", "select = [\"DF\"]\n"),
+            ("Dockerfile", "FROM debian:12\n"),
+            ("services/api/Dockerfile", "FROM alpine:3\nRUN apk update\n"),
+        ],
+    );
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    let baseline = audit_in(&dir, &["--format", "json", "."]);
+    std::fs::write(dir.join("baseline.json"), &baseline.stdout).unwrap();
+    let sub = dir.join("services/api");
+    let outcome = audit_in(&sub, &["--baseline", "../../baseline.json", "."]);
+    assert_eq!(
+        outcome.stdout, "No findings in 1 file. 2 in the baseline not shown.\n",
+        "{}",
+        outcome.stderr
+    );
+
+    let sarif = audit_in(&sub, &["--format", "sarif", "."]);
+    let document: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let run = &document["runs"][0];
+    let root = format!("file://{}/", dir.display());
+    assert_eq!(run["originalUriBaseIds"]["%SRCROOT%"]["uri"], root.as_str());
+    let result = &run["results"][0];
+    let location = &result["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(location["uri"], "services/api/Dockerfile");
+    assert_eq!(location["uriBaseId"], "%SRCROOT%");
+    let hash = result["partialFingerprints"]["primaryLocationLineHash"]
+        .as_str()
+        .unwrap();
+    let expected = repro_audit::report::line_hash::line_hashes("FROM alpine:3\nRUN apk update\n");
+    let line = result["locations"][0]["physicalLocation"]["region"]["startLine"]
+        .as_u64()
+        .unwrap() as usize;
+    assert_eq!(hash, expected[line - 1]);
+    let rule = &run["tool"]["driver"]["rules"][0];
+    assert_eq!(rule["properties"]["precision"], "high");
+    assert!(rule["help"]["markdown"]
+        .as_str()
+        .unwrap()
+        .starts_with("# DF"));
+
+    let gitlab = audit_in(&sub, &["--format", "gitlab", "."]);
+    let issues: serde_json::Value = serde_json::from_str(&gitlab.stdout).unwrap();
+    assert_eq!(issues[0]["location"]["path"], "services/api/Dockerfile");
+}
+
 /// `--baseline`: the findings an earlier JSON report holds are neither
 /// shown nor counted, wherever their lines moved; new ones still are.
 #[test]

@@ -74,6 +74,7 @@ fn rendered(rule: &'static Rule, sample: &Sample) -> String {
                 findings,
                 errors: Vec::new(),
                 baselined: 0,
+                roots: Default::default(),
             }
         }
         Sample::Nix(text) => {
@@ -85,6 +86,7 @@ fn rendered(rule: &'static Rule, sample: &Sample) -> String {
                 findings,
                 errors: Vec::new(),
                 baselined: 0,
+                roots: Default::default(),
             }
         }
         Sample::Flake { nix, lock } => {
@@ -110,6 +112,7 @@ fn rendered(rule: &'static Rule, sample: &Sample) -> String {
                 findings: result.findings,
                 errors: Vec::new(),
                 baselined: 0,
+                roots: Default::default(),
             }
         }
     };

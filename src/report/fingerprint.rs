@@ -1,6 +1,8 @@
 //! Fingerprints that stay the same when lines move: a finding is known by
-//! its rule, its file, the text under its span (whitespace collapsed) and
-//! which occurrence of that triple it is in the file. GitLab Code Quality
+//! its rule, its file (from the project's root, so that a baseline made at
+//! the root matches from a subdirectory), the text under its span
+//! (whitespace collapsed) and which occurrence of that triple it is in the
+//! file. GitLab Code Quality
 //! and SARIF use them to match findings across runs.
 
 use std::collections::HashMap;
@@ -22,9 +24,12 @@ pub fn fingerprints(report: &Report) -> Vec<String> {
                 .entry((text.clone(), finding.code, finding.path.as_str()))
                 .or_insert(0);
             *occurrence += 1;
+            // The path from the project's root: the same from any
+            // directory the command runs in.
+            let path = report.roots.in_project(&finding.path);
             let key = format!(
                 "{}\u{0}{}\u{0}{}\u{0}{}",
-                finding.code, finding.path, text, occurrence
+                finding.code, path, text, occurrence
             );
             format!(
                 "{:016x}{:016x}",

@@ -14,12 +14,13 @@ struct Issue<'a> {
     check_name: &'a str,
     fingerprint: String,
     severity: &'static str,
-    location: Location<'a>,
+    location: Location,
 }
 
 #[derive(Serialize)]
-struct Location<'a> {
-    path: &'a str,
+struct Location {
+    /// From the repository's root, as GitLab resolves it.
+    path: String,
     lines: Lines,
 }
 
@@ -47,7 +48,7 @@ pub fn render(report: &Report) -> String {
                 Severity::Info => "info",
             },
             location: Location {
-                path: &finding.path,
+                path: report.roots.in_repository(&finding.path),
                 lines: Lines {
                     begin: finding.start.line,
                     end: finding.end.line,

@@ -4,6 +4,7 @@ pub mod fingerprint;
 pub mod github;
 pub mod gitlab;
 pub mod json;
+pub mod line_hash;
 pub mod sarif;
 pub mod text;
 

@@ -1,13 +1,20 @@
 //! `--format sarif`: SARIF 2.1.0 as GitHub code scanning reads it. Every
 //! rule is described from its doc (short and full description, help as text
-//! and Markdown); each result has its region (start and end line and
-//! column, columns counted in Unicode code points, as the run declares) and
-//! a `partialFingerprints` entry that survives line moves. Files that could
-//! not be audited are tool execution notifications.
+//! and Markdown, GitHub's `precision` and `problem.severity`); each result
+//! has its file relative to the repository's root under `%SRCROOT%` (as
+//! GitHub resolves it, from whatever directory the command ran), its region
+//! (start and end line and column, columns counted in Unicode code points,
+//! as the run declares), and two `partialFingerprints`: GitHub's own
+//! `primaryLocationLineHash`, computed as codeql-action computes it, and
+//! ours, which also survives edits of the line's neighbours. Files that
+//! could not be audited are tool execution notifications.
 
 use serde_json::{json, Value};
 
+use std::collections::HashMap;
+
 use super::fingerprint::fingerprints;
+use super::line_hash::line_hashes;
 use crate::audit::Report;
 use crate::finding::Severity;
 use crate::rules::Rule;
@@ -15,16 +22,35 @@ use crate::rules::Rule;
 /// The key of our fingerprint in `partialFingerprints`.
 const FINGERPRINT: &str = "reproAudit/v1";
 
+/// The base that result URIs are relative to: the repository's root.
+const SRCROOT: &str = "%SRCROOT%";
+
 /// The report, describing `rules` (the rules of the run, in registry
 /// order; each result's `ruleIndex` points into them).
 pub fn render(report: &Report, rules: &[&Rule]) -> String {
     let described: Vec<Value> = rules.iter().map(|rule| describe(rule)).collect();
+    // Each file's line hashes, computed once.
+    let mut hashes: HashMap<&str, Vec<String>> = HashMap::new();
+    for finding in &report.findings {
+        if let Some(text) = report.sources.get(&finding.path) {
+            hashes
+                .entry(&finding.path)
+                .or_insert_with(|| line_hashes(text));
+        }
+    }
     let results: Vec<Value> = report
         .findings
         .iter()
         .zip(fingerprints(report))
         .map(|(finding, fingerprint)| {
             let index = rules.iter().position(|r| r.code == finding.code);
+            let mut fingerprints = json!({FINGERPRINT: fingerprint});
+            if let Some(hash) = hashes
+                .get(finding.path.as_str())
+                .and_then(|h| h.get(finding.start.line - 1))
+            {
+                fingerprints["primaryLocationLineHash"] = json!(hash);
+            }
             json!({
                 "ruleId": finding.code,
                 "ruleIndex": index,
@@ -32,7 +58,7 @@ pub fn render(report: &Report, rules: &[&Rule]) -> String {
                 "message": {"text": format!("{}\nhelp: {}", finding.message, finding.help)},
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": {"uri": uri(&finding.path)},
+                        "artifactLocation": artifact(report, &finding.path),
                         "region": {
                             "startLine": finding.start.line,
                             "startColumn": finding.start.column,
@@ -41,7 +67,7 @@ pub fn render(report: &Report, rules: &[&Rule]) -> String {
                         }
                     }
                 }],
-                "partialFingerprints": {FINGERPRINT: fingerprint},
+                "partialFingerprints": fingerprints,
             })
         })
         .collect();
@@ -49,7 +75,7 @@ pub fn render(report: &Report, rules: &[&Rule]) -> String {
         .errors
         .iter()
         .map(|error| {
-            let mut location = json!({"artifactLocation": {"uri": uri(&error.path)}});
+            let mut location = json!({"artifactLocation": artifact(report, &error.path)});
             if let (Some(line), Some(column)) = (error.line, error.column) {
                 location["region"] = json!({"startLine": line, "startColumn": column});
             }
@@ -75,6 +101,7 @@ pub fn render(report: &Report, rules: &[&Rule]) -> String {
                 "executionSuccessful": report.errors.is_empty(),
                 "toolExecutionNotifications": notifications,
             }],
+            "originalUriBaseIds": base_ids(report),
             "columnKind": "unicodeCodePoints",
             "results": results,
         }]
@@ -103,7 +130,17 @@ fn describe(rule: &Rule) -> Value {
         "fullDescription": {"text": full},
         "help": {"text": plain(rule.doc), "markdown": rule.doc},
         "defaultConfiguration": {"level": level(rule.severity)},
-        "properties": {"tags": ["reproducibility"]},
+        "properties": {
+            "tags": ["reproducibility"],
+            // Every rule reads the file as its tool does: what it reports
+            // is there.
+            "precision": "high",
+            "problem.severity": match rule.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "recommendation",
+            },
+        },
     })
 }
 
@@ -123,6 +160,32 @@ fn section(doc: &str, heading: &str) -> Option<String> {
 /// Markdown without its backticks, for the plain-text fields.
 fn plain(text: &str) -> String {
     text.replace('`', "")
+}
+
+/// Where a shown path is: relative to the repository's root under
+/// `%SRCROOT%`, else (outside it, or with no root) as shown; an absolute
+/// path as a `file:` URI.
+fn artifact(report: &Report, shown: &str) -> Value {
+    match report.roots.from(report.roots.repository.as_deref(), shown) {
+        Some(relative) => json!({"uri": uri(&relative), "uriBaseId": SRCROOT}),
+        None if shown.starts_with('/') => json!({"uri": format!("file://{}", uri(shown))}),
+        None => json!({"uri": uri(shown)}),
+    }
+}
+
+/// `%SRCROOT%`: the repository's root, as an absolute `file:` URI ending
+/// with `/`.
+fn base_ids(report: &Report) -> Value {
+    match &report.roots.repository {
+        Some(root) => {
+            let mut root = uri(&root.to_string_lossy());
+            if !root.ends_with('/') {
+                root.push('/');
+            }
+            json!({SRCROOT: {"uri": format!("file://{root}")}})
+        }
+        None => json!({}),
+    }
 }
 
 /// A relative path as a URI reference: `/`-separated, with everything but
