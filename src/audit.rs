@@ -14,6 +14,7 @@ use crate::discover::{FileKind, Source, Target, Templates, Unit};
 use crate::error::FileError;
 use crate::finding::{Diagnostic, Finding, Severity};
 use crate::input::{invalid_bytes_as_question_marks, MAX_FILE_SIZE};
+use crate::rules;
 use crate::rules::docker::Context;
 use crate::rules::nix::{self, FlakeFile, Settings};
 use crate::rules::{Check, Rule};
@@ -23,7 +24,7 @@ use crate::source::flake_nix::FlakeNix;
 use crate::source::nix_file::NixFile;
 use crate::source::nix_syntax;
 use crate::source::span::{LineIndex, Position};
-use crate::suppress::{NixSuppressions, Suppressions};
+use crate::suppress::{NixSuppressions, Pragmas, Suppressions};
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -357,10 +358,17 @@ pub fn audit_flake(
     let lock = parse_or_record(lock_file, &mut result.errors, |text| {
         FlakeLock::parse(text).map_err(|e| (e.message, e.position))
     });
+    let mut nix_file_pragmas = None;
     if let Some((path, file)) = &as_nix_file {
-        result.findings.extend(check_nix_file(path, file, options));
+        let (findings, pragmas) = check_nix_file(path, file, options);
+        result.findings.extend(findings);
+        nix_file_pragmas = Some(pragmas);
     }
     if nix.is_none() && lock.is_none() {
+        if let (Some((path, file)), Some(pragmas)) = (&as_nix_file, &nix_file_pragmas) {
+            let found = pragma_findings(path, pragmas, &file.text, &file.lines, options);
+            result.findings.extend(found);
+        }
         keep_sources(
             &mut result,
             [as_nix_file.as_ref().map(|(p, f)| (p, &f.text))],
@@ -398,6 +406,20 @@ pub fn audit_flake(
                     .push(place(path, rule, text, lines, found.diagnostic));
             }
         }
+    }
+    // flake.nix's pragmas, read by the flake rules and by the rules of any
+    // .nix file: a rule a pragma names is used if either used it.
+    if let Some((path, flake)) = &nix {
+        let pragmas = &suppressions.pragmas;
+        if let Some(other) = &nix_file_pragmas {
+            for (named, also) in pragmas.named.iter().zip(&other.named) {
+                if also.used.get() {
+                    named.used.set(true);
+                }
+            }
+        }
+        let found = pragma_findings(path, pragmas, &flake.text, &flake.lines, options);
+        result.findings.extend(found);
     }
     keep_sources(
         &mut result,
@@ -518,6 +540,44 @@ pub fn check_dockerfile(path: &str, dockerfile: &Dockerfile, options: &Options) 
             ));
         }
     }
+    findings.extend(pragma_findings(
+        path,
+        &suppressions.pragmas,
+        &dockerfile.text,
+        &dockerfile.lines,
+        options,
+    ));
+    findings
+}
+
+/// What the pragma rules (RA001, RA002) say of a file's pragmas, once the
+/// other rules' findings went through them.
+fn pragma_findings(
+    path: &str,
+    pragmas: &Pragmas,
+    text: &str,
+    lines: &LineIndex,
+    options: &Options,
+) -> Vec<Finding> {
+    let context = rules::meta::Context {
+        pragmas,
+        enabled: &options.rules,
+    };
+    let mut findings = Vec::new();
+    for rule in &options.rules {
+        let Check::Pragmas(check) = rule.check else {
+            continue;
+        };
+        let mut diagnostics = Vec::new();
+        check(&context, &mut diagnostics);
+        // Only a global pragma suppresses them: they are about pragmas.
+        findings.extend(
+            diagnostics
+                .into_iter()
+                .filter(|_| !pragmas.suppresses_everywhere(rule.code))
+                .map(|diagnostic| place(path, rule, text, lines, diagnostic)),
+        );
+    }
     findings
 }
 
@@ -525,12 +585,21 @@ pub fn check_dockerfile(path: &str, dockerfile: &Dockerfile, options: &Options) 
 pub fn audit_nix_file(path: &str, text: String, options: &Options) -> Audited {
     let file = NixFile::parse(text)
         .map_err(|error| FileError::syntax(path, error.message, error.position))?;
-    let mut findings = check_nix_file(path, &file, options);
+    let (mut findings, pragmas) = check_nix_file(path, &file, options);
+    findings.extend(pragma_findings(
+        path,
+        &pragmas,
+        &file.text,
+        &file.lines,
+        options,
+    ));
     sort_findings(&mut findings);
     Ok((findings, file.text))
 }
 
-pub fn check_nix_file(path: &str, file: &NixFile, options: &Options) -> Vec<Finding> {
+/// The findings of the rules of any `.nix` file, and the file's pragmas
+/// (with what they suppressed).
+pub fn check_nix_file(path: &str, file: &NixFile, options: &Options) -> (Vec<Finding>, Pragmas) {
     let mut found: Vec<(&Rule, Diagnostic)> = Vec::new();
     for rule in &options.rules {
         let Check::NixFile(check) = rule.check else {
@@ -544,13 +613,15 @@ pub fn check_nix_file(path: &str, file: &NixFile, options: &Options) -> Vec<Find
         .iter()
         .map(|(rule, d)| (rule.code, d.span.start))
         .collect();
-    let suppressed = NixSuppressions::new(file).suppressed(&queries, &file.lines);
-    found
+    let suppressions = NixSuppressions::new(file);
+    let suppressed = suppressions.suppressed(&queries, &file.lines);
+    let findings = found
         .into_iter()
         .zip(suppressed)
         .filter(|(_, suppressed)| !suppressed)
         .map(|((rule, diagnostic), _)| place(path, rule, &file.text, &file.lines, diagnostic))
-        .collect()
+        .collect();
+    (findings, suppressions.pragmas)
 }
 
 /// The instruction whose text holds `offset`.

@@ -414,9 +414,16 @@ fn enabled_rules(select: &[String], ignore: &[String]) -> Result<Vec<&'static Ru
     };
     let selected = resolve(select)?;
     let ignored = resolve(ignore)?;
+    // With no selection, every rule but the opt-in ones.
     Ok(RULES
         .iter()
-        .filter(|r| select.is_empty() || selected.contains(&r.code))
+        .filter(|r| {
+            if select.is_empty() {
+                !rules::OPT_IN.contains(&r.code)
+            } else {
+                selected.contains(&r.code)
+            }
+        })
         .filter(|r| !ignored.contains(&r.code))
         .collect())
 }

@@ -1,9 +1,15 @@
 //! Suppression pragmas: `# repro-audit ignore=DF002,DF010` on the comment
-//! lines right above an instruction (or a flake input's declaration),
-//! `# repro-audit global ignore=DF010` anywhere for the whole file. Codes or
-//! names are accepted.
+//! lines right above an instruction (or a flake input's declaration, or a
+//! line of a `.nix` file), `# repro-audit global ignore=DF010` anywhere for
+//! the whole file. Codes or names are accepted.
+//!
+//! Every rule a pragma names is remembered with where it is written and
+//! whether it suppressed anything, and every comment that looks like a
+//! pragma but is not one is kept with the reason: RA001 and RA002 report
+//! them.
 
-use std::collections::{HashMap, HashSet};
+use std::cell::Cell;
+use std::collections::HashMap;
 
 use crate::rules;
 use crate::source::dockerfile::Dockerfile;
@@ -11,18 +17,141 @@ use crate::source::flake_nix::FlakeNix;
 use crate::source::nix_file::NixFile;
 use crate::source::span::{LineIndex, Span};
 
+/// A rule named by a pragma.
+#[derive(Debug)]
+pub struct Named {
+    pub code: &'static str,
+    /// Where the code or name is written.
+    pub span: Span,
+    pub global: bool,
+    /// Whether it suppressed a finding.
+    pub used: Cell<bool>,
+}
+
+/// A file's pragmas.
+#[derive(Debug, Default)]
+pub struct Pragmas {
+    /// Every rule a pragma names, in file order.
+    pub named: Vec<Named>,
+    /// Comments that look like pragmas but are not, or name what is no
+    /// rule: where, and why.
+    pub invalid: Vec<(Span, String)>,
+    /// The global ones, by code.
+    global: HashMap<&'static str, Vec<usize>>,
+    /// 0-based line right below a block of comment lines → the local rules
+    /// named in the block.
+    below: HashMap<usize, Vec<usize>>,
+}
+
+impl Pragmas {
+    /// One pass over the comment lines (spans of comments alone on their
+    /// lines), block by block.
+    pub fn new(text: &str, lines: &LineIndex, comments: &[Span]) -> Pragmas {
+        let mut pragmas = Pragmas::default();
+        let mut sorted: Vec<Span> = comments.to_vec();
+        sorted.sort_by_key(|span| span.start);
+        // The block being read: its last line and the rules named in it.
+        let mut block: Option<(usize, Vec<usize>)> = None;
+        for span in sorted {
+            let line = lines.line_of(span.start);
+            let mut ids = Vec::new();
+            match Pragma::parse(&text[span.start..span.end]) {
+                Parsed::NotPragma => {}
+                Parsed::Malformed(reason) => pragmas.invalid.push((span, reason)),
+                Parsed::Pragma { global, codes } => {
+                    for (written, range) in codes {
+                        let at = Span::new(span.start + range.start, span.start + range.end);
+                        let Some(rule) = rules::find(&written) else {
+                            pragmas.invalid.push((
+                                at,
+                                format!("`{written}` is no rule's code or name, so nothing is suppressed by it"),
+                            ));
+                            continue;
+                        };
+                        let id = pragmas.named.len();
+                        pragmas.named.push(Named {
+                            code: rule.code,
+                            span: at,
+                            global,
+                            used: Cell::new(false),
+                        });
+                        if global {
+                            pragmas.global.entry(rule.code).or_default().push(id);
+                        } else {
+                            ids.push(id);
+                        }
+                    }
+                }
+            }
+            block = match block.take() {
+                // The next line of the same block.
+                Some((last, mut gathered)) if line <= last + 1 => {
+                    gathered.extend(ids);
+                    Some((line, gathered))
+                }
+                Some((last, gathered)) => {
+                    pragmas.close(last, gathered);
+                    Some((line, ids))
+                }
+                None => Some((line, ids)),
+            };
+        }
+        if let Some((last, gathered)) = block {
+            pragmas.close(last, gathered);
+        }
+        pragmas
+    }
+
+    fn close(&mut self, last: usize, ids: Vec<usize>) {
+        if !ids.is_empty() {
+            self.below.insert(last + 1, ids);
+        }
+    }
+
+    /// The local rules named right above 0-based `line` (other comment
+    /// lines may stand between).
+    fn above(&self, line: usize) -> Vec<usize> {
+        self.below.get(&line).cloned().unwrap_or_default()
+    }
+
+    /// Whether a global pragma names `code` (they are then used).
+    pub fn suppresses_everywhere(&self, code: &str) -> bool {
+        self.global(code)
+    }
+
+    /// Whether a global pragma names `code`; those that do are used.
+    fn global(&self, code: &str) -> bool {
+        self.mark(
+            self.global.get(code).map(Vec::as_slice).unwrap_or_default(),
+            code,
+        )
+    }
+
+    /// Whether any of `ids` names `code`; those that do are used.
+    fn mark(&self, ids: &[usize], code: &str) -> bool {
+        let mut found = false;
+        for &id in ids {
+            if self.named[id].code == code {
+                self.named[id].used.set(true);
+                found = true;
+            }
+        }
+        found
+    }
+}
+
 /// What a file's pragmas suppress: everywhere, and per anchor (an
 /// instruction index, or a flake input's name).
 #[derive(Debug)]
 pub struct Suppressions<K> {
-    global: HashSet<&'static str>,
-    by_anchor: HashMap<K, HashSet<&'static str>>,
+    pub pragmas: Pragmas,
+    by_anchor: HashMap<K, Vec<usize>>,
 }
 
 impl<K> Default for Suppressions<K> {
     fn default() -> Self {
         Suppressions {
-            global: HashSet::new(),
+            pragmas: Pragmas::default(),
             by_anchor: HashMap::new(),
         }
     }
@@ -30,34 +159,43 @@ impl<K> Default for Suppressions<K> {
 
 impl Suppressions<usize> {
     pub fn for_dockerfile(dockerfile: &Dockerfile) -> Self {
-        let comments = PragmaLines::new(&dockerfile.text, &dockerfile.lines, &dockerfile.comments);
-        let mut suppressions = Suppressions::with_global(&comments);
-        if comments.has_local() {
+        let pragmas = Pragmas::new(&dockerfile.text, &dockerfile.lines, &dockerfile.comments);
+        let mut suppressions = Suppressions {
+            pragmas,
+            by_anchor: HashMap::new(),
+        };
+        if !suppressions.pragmas.below.is_empty() {
             for (index, instruction) in dockerfile.instructions.iter().enumerate() {
-                suppressions.add(index, comments.codes_above(instruction.start_line - 1));
+                let ids = suppressions.pragmas.above(instruction.start_line - 1);
+                suppressions.add(index, ids);
             }
         }
         suppressions
     }
 
     pub fn is_suppressed(&self, code: &str, instruction: Option<usize>) -> bool {
-        self.global.contains(code)
-            || instruction
-                .and_then(|i| self.by_anchor.get(&i))
-                .is_some_and(|codes| codes.contains(code))
+        let global = self.pragmas.global(code);
+        let local = instruction
+            .and_then(|i| self.by_anchor.get(&i))
+            .is_some_and(|ids| self.pragmas.mark(ids, code));
+        global || local
     }
 }
 
 impl Suppressions<String> {
     /// Pragmas above any of an input's declarations apply to that input.
     pub fn for_flake(flake: &FlakeNix) -> Self {
-        let comments = PragmaLines::new(&flake.text, &flake.lines, &flake.comment_lines);
-        let mut suppressions = Suppressions::with_global(&comments);
-        if comments.has_local() {
+        let pragmas = Pragmas::new(&flake.text, &flake.lines, &flake.comment_lines);
+        let mut suppressions = Suppressions {
+            pragmas,
+            by_anchor: HashMap::new(),
+        };
+        if !suppressions.pragmas.below.is_empty() {
             for input in &flake.inputs {
                 for declaration in &input.declarations {
                     let line = flake.lines.line_of(declaration.start);
-                    suppressions.add(input.name.clone(), comments.codes_above(line));
+                    let ids = suppressions.pragmas.above(line);
+                    suppressions.add(input.name.clone(), ids);
                 }
             }
         }
@@ -66,12 +204,22 @@ impl Suppressions<String> {
 
     /// Whether a finding about these root inputs is suppressed.
     pub fn is_suppressed_for(&self, code: &str, inputs: &[String]) -> bool {
-        self.global.contains(code)
-            || inputs.iter().any(|input| {
-                self.by_anchor
-                    .get(input)
-                    .is_some_and(|codes| codes.contains(code))
-            })
+        let global = self.pragmas.global(code);
+        let mut local = false;
+        for input in inputs {
+            if let Some(ids) = self.by_anchor.get(input) {
+                local |= self.pragmas.mark(ids, code);
+            }
+        }
+        global || local
+    }
+}
+
+impl<K: std::hash::Hash + Eq> Suppressions<K> {
+    fn add(&mut self, anchor: K, ids: Vec<usize>) {
+        if !ids.is_empty() {
+            self.by_anchor.entry(anchor).or_default().extend(ids);
+        }
     }
 }
 
@@ -80,33 +228,25 @@ impl Suppressions<String> {
 /// function's `x ? …`, a call), and to whatever else starts on that line.
 #[derive(Debug, Default)]
 pub struct NixSuppressions {
-    global: HashSet<&'static str>,
-    /// Each commented node with a pragma above it, and the pragma's codes,
-    /// by start (longest first at one start): syntax nodes nest or are
-    /// apart, so a sweep with a stack finds those that hold an offset.
-    nodes: Vec<(Span, Vec<&'static str>)>,
-    /// 0-based line right below a pragma → its codes.
-    lines: HashMap<usize, Vec<&'static str>>,
+    pub pragmas: Pragmas,
+    /// Each commented node with a pragma above it, and the rules named
+    /// there, by start (longest first at one start): syntax nodes nest or
+    /// are apart, so a sweep with a stack finds those that hold an offset.
+    nodes: Vec<(Span, Vec<usize>)>,
 }
 
 impl NixSuppressions {
     pub fn new(file: &NixFile) -> NixSuppressions {
-        let comments = PragmaLines::new(&file.text, &file.lines, &file.comment_lines);
-        let mut suppressions = NixSuppressions {
-            global: comments.global.clone(),
-            ..NixSuppressions::default()
-        };
+        let pragmas = Pragmas::new(&file.text, &file.lines, &file.comment_lines);
+        let mut nodes = Vec::new();
         for span in &file.commented_nodes {
-            let codes = comments.codes_above(file.lines.line_of(span.start));
-            if !codes.is_empty() {
-                suppressions.nodes.push((*span, codes));
+            let ids = pragmas.above(file.lines.line_of(span.start));
+            if !ids.is_empty() {
+                nodes.push((*span, ids));
             }
         }
-        suppressions
-            .nodes
-            .sort_by_key(|(span, _)| (span.start, std::cmp::Reverse(span.end)));
-        suppressions.lines = comments.below;
-        suppressions
+        nodes.sort_by_key(|(span, _)| (span.start, std::cmp::Reverse(span.end)));
+        NixSuppressions { pragmas, nodes }
     }
 
     /// For each finding, given as its code and start offset (at
@@ -117,161 +257,124 @@ impl NixSuppressions {
         let mut order: Vec<usize> = (0..findings.len()).collect();
         order.sort_by_key(|&i| findings[i].1);
         let mut verdicts = vec![false; findings.len()];
-        // The nodes that hold the current offset, innermost last, and how
-        // many of them name each code.
+        // The nodes that hold the current offset, innermost last.
         let mut open: Vec<usize> = Vec::new();
-        let mut active: HashMap<&str, usize> = HashMap::new();
         let mut next = 0;
-        let close = |open: &mut Vec<usize>, active: &mut HashMap<&str, usize>, at: usize| {
-            while let Some(&top) = open.last() {
-                if self.nodes[top].0.end > at {
-                    break;
-                }
+        let close = |open: &mut Vec<usize>, at: usize| {
+            while open.last().is_some_and(|&top| self.nodes[top].0.end <= at) {
                 open.pop();
-                for code in &self.nodes[top].1 {
-                    if let Some(count) = active.get_mut(code) {
-                        *count -= 1;
-                    }
-                }
             }
         };
         for i in order {
             let (code, at) = findings[i];
             while next < self.nodes.len() && self.nodes[next].0.start <= at {
-                close(&mut open, &mut active, self.nodes[next].0.start);
+                close(&mut open, self.nodes[next].0.start);
                 open.push(next);
-                for code in &self.nodes[next].1 {
-                    *active.entry(code).or_default() += 1;
-                }
                 next += 1;
             }
-            close(&mut open, &mut active, at);
-            verdicts[i] = self.global.contains(code)
-                || active.get(code).is_some_and(|&n| n > 0)
-                || self
-                    .lines
-                    .get(&lines.line_of(at))
-                    .is_some_and(|codes| codes.contains(&code));
+            close(&mut open, at);
+            let global = self.pragmas.global(code);
+            // The innermost node whose pragma names the rule.
+            let node = open
+                .iter()
+                .rev()
+                .any(|&n| self.pragmas.mark(&self.nodes[n].1, code));
+            let line = self
+                .pragmas
+                .mark(&self.pragmas.above(lines.line_of(at)), code);
+            verdicts[i] = global || node || line;
         }
         verdicts
     }
 }
 
-impl<K: std::hash::Hash + Eq> Suppressions<K> {
-    fn with_global(comments: &PragmaLines) -> Self {
-        Suppressions {
-            global: comments.global.clone(),
-            by_anchor: HashMap::new(),
-        }
-    }
-
-    fn add(&mut self, anchor: K, codes: Vec<&'static str>) {
-        if !codes.is_empty() {
-            self.by_anchor.entry(anchor).or_default().extend(codes);
-        }
-    }
-}
-
-/// A file's comment lines and the pragmas on them.
-struct PragmaLines {
-    global: HashSet<&'static str>,
-    /// 0-based line right below a block of comment lines → the codes of
-    /// the (non-global) pragmas in the block.
-    below: HashMap<usize, Vec<&'static str>>,
-}
-
-impl PragmaLines {
-    /// One pass over the comment lines, block by block.
-    fn new(text: &str, lines: &LineIndex, comments: &[Span]) -> Self {
-        let mut found = PragmaLines {
-            global: HashSet::new(),
-            below: HashMap::new(),
-        };
-        let mut block: Option<(usize, Vec<&'static str>)> = None;
-        let mut commented: Vec<(usize, Option<Pragma>)> = comments
-            .iter()
-            .map(|span| {
-                (
-                    lines.line_of(span.start),
-                    Pragma::parse(&text[span.start..span.end]),
-                )
-            })
-            .collect();
-        commented.sort_by_key(|(line, _)| *line);
-        for (line, pragma) in commented {
-            let codes = match pragma {
-                Some(pragma) if pragma.global => {
-                    found.global.extend(pragma.codes);
-                    Vec::new()
-                }
-                Some(pragma) => pragma.codes,
-                None => Vec::new(),
-            };
-            block = match block.take() {
-                // The next line of the same block.
-                Some((last, mut gathered)) if line <= last + 1 => {
-                    gathered.extend(codes);
-                    Some((line, gathered))
-                }
-                Some((last, gathered)) => {
-                    found.close(last, gathered);
-                    Some((line, codes))
-                }
-                None => Some((line, codes)),
-            };
-        }
-        if let Some((last, gathered)) = block {
-            found.close(last, gathered);
-        }
-        found
-    }
-
-    fn close(&mut self, last: usize, codes: Vec<&'static str>) {
-        if !codes.is_empty() {
-            self.below.insert(last + 1, codes);
-        }
-    }
-
-    fn has_local(&self) -> bool {
-        !self.below.is_empty()
-    }
-
-    /// The codes of the pragmas on the comment lines right above 0-based
-    /// `line` (other comment lines may stand between).
-    fn codes_above(&self, line: usize) -> Vec<&'static str> {
-        self.below.get(&line).cloned().unwrap_or_default()
-    }
-}
-
+/// What a comment says, if it is (or tries to be) a pragma.
 #[derive(Debug, PartialEq, Eq)]
-struct Pragma {
-    global: bool,
-    codes: Vec<&'static str>,
+enum Parsed {
+    NotPragma,
+    /// `# repro-audit [global] ignore=A,B`: each code or name as written,
+    /// and where it is in the comment.
+    Pragma {
+        global: bool,
+        codes: Vec<(String, std::ops::Range<usize>)>,
+    },
+    /// Starts like one (`# repro-audit…`) and is not: why.
+    Malformed(String),
 }
+
+struct Pragma;
 
 impl Pragma {
-    /// `# repro-audit [global] ignore=A,B`.
-    fn parse(comment: &str) -> Option<Pragma> {
-        let rest = comment.strip_prefix('#')?.trim_start();
-        let rest = rest.strip_prefix("repro-audit")?;
+    /// `# repro-audit [global] ignore=A,B` (codes or names, separated by
+    /// commas or spaces).
+    fn parse(comment: &str) -> Parsed {
+        let Some(body) = comment.strip_prefix('#') else {
+            return Parsed::NotPragma;
+        };
+        let body = body.trim_start();
+        let looks = ["repro-audit", "repro_audit", "reproaudit", "repro audit"]
+            .iter()
+            .any(|p| {
+                body.get(..p.len())
+                    .is_some_and(|b| b.eq_ignore_ascii_case(p))
+            });
+        if !looks {
+            return Parsed::NotPragma;
+        }
+        // What was probably meant: the list after `ignore`.
+        let meant = || {
+            let lower = body.to_ascii_lowercase();
+            let global = lower.contains("global");
+            let after = &body[lower.find("ignore")? + "ignore".len()..];
+            let list = after.trim_start_matches([' ', '\t', ':', '=']).trim();
+            (!list.is_empty()).then(|| {
+                let global = if global { "global " } else { "" };
+                format!(" (meant `# repro-audit {global}ignore={list}`?)")
+            })
+        };
+        let malformed = |why: &str| {
+            Parsed::Malformed(format!(
+                "not a pragma{why}: a pragma is `# repro-audit ignore=CODE,…` or `# repro-audit global ignore=CODE,…`{}",
+                meant().unwrap_or_default()
+            ))
+        };
+        let Some(rest) = body.strip_prefix("repro-audit") else {
+            return malformed("");
+        };
         if !rest.starts_with(char::is_whitespace) {
-            return None;
+            return malformed(" (`repro-audit` must be followed by a space)");
         }
         let rest = rest.trim_start();
         let (global, rest) = match rest.strip_prefix("global") {
             Some(after) if after.starts_with(char::is_whitespace) => (true, after.trim_start()),
             _ => (false, rest),
         };
-        let list = rest
-            .strip_prefix("ignore")?
-            .trim_start()
-            .strip_prefix('=')?;
-        let codes = list
-            .split(',')
-            .map(str::trim)
-            .filter_map(|key| rules::find(key).map(|rule| rule.code))
-            .collect();
-        Some(Pragma { global, codes })
+        let Some(list) = rest
+            .strip_prefix("ignore")
+            .map(str::trim_start)
+            .and_then(|r| r.strip_prefix('='))
+        else {
+            return malformed("");
+        };
+        // Where the list starts in the comment.
+        let base = comment.len() - list.len();
+        let mut codes = Vec::new();
+        let mut start = None;
+        for (i, c) in list.char_indices().chain([(list.len(), ',')]) {
+            let separator = c == ',' || c.is_whitespace();
+            match (separator, start) {
+                (false, None) => start = Some(i),
+                (true, Some(from)) => {
+                    codes.push((list[from..i].to_owned(), base + from..base + i));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        if codes.is_empty() {
+            return Parsed::Malformed("the pragma names no rule".to_owned());
+        }
+        Parsed::Pragma { global, codes }
     }
 }
 
@@ -279,20 +382,46 @@ impl Pragma {
 mod tests {
     use super::*;
 
+    fn codes(comment: &str) -> Vec<String> {
+        match Pragma::parse(comment) {
+            Parsed::Pragma { codes, .. } => codes
+                .into_iter()
+                .map(|(code, range)| {
+                    assert_eq!(&comment[range], code);
+                    code
+                })
+                .collect(),
+            other => panic!("{comment}: {other:?}"),
+        }
+    }
+
     #[test]
     fn pragma_forms() {
         assert_eq!(
-            Pragma::parse("# repro-audit ignore=DF002, base-image-floating"),
-            Some(Pragma {
-                global: false,
-                codes: vec!["DF002", "DF001"]
-            })
+            codes("# repro-audit ignore=DF002, base-image-floating"),
+            ["DF002", "base-image-floating"]
         );
         assert_eq!(
-            Pragma::parse("#repro-audit global ignore=DF010").map(|p| p.global),
-            Some(true)
+            codes("# repro-audit ignore = DF002 DF010"),
+            ["DF002", "DF010"]
         );
-        assert_eq!(Pragma::parse("# hadolint ignore=DL3006"), None);
-        assert_eq!(Pragma::parse("# repro-audit-ignore=DF001"), None);
+        assert!(matches!(
+            Pragma::parse("#repro-audit global ignore=DF010"),
+            Parsed::Pragma { global: true, .. }
+        ));
+        assert_eq!(Pragma::parse("# hadolint ignore=DL3006"), Parsed::NotPragma);
+        assert_eq!(Pragma::parse("# reproducible builds"), Parsed::NotPragma);
+        for malformed in [
+            "# repro-audit-ignore=DF001",
+            "# repro-audit: ignore=DF012",
+            "# repro-audit ignore DF012",
+            "# Repro-Audit ignore=DF012",
+            "# repro-audit ignore=",
+        ] {
+            assert!(
+                matches!(Pragma::parse(malformed), Parsed::Malformed(_)),
+                "{malformed}"
+            );
+        }
     }
 }

@@ -1108,6 +1108,55 @@ fn per_file_ignores_leave_rules_out_of_matching_files() {
     );
 }
 
+/// A pragma that is malformed or names no rule is RA001; one that
+/// suppresses nothing is RA002, when selected. In flake.nix a pragma may
+/// serve the flake rules or the .nix rules: either use counts.
+#[test]
+fn pragmas_that_do_nothing_are_reported() {
+    let dir = scratch(
+        "pragmas",
+        &[
+            (
+                "Dockerfile",
+                "# repro-audit ignore=DF999\nFROM debian:12\n# repro-audit: ignore=DF002\nFROM alpine:3\n# repro-audit ignore=DF001\nFROM busybox:1@sha256:0000000000000000000000000000000000000000000000000000000000000000\n",
+            ),
+            (
+                "default.nix",
+                "{\n  # repro-audit ignore=NX011\n  home = builtins.getEnv \"HOME\";\n  # repro-audit ignore=NX010\n  x = 1;\n}\n",
+            ),
+            (
+                "flake.nix",
+                "{\n  # repro-audit ignore=NX011\n  outputs = { self }: { home = builtins.getEnv \"HOME\"; };\n}\n",
+            ),
+        ],
+    );
+    let outcome = audit_in(&dir, &["--concise", "--no-config"]);
+    assert_eq!(
+        codes(&outcome),
+        ["RA001", "DF002", "RA001", "DF002"],
+        "{}",
+        outcome.stdout
+    );
+    assert!(outcome
+        .stdout
+        .contains("(meant `# repro-audit ignore=DF002`?)"));
+    let outcome = audit_in(&dir, &["--concise", "--no-config", "--select", "DF,NX,RA"]);
+    let lines: Vec<&str> = outcome
+        .stdout
+        .lines()
+        .filter(|l| l.contains("RA002"))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "Dockerfile:5:22: info[RA002] the pragma suppresses no DF001 finding where this pragma stands",
+            "default.nix:4:24: info[RA002] the pragma suppresses no NX010 finding where this pragma stands"
+        ],
+        "{}",
+        outcome.stdout
+    );
+}
+
 /// `repro-audit .` on this project, the way its users run it: the root
 /// `.repro-audit.toml` leaves the deliberately bad fixtures out.
 #[test]

@@ -16,7 +16,7 @@ fn rule_table_matches_the_registry() {
     let readme = readme();
     let rows: Vec<(String, String, String)> = readme
         .lines()
-        .filter(|l| l.starts_with("| DF") || l.starts_with("| NX"))
+        .filter(|l| l.starts_with("| DF") || l.starts_with("| NX") || l.starts_with("| RA"))
         .map(|l| {
             let cells: Vec<&str> = l.split('|').map(str::trim).collect();
             (

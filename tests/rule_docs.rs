@@ -17,8 +17,19 @@ use repro_audit::date::Date;
 use repro_audit::report::text::{self, TextOptions};
 use repro_audit::rules::{self, Check, Rule, RULES};
 
+/// The rule alone; for a rule about pragmas (RA001, RA002), every rule
+/// that runs by default too, since what a pragma suppresses depends on
+/// them.
 fn options(rule: &'static Rule) -> Options {
-    Options::new(vec![rule], Date::parse("2026-11-21").unwrap())
+    let rules = if matches!(rule.check, Check::Pragmas(_)) {
+        RULES
+            .iter()
+            .filter(|r| !rules::OPT_IN.contains(&r.code) || r.code == rule.code)
+            .collect()
+    } else {
+        vec![rule]
+    };
+    Options::new(rules, Date::parse("2026-11-21").unwrap())
 }
 
 /// The fenced blocks of each `## ` section: (section, info string, body).
@@ -63,7 +74,7 @@ enum Sample {
 /// What the rule reports on a sample, as the text format prints it
 /// (without the summary line).
 fn rendered(rule: &'static Rule, sample: &Sample) -> String {
-    let report = match sample {
+    let mut report = match sample {
         Sample::Dockerfile(dockerfile) => {
             let (findings, source) =
                 audit_dockerfile("Dockerfile", dockerfile.clone(), &options(rule))
@@ -116,6 +127,8 @@ fn rendered(rule: &'static Rule, sample: &Sample) -> String {
             }
         }
     };
+    // Only this rule's findings.
+    report.findings.retain(|f| f.code == rule.code);
     let out = text::render(
         &report,
         &TextOptions {

@@ -2,6 +2,7 @@
 //! permanent; a removed rule's code is never reused.
 
 pub mod docker;
+pub mod meta;
 pub mod nix;
 
 use crate::finding::{Diagnostic, Severity};
@@ -13,6 +14,9 @@ pub enum Check {
     Nix(fn(&nix::Context, &mut Vec<nix::NixDiagnostic>)),
     /// Any `.nix` file, `flake.nix` included.
     NixFile(fn(&crate::source::nix_file::NixFile, &mut Vec<Diagnostic>)),
+    /// A file's pragmas, once every other rule's findings went through
+    /// them.
+    Pragmas(fn(&meta::Context, &mut Vec<Diagnostic>)),
 }
 
 pub struct Rule {
@@ -58,7 +62,13 @@ pub static RULES: &[Rule] = &[
     nix::nx010_fetch_unlocked::RULE,
     nix::nx011_impure_builtin::RULE,
     nix::nx012_flake_override_unused::RULE,
+    meta::ra001_invalid_suppression::RULE,
+    meta::ra002_unused_suppression::RULE,
 ];
+
+/// Rules that run only when selected by code, name or prefix (ruff's
+/// RUF100 is the model).
+pub const OPT_IN: &[&str] = &["RA002"];
 
 /// A rule by code or name.
 pub fn find(key: &str) -> Option<&'static Rule> {
