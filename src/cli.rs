@@ -76,13 +76,24 @@ pub struct Args {
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub as_of: Option<String>,
 
-    /// When to colour the output; `NO_COLOR` turns `auto` off.
+    /// When to colour the output; with `auto`, `NO_COLOR` turns it off and
+    /// `FORCE_COLOR` on outside a terminal.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
     /// One line per finding, without the source snippet.
     #[arg(long)]
     pub concise: bool,
+
+    /// The findings only: no summary line, no warning that nothing was
+    /// found to audit.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// A count of findings per rule instead of the findings (text, or
+    /// JSON with `--format json`).
+    #[arg(long)]
+    pub statistics: bool,
 
     /// The name standard input is audited under; its kind comes from it.
     #[arg(long, value_name = "NAME", default_value = "Dockerfile")]
@@ -138,10 +149,12 @@ pub fn main() -> ExitCode {
     let cwd = std::env::current_dir().unwrap_or_default();
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
     let terminal = Terminal {
         stdout: stdout.is_terminal(),
         stderr: stderr.is_terminal(),
-        no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        no_color: set("NO_COLOR"),
+        force_color: set("FORCE_COLOR"),
     };
     let code = run(
         &args,
@@ -158,7 +171,11 @@ pub fn main() -> ExitCode {
 pub struct Terminal {
     pub stdout: bool,
     pub stderr: bool,
+    /// `NO_COLOR` is set: no colour with `--color auto`.
     pub no_color: bool,
+    /// `FORCE_COLOR` is set: colour with `--color auto` even when the
+    /// output is not a terminal (a CI log); `NO_COLOR` wins.
+    pub force_color: bool,
 }
 
 /// Run the command line; returns the exit status (0, 1 or 2).
@@ -173,7 +190,7 @@ pub fn run(
         Ok(args) => args,
         Err(error) => {
             let rendered = error.render();
-            let text = if terminal.stderr && !terminal.no_color {
+            let text = if (terminal.stderr || terminal.force_color) && !terminal.no_color {
                 rendered.ansi().to_string()
             } else {
                 rendered.to_string()
@@ -268,7 +285,7 @@ fn execute(
         configs: &configs,
     };
     let (targets, mut errors) = discover::discover(&paths, cwd, &walk);
-    if targets.is_empty() && errors.is_empty() {
+    if targets.is_empty() && errors.is_empty() && !args.quiet {
         writeln!(
             err,
             "warning: nothing to audit: no Dockerfile, flake.nix, flake.lock or .nix file in {}",
@@ -333,10 +350,16 @@ fn execute(
         ColorChoice::Always => (true, true),
         ColorChoice::Never => (false, false),
         ColorChoice::Auto => (
-            terminal.stdout && !terminal.no_color,
-            terminal.stderr && !terminal.no_color,
+            (terminal.stdout || terminal.force_color) && !terminal.no_color,
+            (terminal.stderr || terminal.force_color) && !terminal.no_color,
         ),
     };
+    if args.statistics {
+        err.write_all(text::render_errors(&report.errors, color.1).as_bytes())?;
+        out.write_all(statistics(&report, args.format, color.0).as_bytes())?;
+        out.flush()?;
+        return Ok(exit_status(&report, fail_on));
+    }
     match args.format {
         Format::Json => out.write_all(json::render(&report).as_bytes())?,
         // Files that could not be audited are annotations too.
@@ -357,12 +380,57 @@ fn execute(
             let options = text::TextOptions {
                 color: color.0,
                 concise: args.concise,
+                summary: !args.quiet,
             };
             out.write_all(text::render(&report, &options).as_bytes())?;
         }
     }
     out.flush()?;
     Ok(exit_status(&report, fail_on))
+}
+
+/// `--statistics`: per rule, how many findings, most first (ruff's
+/// layout), then the total; or the same as JSON.
+fn statistics(report: &Report, format: Format, color: bool) -> String {
+    let mut counts: Vec<(&'static str, &'static str, usize)> = Vec::new();
+    for finding in &report.findings {
+        match counts.iter_mut().find(|(code, _, _)| *code == finding.code) {
+            Some(entry) => entry.2 += 1,
+            None => counts.push((finding.code, finding.name, 1)),
+        }
+    }
+    counts.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
+    if format == Format::Json {
+        let rows: Vec<serde_json::Value> = counts
+            .iter()
+            .map(|(code, name, count)| serde_json::json!({"code": code, "name": name, "count": count}))
+            .collect();
+        let mut out = serde_json::to_string_pretty(&rows).unwrap_or_default();
+        out.push('\n');
+        return out;
+    }
+    let width = counts
+        .iter()
+        .map(|(_, _, n)| n.to_string().len())
+        .max()
+        .unwrap_or(1);
+    let mut out = String::new();
+    for (code, name, count) in &counts {
+        let code = if color {
+            format!("\u{1b}[1;31m{code}\u{1b}[0m")
+        } else {
+            (*code).to_owned()
+        };
+        out.push_str(&format!("{count:>width$}\t{code}\t{name}\n"));
+    }
+    let total = report.findings.len();
+    out.push_str(&format!(
+        "Found {total} {} in {} {}.\n",
+        if total == 1 { "finding" } else { "findings" },
+        report.files,
+        if report.files == 1 { "file" } else { "files" }
+    ));
+    out
 }
 
 /// The configurations that apply: `--config` for every file, else the

@@ -508,22 +508,69 @@ fn standard_input_takes_its_name_from_stdin_filename() {
 
 #[test]
 fn colour_only_when_asked_or_on_a_terminal() {
-    let run = |args: &[&str], no_color: bool| {
+    let run_with = |args: &[&str], env: &[(&str, &str)]| {
         let mut command = binary();
         command
             .current_dir(common::root())
             .args(args)
-            .arg("fixtures/fortune-cat/Dockerfile-nix");
-        if no_color {
-            command.env("NO_COLOR", "1");
-        } else {
-            command.env_remove("NO_COLOR");
+            .arg("fixtures/fortune-cat/Dockerfile-nix")
+            .env_remove("NO_COLOR")
+            .env_remove("FORCE_COLOR");
+        for (name, value) in env {
+            command.env(name, value);
         }
         String::from_utf8(command.output().unwrap().stdout).unwrap()
+    };
+    let run = |args: &[&str], no_color: bool| {
+        run_with(args, if no_color { &[("NO_COLOR", "1")] } else { &[] })
     };
     assert!(!run(&[], false).contains('\u{1b}'), "piped output is plain");
     assert!(run(&["--color", "always"], true).contains("\u{1b}["));
     assert!(!run(&["--color", "never"], false).contains('\u{1b}'));
+    // FORCE_COLOR colours a CI log; NO_COLOR wins over it.
+    assert!(run_with(&[], &[("FORCE_COLOR", "1")]).contains("\u{1b}["));
+    assert!(!run_with(&[], &[("FORCE_COLOR", "1"), ("NO_COLOR", "1")]).contains('\u{1b}'));
+    assert!(!run_with(&["--color", "never"], &[("FORCE_COLOR", "1")]).contains('\u{1b}'));
+}
+
+/// `--statistics` counts findings per rule (ruff's layout); `-q` prints
+/// the findings and nothing else.
+#[test]
+fn statistics_and_quiet() {
+    let outcome = audit(&[
+        "--statistics",
+        "--as-of",
+        "2026-11-21",
+        "fixtures/fortune-cat",
+    ]);
+    assert_eq!(
+        outcome.stdout,
+        "2\tDF001\tbase-image-floating\n2\tDF013\tlanguage-package-unpinned\n1\tDF002\tbase-image-unpinned\n1\tDF010\tpackage-index-update\n1\tDF012\tos-package-unpinned\n1\tNX005\tflake-input-duplicated\n1\tNX007\tflake-input-outdated\nFound 9 findings in 5 files.\n"
+    );
+    assert_eq!(outcome.code, 1);
+    let json = audit(&[
+        "--statistics",
+        "--format",
+        "json",
+        "--as-of",
+        "2026-11-21",
+        "fixtures/fortune-cat",
+    ]);
+    let rows: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(rows[0]["code"], "DF001");
+    assert_eq!(rows[0]["count"], 2);
+    let quiet = audit(&[
+        "-q",
+        "--concise",
+        "--as-of",
+        "2026-11-21",
+        "fixtures/fortune-cat",
+    ]);
+    assert!(!quiet.stdout.contains("Found"), "{}", quiet.stdout);
+    assert_eq!(quiet.stdout.lines().count(), 9);
+    let dir = scratch("quiet-empty", &[]);
+    std::fs::create_dir_all(&dir).unwrap();
+    assert_eq!(audit_in(&dir, &["-q"]).stderr, "");
 }
 
 #[test]

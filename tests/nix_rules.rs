@@ -46,6 +46,7 @@ fn concise_file(dir: &Path, path: &str) -> (String, Vec<&'static str>) {
         &TextOptions {
             color: false,
             concise: true,
+            summary: true,
         },
     );
     let body: Vec<&str> = out

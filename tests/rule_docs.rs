@@ -134,6 +134,7 @@ fn rendered(rule: &'static Rule, sample: &Sample) -> String {
         &TextOptions {
             color: false,
             concise: false,
+            summary: true,
         },
     );
     // Drop the summary line.

@@ -31,6 +31,8 @@ const CONTEXT_BYTES: usize = 60;
 pub struct TextOptions {
     pub color: bool,
     pub concise: bool,
+    /// The summary line (`Found 3 findings …`); off with `--quiet`.
+    pub summary: bool,
 }
 
 /// The report as text; snippets are cut from `report.sources`.
@@ -54,6 +56,9 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
             snippet(&mut out, finding, text, index, &paint);
         }
         out.push('\n');
+    }
+    if !options.summary {
+        return out;
     }
     if options.concise && !report.findings.is_empty() {
         out.push('\n');
