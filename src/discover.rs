@@ -418,6 +418,14 @@ fn explicit_kind(name: &str, path: &Path) -> Result<FileKind, String> {
     if NixFile::parse(text.to_owned()).is_ok_and(|file| file.typical) {
         return Ok(FileKind::Nix);
     }
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".yml") || lower.ends_with(".yaml") {
+        return Err(
+            "a YAML file (a Compose file or a CI workflow?): repro-audit reads Dockerfiles, \
+             flake.nix, flake.lock and .nix files"
+                .to_owned(),
+        );
+    }
     Err("not a Dockerfile, flake.nix, flake.lock or Nix file (its first word is no Dockerfile \
          instruction, and it is neither a flake lock nor a Nix expression); name it `Dockerfile.<x>` \
          or `<x>.nix`, or pass it on standard input with `--stdin-filename`"

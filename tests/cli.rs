@@ -748,6 +748,7 @@ fn named_files_are_recognised_by_their_content() {
             ("notes.md", "# Notes\n\nSee `Dockerfile`.\n"),
             // Parses as Nix (`all: cc - o …`), but is no Nix file.
             ("Makefile", "all:\n\tcc -o hello hello.c\n"),
+            ("compose.yaml", "services:\n  web:\n    image: nginx\n"),
         ],
     );
     let outcome = audit_in(
@@ -760,6 +761,7 @@ fn named_files_are_recognised_by_their_content() {
             "package.json",
             "notes.md",
             "Makefile",
+            "compose.yaml",
         ],
     );
     assert_eq!(outcome.code, 2);
@@ -792,6 +794,13 @@ fn named_files_are_recognised_by_their_content() {
         outcome
             .stderr
             .contains("Makefile: not a Dockerfile, flake.nix, flake.lock or Nix file"),
+        "{}",
+        outcome.stderr
+    );
+    assert!(
+        outcome
+            .stderr
+            .contains("compose.yaml: a YAML file (a Compose file or a CI workflow?)"),
         "{}",
         outcome.stderr
     );

@@ -1,5 +1,6 @@
-//! The line-oriented parser, following BuildKit's `parser.go` rule by rule
-//! (see `shared/notes/dockerfile-parsing.md`). It never recurses on input:
+//! The line-oriented parser, following BuildKit's
+//! `frontend/dockerfile/parser/parser.go` rule by rule (the README's "Why
+//! our own Dockerfile parser" says which rules). It never recurses on input:
 //! a `RUN` of any number of continuation lines is one loop.
 
 use super::exec_form::{self, ExecForm};
