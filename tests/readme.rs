@@ -1,4 +1,4 @@
-//! The README shows real output and the real rule table: every
+//! The README and `docs/` show real output and the real rule table: every
 //! `$ repro-audit …` example is run and compared, and the table is checked
 //! against the registry.
 
@@ -35,9 +35,18 @@ fn rule_table_matches_the_registry() {
 
 #[test]
 fn console_examples_are_real_output() {
-    let readme = readme();
+    // This README and the pages of `docs/`.
+    let mut pages = vec![readme()];
+    let mut docs: Vec<_> = std::fs::read_dir(common::root().join("docs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    docs.sort();
+    pages.extend(docs.iter().map(|p| std::fs::read_to_string(p).unwrap()));
+    let text = pages.join("\n");
     let mut checked = 0;
-    let mut lines = readme.lines();
+    let mut lines = text.lines();
     while let Some(line) = lines.next() {
         if line != "```console" {
             continue;
@@ -68,5 +77,5 @@ fn console_examples_are_real_output() {
         assert_eq!(shown, expected, "README example `{command}`");
         checked += 1;
     }
-    assert!(checked >= 2, "only {checked} README examples checked");
+    assert!(checked >= 8, "only {checked} README and docs examples checked");
 }
