@@ -77,5 +77,8 @@ fn console_examples_are_real_output() {
         assert_eq!(shown, expected, "README example `{command}`");
         checked += 1;
     }
-    assert!(checked >= 8, "only {checked} README and docs examples checked");
+    assert!(
+        checked >= 8,
+        "only {checked} README and docs examples checked"
+    );
 }
