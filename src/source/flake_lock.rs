@@ -44,6 +44,15 @@ pub struct Node {
     pub flake: bool,
     /// Set only for relative `path:` inputs (Nix ≥ 2.26).
     pub parent: Option<Vec<String>>,
+    /// `inputs` by name.
+    by_name: HashMap<String, usize>,
+}
+
+impl Node {
+    /// The input called `name`.
+    pub fn input(&self, name: &str) -> Option<&Edge> {
+        self.by_name.get(name).map(|&i| &self.inputs[i])
+    }
 }
 
 /// One input of a node: its name and where it leads.
@@ -52,6 +61,9 @@ pub struct Edge {
     pub name: String,
     pub name_span: Span,
     pub target: Target,
+    /// The index of the node it leads to, follows resolved; `None` when
+    /// it leads nowhere.
+    leads_to: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,12 +131,13 @@ pub struct LockError {
 impl FlakeLock {
     pub fn parse(text: String) -> Result<FlakeLock, LockError> {
         match build(&text) {
-            Ok((version, root, nodes, reachable)) => {
-                let by_key = nodes
+            Ok((version, root, mut nodes, reachable)) => {
+                let by_key: HashMap<String, usize> = nodes
                     .iter()
                     .enumerate()
                     .map(|(i, n)| (n.key.clone(), i))
                     .collect();
+                resolve_edges(&mut nodes, &by_key, by_key[&root]);
                 let lines = LineIndex::new(&text);
                 Ok(FlakeLock {
                     text,
@@ -147,6 +160,16 @@ impl FlakeLock {
         self.by_key.get(key).map(|&i| &self.nodes[i])
     }
 
+    /// The position of a node in `nodes`.
+    pub fn index_of(&self, key: &str) -> Option<usize> {
+        self.by_key.get(key).copied()
+    }
+
+    /// The index of the node an edge leads to, follows resolved.
+    pub fn target_index(&self, edge: &Edge) -> Option<usize> {
+        edge.leads_to
+    }
+
     pub fn root_node(&self) -> &Node {
         // `build` checked that the root node exists.
         &self.nodes[self.by_key[&self.root]]
@@ -154,37 +177,19 @@ impl FlakeLock {
 
     /// Follow a `follows` path of input names from the root: the key of the
     /// node it leads to, the root's own key for `[]`, or `None` when it
-    /// leads nowhere. Follows that lead to follows are followed, with a
-    /// bound on the steps so that a cycle ends.
+    /// leads nowhere. Follows met on the way were resolved when the lock
+    /// was read, so this costs the length of the path.
     pub fn resolve(&self, path: &[String]) -> Option<&str> {
-        let mut pending: Vec<String> = path.to_vec();
-        pending.reverse();
-        let mut at = self.root.as_str();
-        let mut steps = 0;
-        while let Some(name) = pending.pop() {
-            steps += 1;
-            if steps > 10_000 {
-                return None;
-            }
-            let edge = self.node(at)?.inputs.iter().find(|e| e.name == name)?;
-            match &edge.target {
-                Target::Node(key) => at = key,
-                Target::Follows(rest) => {
-                    // Restart from the root along `rest`, then go on.
-                    pending.extend(rest.iter().rev().cloned());
-                    at = self.root.as_str();
-                }
-            }
+        let mut at = self.by_key[&self.root];
+        for name in path {
+            at = self.nodes[at].input(name)?.leads_to?;
         }
-        Some(at)
+        Some(&self.nodes[at].key)
     }
 
     /// The node an edge leads to, if any.
-    pub fn target<'a>(&'a self, edge: &'a Edge) -> Option<&'a str> {
-        match &edge.target {
-            Target::Node(key) => Some(key),
-            Target::Follows(path) => self.resolve(path),
-        }
+    pub fn target(&self, edge: &Edge) -> Option<&str> {
+        edge.leads_to.map(|i| self.nodes[i].key.as_str())
     }
 
     /// The nodes reachable from the root through node edges, root excluded,
@@ -242,9 +247,10 @@ fn build(text: &str) -> Result<Built, (String, usize)> {
         return Err(("the lock file has no `nodes` object".into(), at));
     };
     let mut nodes = Vec::new();
+    let mut keys = HashSet::new();
     for prop in &nodes_object.properties {
         let (key, key_span) = prop_name(&prop.name);
-        if nodes.iter().any(|n: &Node| n.key == key) {
+        if !keys.insert(prop_str(&prop.name)) {
             return Err((format!("duplicate node `{key}`"), key_span.start));
         }
         let Value::Object(node) = &prop.value else {
@@ -302,6 +308,7 @@ fn build_node(
                 name,
                 name_span,
                 target,
+                leads_to: None,
             });
         }
     }
@@ -337,9 +344,15 @@ fn build_node(
         ),
         _ => None,
     };
+    let by_name = inputs
+        .iter()
+        .enumerate()
+        .map(|(i, edge)| (edge.name.clone(), i))
+        .collect();
     Ok(Node {
         key,
         key_span,
+        by_name,
         inputs,
         locked,
         original,
@@ -408,6 +421,90 @@ fn prop_str<'b>(name: &'b ObjectPropName) -> &'b str {
     match name {
         ObjectPropName::String(s) => &s.value,
         ObjectPropName::Word(w) => w.value,
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Resolution {
+    Unvisited,
+    InProgress,
+    Done(Option<usize>),
+}
+
+/// Where every edge leads: a node edge to its node, a follows edge to the
+/// node its path reaches from the root, following follows on the way, as
+/// Nix's `LockFile::findInput` does. Each follows edge is resolved once
+/// and remembered, with a stack of its own rather than recursion, so a
+/// chain of follows costs its length, however long, and a cycle (which
+/// Nix refuses) leads nowhere.
+fn resolve_edges(nodes: &mut [Node], by_key: &HashMap<String, usize>, root: usize) {
+    use Resolution::{Done, InProgress, Unvisited};
+    let mut state: Vec<Vec<Resolution>> = nodes
+        .iter()
+        .map(|node| {
+            node.inputs
+                .iter()
+                .map(|edge| match &edge.target {
+                    Target::Node(key) => Done(by_key.get(key).copied()),
+                    Target::Follows(_) => Unvisited,
+                })
+                .collect()
+        })
+        .collect();
+    // A frame: a follows edge (node, input), how much of its path is
+    // walked, and the node reached so far.
+    let mut stack: Vec<((usize, usize), usize, usize)> = Vec::new();
+    for node in 0..nodes.len() {
+        for input in 0..nodes[node].inputs.len() {
+            if !matches!(state[node][input], Unvisited) {
+                continue;
+            }
+            state[node][input] = InProgress;
+            stack.push(((node, input), 0, root));
+            while let Some(&((n, i), walked, at)) = stack.last() {
+                let Target::Follows(path) = &nodes[n].inputs[i].target else {
+                    unreachable!("only follows edges are stacked");
+                };
+                let Some(name) = path.get(walked) else {
+                    // The whole path is walked: the edge leads to `at`,
+                    // and so does the step of the edge waiting on it.
+                    state[n][i] = Done(Some(at));
+                    stack.pop();
+                    if let Some(frame) = stack.last_mut() {
+                        frame.1 += 1;
+                        frame.2 = at;
+                    }
+                    continue;
+                };
+                let next = nodes[at].by_name.get(name).map(|&e| (e, state[at][e]));
+                match next {
+                    Some((_, Done(Some(reached)))) => {
+                        let frame = stack.last_mut().expect("a frame is on the stack");
+                        frame.1 += 1;
+                        frame.2 = reached;
+                    }
+                    Some((e, Unvisited)) => {
+                        state[at][e] = InProgress;
+                        stack.push(((at, e), 0, root));
+                    }
+                    // Nowhere, or a cycle: this edge and every edge waiting
+                    // on it lead nowhere.
+                    _ => {
+                        for ((n, i), _, _) in stack.drain(..) {
+                            state[n][i] = Done(None);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for (node, states) in nodes.iter_mut().zip(state) {
+        for (edge, state) in node.inputs.iter_mut().zip(states) {
+            edge.leads_to = match state {
+                Done(target) => target,
+                Unvisited | InProgress => None,
+            };
+        }
     }
 }
 
@@ -554,6 +651,48 @@ mod tests {
     fn follows_cycles_end() {
         let lock = parse(r#"{"nodes": {"a": {"inputs": {"b": ["a", "b"]}}, "root": {"inputs": {"a": "a"}}}, "root": "root", "version": 7}"#).unwrap();
         assert_eq!(lock.resolve(&["a".into(), "b".into()]), None);
+    }
+
+    #[test]
+    fn long_follows_chains_resolve_once_each() {
+        // Root inputs a0 → [a1] → [a2] … → a9999 = node x: each follows
+        // resolved once, not once per edge that leads through it.
+        let n = 10_000;
+        let mut inputs: Vec<String> = (0..n - 1)
+            .map(|i| format!(r#""a{i}": ["a{}"]"#, i + 1))
+            .collect();
+        inputs.push(format!(r#""a{}": "x""#, n - 1));
+        let text = format!(
+            r#"{{"nodes": {{"root": {{"inputs": {{{}}}}}, "x": {{}}}}, "root": "root", "version": 7}}"#,
+            inputs.join(", ")
+        );
+        let lock = parse(&text).unwrap();
+        let root = lock.root_node();
+        assert!(root.inputs.iter().all(|e| lock.target(e) == Some("x")));
+        // A cycle through many edges ends, and everything on it leads nowhere.
+        let text = text.replace(
+            &format!(r#""a{}": "x""#, n - 1),
+            &format!(r#""a{}": ["a0"]"#, n - 1),
+        );
+        let lock = parse(&text).unwrap();
+        assert!(lock
+            .root_node()
+            .inputs
+            .iter()
+            .all(|e| lock.target(e).is_none()));
+    }
+
+    #[test]
+    fn a_follows_path_as_long_as_the_file() {
+        let path = vec![r#""a""#; 10_000].join(", ");
+        let text = format!(
+            r#"{{"nodes": {{"a": {{"inputs": {{"a": "a2"}}}}, "a2": {{"inputs": {{"a": "a2"}}}}, "root": {{"inputs": {{"a": "a", "b": [{path}]}}}}}}, "root": "root", "version": 7}}"#
+        );
+        let lock = parse(&text).unwrap();
+        assert_eq!(
+            lock.target(lock.root_node().input("b").unwrap()),
+            Some("a2")
+        );
     }
 
     #[test]

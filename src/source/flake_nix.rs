@@ -12,7 +12,7 @@
 //! The `outputs` function's formal arguments other than `self` that no
 //! `inputs` entry declares are inputs too: Nix looks them up in the registry.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rnix::ast::{self, HasEntry};
 use rnix::SyntaxKind;
@@ -30,6 +30,8 @@ pub struct FlakeNix {
     pub inputs: Vec<Input>,
     /// Every `#` comment that is alone on its line.
     pub comment_lines: Vec<Span>,
+    /// `inputs` by name.
+    by_name: HashMap<String, usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -56,6 +58,8 @@ pub struct Spec {
     pub follows: Option<(Vec<String>, Literal)>,
     /// `inputs.<name>…` inside this input: overrides of its own inputs.
     pub overrides: Vec<Override>,
+    /// `overrides` by name.
+    override_index: HashMap<String, usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -98,10 +102,15 @@ impl Spec {
         self.url.is_some() || !self.attrs.is_empty()
     }
 
+    /// The override of this input's own input `name`.
+    pub fn override_named(&self, name: &str) -> Option<&Override> {
+        self.override_index.get(name).map(|&i| &self.overrides[i])
+    }
+
     /// The override at `path` below this spec.
     pub fn override_at(&self, path: &[String]) -> Option<&Override> {
         let (first, rest) = path.split_first()?;
-        let found = self.overrides.iter().find(|o| &o.name == first)?;
+        let found = self.override_named(first)?;
         if rest.is_empty() {
             Some(found)
         } else {
@@ -128,6 +137,11 @@ impl FlakeNix {
             Ok((inputs, comment_lines)) => Ok(FlakeNix {
                 text,
                 lines,
+                by_name: inputs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, input)| (input.name.clone(), i))
+                    .collect(),
                 inputs,
                 comment_lines,
             }),
@@ -139,7 +153,7 @@ impl FlakeNix {
     }
 
     pub fn input(&self, name: &str) -> Option<&Input> {
-        self.inputs.iter().find(|i| i.name == name)
+        self.by_name.get(name).map(|&i| &self.inputs[i])
     }
 
     pub fn slice(&self, span: Span) -> &str {
@@ -228,8 +242,9 @@ fn read(text: &str, root: rnix::Root) -> Result<(Vec<Input>, Vec<Span>), ReadErr
         }
     }
     let mut inputs = build_inputs(leaves)?;
+    let mut named: HashSet<String> = inputs.iter().map(|i| i.name.clone()).collect();
     for (name, span) in formals {
-        if name == "self" || inputs.iter().any(|i| i.name == name) {
+        if name == "self" || !named.insert(name.clone()) {
             continue;
         }
         inputs.push(Input {
@@ -455,6 +470,7 @@ fn build_inputs(leaves: Vec<Leaf>) -> Result<Vec<Input>, ReadError> {
         seen.insert(names, at);
     }
     let mut inputs: Vec<Input> = Vec::new();
+    let mut by_name: HashMap<String, usize> = HashMap::new();
     for leaf in leaves {
         let Some(((name, name_span), _)) = leaf.path.split_first() else {
             return Err((
@@ -466,9 +482,10 @@ fn build_inputs(leaves: Vec<Leaf>) -> Result<Vec<Input>, ReadError> {
             // `inputs.self.*` are attributes of the flake itself.
             continue;
         }
-        let index = match inputs.iter().position(|i| &i.name == name) {
-            Some(index) => index,
+        let index = match by_name.get(name) {
+            Some(&index) => index,
             None => {
+                by_name.insert(name.clone(), inputs.len());
                 inputs.push(Input {
                     name: name.clone(),
                     name_span: *name_span,
@@ -483,7 +500,8 @@ fn build_inputs(leaves: Vec<Leaf>) -> Result<Vec<Input>, ReadError> {
         let Some(&declaration) = leaf.bindings.first() else {
             continue;
         };
-        if !input.declarations.contains(&declaration) {
+        // A binding's leaves come one after another.
+        if input.declarations.last() != Some(&declaration) {
             input.declarations.push(declaration);
         }
         let rest: Vec<(String, Span)> = leaf.path[1..].to_vec();
@@ -519,9 +537,11 @@ fn set_attr(
                     start(value.syntax()),
                 ));
             };
-            let index = match spec.overrides.iter().position(|o| &o.name == name) {
-                Some(index) => index,
+            let index = match spec.override_index.get(name) {
+                Some(&index) => index,
                 None => {
+                    spec.override_index
+                        .insert(name.clone(), spec.overrides.len());
                     spec.overrides.push(Override {
                         name: name.clone(),
                         name_span: *name_span,

@@ -15,7 +15,7 @@ pub mod nx010_fetch_unlocked;
 pub mod nx011_impure_builtin;
 pub mod nx012_flake_override_unused;
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use crate::date::Date;
 use crate::finding::Diagnostic;
@@ -69,10 +69,8 @@ pub struct Context<'a> {
     pub lock_absent: bool,
     pub as_of: Date,
     pub settings: &'a Settings,
-    /// Per reachable node key: the shortest input path from the root.
-    paths: HashMap<String, Vec<String>>,
-    /// Per reachable node key: the root inputs through which it is reached.
-    via: HashMap<String, BTreeSet<String>>,
+    /// The lock graph, walked once.
+    walked: Walked,
 }
 
 impl<'a> Context<'a> {
@@ -83,15 +81,14 @@ impl<'a> Context<'a> {
         as_of: Date,
         settings: &'a Settings,
     ) -> Self {
-        let (paths, via) = lock.map(walk).unwrap_or_default();
+        let walked = lock.map(walk).unwrap_or_default();
         Context {
             nix,
             lock,
             lock_absent,
             as_of,
             settings,
-            paths,
-            via,
+            walked,
         }
     }
 
@@ -100,9 +97,29 @@ impl<'a> Context<'a> {
         self.lock.map(FlakeLock::reachable).unwrap_or_default()
     }
 
-    /// The shortest input path from the root to a node.
-    pub fn path(&self, key: &str) -> Option<&[String]> {
-        self.paths.get(key).map(Vec::as_slice)
+    /// The shortest input path from the root to a node (`[]` for the
+    /// root); `None` when the node is not reachable, or deeper than
+    /// `MAX_PATH` inputs: such a path is not something to write in a
+    /// message or a flake.nix.
+    pub fn path(&self, key: &str) -> Option<Vec<String>> {
+        let lock = self.lock?;
+        let mut at = lock.index_of(key)?;
+        if self.walked.depth.get(at).copied().flatten()? > MAX_PATH {
+            return None;
+        }
+        let mut path = Vec::new();
+        while let Some((parent, input)) = self.walked.parent[at] {
+            path.push(lock.nodes[parent].inputs[input].name.clone());
+            at = parent;
+        }
+        path.reverse();
+        Some(path)
+    }
+
+    /// How many inputs below the root a node is, by its shortest path.
+    pub fn depth(&self, key: &str) -> Option<usize> {
+        let at = self.lock?.index_of(key)?;
+        self.walked.depth.get(at).copied().flatten()
     }
 
     /// How a message names a node: its input path, and its key when that
@@ -111,16 +128,26 @@ impl<'a> Context<'a> {
         match self.path(&node.key) {
             Some(path) if path.last() == Some(&node.key) => format!("`{}`", path.join("/")),
             Some(path) => format!("`{}` (node `{}`)", path.join("/"), node.key),
-            None => format!("node `{}`", node.key),
+            None => match self.depth(&node.key) {
+                Some(depth) => format!("node `{}` ({depth} inputs below the root)", node.key),
+                None => format!("node `{}`", node.key),
+            },
         }
     }
 
-    /// The root inputs through which a node is reached.
+    /// The root inputs through which a node is reached (at most
+    /// `MAX_VIA` of them).
     pub fn reached_through(&self, key: &str) -> Vec<String> {
-        self.via
-            .get(key)
-            .map(|set| set.iter().cloned().collect())
-            .unwrap_or_default()
+        let (Some(lock), Some(at)) = (self.lock, self.lock.and_then(|l| l.index_of(key))) else {
+            return Vec::new();
+        };
+        let root = lock.root_node();
+        let mut names: Vec<String> = self.walked.via[at]
+            .iter()
+            .map(|&input| root.inputs[input].name.clone())
+            .collect();
+        names.sort_unstable();
+        names
     }
 
     /// A finding at a lock node's key, suppressible through the root inputs
@@ -159,61 +186,92 @@ impl<'a> Context<'a> {
     }
 }
 
-type Walked = (
-    HashMap<String, Vec<String>>,
-    HashMap<String, BTreeSet<String>>,
-);
+/// The longest input path a message or a suggested `follows` line spells
+/// out. Real flakes nest a handful deep.
+const MAX_PATH: usize = 32;
 
-/// Breadth first from the root, following edges and resolved follows.
+/// How many root inputs are remembered as reaching one node: enough for
+/// any real flake, and a bound on the walk (see `walk`).
+const MAX_VIA: usize = 64;
+
+/// The lock graph from the root, by node index.
+#[derive(Default)]
+struct Walked {
+    /// The node and input through which the breadth-first walk first
+    /// reached each node: the last step of its shortest path.
+    parent: Vec<Option<(usize, usize)>>,
+    /// The length of that path; `None` when unreachable.
+    depth: Vec<Option<usize>>,
+    /// The root inputs (indices into the root's `inputs`) through which
+    /// each node is reached.
+    via: Vec<Vec<usize>>,
+}
+
+/// Breadth first from the root, following edges and resolved follows;
+/// each node keeps only its parent, so memory is linear however deep the
+/// graph. Then, per root input, a search that marks what it reaches; a
+/// node already marked by `MAX_VIA` root inputs is not entered again (all
+/// it reaches is full too), so the searches together cost at most
+/// `MAX_VIA` times the size of the graph.
 fn walk(lock: &FlakeLock) -> Walked {
-    let mut paths: HashMap<String, Vec<String>> = HashMap::new();
-    let mut via: HashMap<String, BTreeSet<String>> = HashMap::new();
-    let mut queue: VecDeque<(String, Vec<String>)> = VecDeque::new();
-    queue.push_back((lock.root.clone(), Vec::new()));
-    paths.insert(lock.root.clone(), Vec::new());
-    while let Some((key, path)) = queue.pop_front() {
-        let Some(node) = lock.node(&key) else {
-            continue;
-        };
-        for edge in &node.inputs {
-            let Some(target) = lock.target(edge) else {
+    let count = lock.nodes.len();
+    let mut walked = Walked {
+        parent: vec![None; count],
+        depth: vec![None; count],
+        via: vec![Vec::new(); count],
+    };
+    let Some(root) = lock.index_of(&lock.root) else {
+        return walked;
+    };
+    walked.depth[root] = Some(0);
+    let mut queue = VecDeque::from([root]);
+    while let Some(at) = queue.pop_front() {
+        let depth = walked.depth[at].unwrap_or(0);
+        for (input, edge) in lock.nodes[at].inputs.iter().enumerate() {
+            let Some(target) = lock.target_index(edge) else {
                 continue;
             };
-            if paths.contains_key(target) {
-                continue;
-            }
-            let mut next = path.clone();
-            next.push(edge.name.clone());
-            paths.insert(target.to_owned(), next.clone());
-            queue.push_back((target.to_owned(), next));
-        }
-    }
-    // Which root inputs reach each node: one search per root input.
-    for edge in &lock.root_node().inputs {
-        let Some(start) = lock.target(edge) else {
-            continue;
-        };
-        let mut stack = vec![start.to_owned()];
-        while let Some(key) = stack.pop() {
-            if key == lock.root {
-                continue;
-            }
-            let entry = via.entry(key.clone()).or_default();
-            if !entry.insert(edge.name.clone()) {
-                continue;
-            }
-            if let Some(node) = lock.node(&key) {
-                stack.extend(
-                    node.inputs
-                        .iter()
-                        .filter_map(|e| lock.target(e))
-                        .map(str::to_owned),
-                );
+            if walked.depth[target].is_none() {
+                walked.depth[target] = Some(depth + 1);
+                walked.parent[target] = Some((at, input));
+                queue.push_back(target);
             }
         }
     }
-    paths.remove(&lock.root);
-    (paths, via)
+    let mut stack = Vec::new();
+    for (input, edge) in lock.nodes[root].inputs.iter().enumerate() {
+        stack.extend(lock.target_index(edge));
+        while let Some(at) = stack.pop() {
+            let marks = &mut walked.via[at];
+            if at == root || marks.len() >= MAX_VIA || marks.last() == Some(&input) {
+                continue;
+            }
+            marks.push(input);
+            stack.extend(
+                lock.nodes[at]
+                    .inputs
+                    .iter()
+                    .filter_map(|e| lock.target_index(e)),
+            );
+        }
+    }
+    walked
+}
+
+/// An input path for a message: `a/b/c`, or its two ends around `…` when
+/// it is longer than `MAX_PATH` names (a follows path in a lock can be
+/// as long as the file).
+pub fn show_path(path: &[String]) -> String {
+    if path.len() <= MAX_PATH {
+        return path.join("/");
+    }
+    let ends = MAX_PATH / 4;
+    format!(
+        "{}/…/{} ({} names)",
+        path[..ends].join("/"),
+        path[path.len() - ends..].join("/"),
+        path.len()
+    )
 }
 
 /// A short revision for messages.

@@ -3,7 +3,7 @@
 //! reuses a lock entry only when its `original` equals the declaration
 //! exactly and the follows match (`computeLocks` in `src/libflake/flake.cc`).
 
-use super::{follows_line, Context, FlakeFile, NixDiagnostic};
+use super::{follows_line, show_path, Context, FlakeFile, NixDiagnostic};
 use crate::finding::{Diagnostic, Severity};
 use crate::rules::{Check, Rule};
 use crate::source::flake_lock::{Edge, FlakeLock, Target};
@@ -28,7 +28,7 @@ fn check(context: &Context, out: &mut Vec<NixDiagnostic>) {
     let Some(nix) = context.nix else { return };
     let root = lock.root_node();
     for input in &nix.inputs {
-        let Some(edge) = root.inputs.iter().find(|e| e.name == input.name) else {
+        let Some(edge) = root.input(&input.name) else {
             out.push(context.in_nix(
                 input.name_span,
                 &input.name,
@@ -80,12 +80,19 @@ fn dangling_follows_in_lock(context: &Context, lock: &FlakeLock, out: &mut Vec<N
             if lock.resolve(path).is_some() {
                 continue;
             }
-            let mut at: Vec<String> = context.path(&node.key).unwrap_or_default().to_vec();
-            at.push(edge.name.clone());
-            if declared_follows(context, &at) == Some(path) {
+            // `None`: too deep to spell out, and so not a declaration.
+            let at = context.path(&node.key).map(|mut at| {
+                at.push(edge.name.clone());
+                at
+            });
+            if at.as_ref().and_then(|at| declared_follows(context, at)) == Some(path) {
                 // The declaration's own finding says it, at the declaration.
                 continue;
             }
+            let shown = match &at {
+                Some(at) => format!("`{}`", at.join("/")),
+                None => format!("input `{}` of {}", edge.name, context.label(node)),
+            };
             let inputs = match node.key == lock.root {
                 true => vec![edge.name.clone()],
                 false => context.reached_through(&node.key),
@@ -95,9 +102,8 @@ fn dangling_follows_in_lock(context: &Context, lock: &FlakeLock, out: &mut Vec<N
                 diagnostic: Diagnostic::new(
                     edge.name_span,
                     format!(
-                        "in flake.lock, `{}` follows `{}`, which leads nowhere",
-                        at.join("/"),
-                        path.join("/")
+                        "in flake.lock, {shown} follows `{}`, which leads nowhere",
+                        show_path(path)
                     ),
                     RELOCK,
                 ),
@@ -138,9 +144,9 @@ fn compare(
         out.push(context.in_nix(span, root_input, message, help));
     };
     while let Some((path, spec, name_span, edge)) = work.pop() {
-        let shown = path.join("/");
+        let shown = show_path(&path);
         if let Some((follows, written)) = &spec.follows {
-            let target = follows.join("/");
+            let target = show_path(follows);
             let declared_root = follows
                 .first()
                 .is_none_or(|first| nix.input(first).is_some());
@@ -160,7 +166,7 @@ fn compare(
                     written.span,
                     format!(
                         "flake.nix makes `{shown}` follow `{target}`, but flake.lock follows `{}`",
-                        locked.join("/")
+                        show_path(locked)
                     ),
                     RELOCK.to_owned(),
                 ),
@@ -191,7 +197,7 @@ fn compare(
                         anchor,
                         format!(
                             "flake.nix declares `{shown}` as a source, but flake.lock makes it follow `{}`",
-                            locked.join("/")
+                            show_path(locked)
                         ),
                         RELOCK.to_owned(),
                     );
@@ -258,7 +264,7 @@ fn compare(
             // Nix only warns of an override of an input the dependency
             // lacks, and relocking changes nothing: not a stale lock (NX012
             // reports it).
-            if let Some(inner) = node.inputs.iter().find(|e| e.name == o.name) {
+            if let Some(inner) = node.input(&o.name) {
                 let mut inner_path = path.clone();
                 inner_path.push(o.name.clone());
                 work.push((inner_path, &o.spec, o.name_span, inner));
@@ -285,8 +291,8 @@ fn compare(
                         inner.name_span,
                         format!(
                             "flake.lock makes `{}` follow `{}`, which flake.nix does not declare",
-                            at.join("/"),
-                            locked.join("/")
+                            show_path(&at),
+                            show_path(locked)
                         ),
                         format!(
                             "{RELOCK}, or declare it: `{}`",

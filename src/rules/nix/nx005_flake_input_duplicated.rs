@@ -21,7 +21,7 @@ pub const RULE: Rule = Rule {
 
 fn check(context: &Context, out: &mut Vec<NixDiagnostic>) {
     // Every extra copy, with the input path its `follows` line replaces.
-    let mut extras: Vec<(&[String], NixDiagnostic)> = Vec::new();
+    let mut extras: Vec<(Vec<String>, NixDiagnostic)> = Vec::new();
     let mut groups: BTreeMap<Vec<String>, Vec<&Node>> = BTreeMap::new();
     for node in context.nodes() {
         if let Some(source) = identity(node) {
@@ -35,13 +35,13 @@ fn check(context: &Context, out: &mut Vec<NixDiagnostic>) {
         if revisions.len() < 2 {
             continue;
         }
-        let depth = |n: &Node| context.path(&n.key).map_or(usize::MAX, <[String]>::len);
+        let depth = |n: &Node| context.depth(&n.key).unwrap_or(usize::MAX);
         let root_used: Vec<&Node> = nodes.iter().copied().filter(|n| depth(n) == 1).collect();
         let kept: Vec<&Node> = if root_used.is_empty() {
             let first = nodes
                 .iter()
                 .copied()
-                .min_by_key(|n| (depth(n), context.path(&n.key).map(<[String]>::to_vec)));
+                .min_by_key(|n| (depth(n), context.path(&n.key)));
             first.into_iter().collect()
         } else {
             root_used
@@ -57,9 +57,8 @@ fn check(context: &Context, out: &mut Vec<NixDiagnostic>) {
             .iter()
             .filter(|n| !kept.iter().any(|k| k.key == n.key))
         {
-            let Some(path) = context.path(&node.key) else {
-                continue;
-            };
+            // `None` only for a node too deep to spell out its path.
+            let path = context.path(&node.key);
             let whose = if kept.len() == 1 && depth(keep) == 1 {
                 "the root flake uses"
             } else {
@@ -80,18 +79,27 @@ fn check(context: &Context, out: &mut Vec<NixDiagnostic>) {
                     kept_rev.map_or("?", short_rev),
                 )
             };
-            let help = format!(
-                "make it follow that copy: `{}`",
-                follows_line(path, &keep_path)
-            );
-            extras.push((path, context.at_node(node, message, help)));
+            let help = match &path {
+                Some(path) => format!(
+                    "make it follow that copy: `{}`",
+                    follows_line(path, &keep_path)
+                ),
+                None => "make the input that brings it in follow that copy".to_owned(),
+            };
+            extras.push((
+                path.unwrap_or_default(),
+                context.at_node(node, message, help),
+            ));
         }
     }
     // Once `a` follows, everything under `a` goes with it: a suggestion
     // nested under another one is said once, by the outer one.
-    let suggested: HashSet<&[String]> = extras.iter().map(|(path, _)| *path).collect();
-    for (path, diagnostic) in extras {
-        let nested = (1..path.len()).any(|len| suggested.contains(&path[..len]));
+    let suggested: HashSet<&[String]> = extras.iter().map(|(path, _)| path.as_slice()).collect();
+    let nested: Vec<bool> = extras
+        .iter()
+        .map(|(path, _)| (1..path.len()).any(|len| suggested.contains(&path[..len])))
+        .collect();
+    for ((_, diagnostic), nested) in extras.into_iter().zip(nested) {
         if !nested {
             out.push(diagnostic);
         }

@@ -26,7 +26,7 @@ fn check(context: &Context, out: &mut Vec<NixDiagnostic>) {
         }
         let id = original.string("id").unwrap_or("?");
         let path = context.path(&node.key).unwrap_or_default();
-        if let [name] = path {
+        if let [name] = path.as_slice() {
             let help = match explicit_url(node) {
                 Some(url) => format!(
                     "declare it explicitly: `inputs.{}.url = \"{url}\";`",
@@ -48,20 +48,21 @@ fn check(context: &Context, out: &mut Vec<NixDiagnostic>) {
         // copies the entry from the dependency's own flake.lock and never
         // asks this machine's registry. What it names is whatever the
         // registry of the machine that locked the dependency said.
-        let Some((_, owner)) = path.split_last() else {
-            continue;
+        // An empty path: the node is too deep to spell out.
+        let owner = match path.split_last() {
+            Some((_, owner)) => format!("`{}`", owner.join("/")),
+            None => "its parent input".to_owned(),
         };
-        let owner = owner.join("/");
         let mut diagnostic = context.at_node(
             node,
             format!(
-                "input {} is `{id}` from the flake registry of the machine that locked `{owner}`: Nix copies it from `{owner}`'s own flake.lock, so it does not vary between machines, but no URL in any flake.nix names its source",
+                "input {} is `{id}` from the flake registry of the machine that locked {owner}: Nix copies it from {owner}'s own flake.lock, so it does not vary between machines, but no URL in any flake.nix names its source",
                 context.label(node)
             ),
-            match root_input_like(context, path, id) {
+            match root_input_like(context, &path, id) {
                 Some(target) => format!(
                     "make it follow the root flake's input: `{}`",
-                    follows_line(path, target)
+                    follows_line(&path, target)
                 ),
                 None => "make it follow an input the root flake declares with a URL, or ask its flake to declare a URL".to_owned(),
             },

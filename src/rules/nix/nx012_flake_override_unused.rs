@@ -18,13 +18,16 @@ pub const RULE: Rule = Rule {
     check: Check::Nix(check),
 };
 
+/// How many of a dependency's inputs a message lists.
+const MAX_LISTED: usize = 12;
+
 fn check(context: &Context, out: &mut Vec<NixDiagnostic>) {
     let (Some(nix), Some(lock)) = (context.nix, context.lock) else {
         return;
     };
     let root = lock.root_node();
     for input in &nix.inputs {
-        let Some(edge) = root.inputs.iter().find(|e| e.name == input.name) else {
+        let Some(edge) = root.input(&input.name) else {
             continue;
         };
         // Each override, with the lock node of the input it overrides the
@@ -41,15 +44,21 @@ fn check(context: &Context, out: &mut Vec<NixDiagnostic>) {
             for o in &spec.overrides {
                 let mut at = path.clone();
                 at.push(o.name.clone());
-                match node.inputs.iter().find(|e| e.name == o.name) {
+                match node.input(&o.name) {
                     Some(inner) => work.push((at, &o.spec, &inner.target)),
                     None => {
                         let owner = path.join("/");
-                        let has: Vec<String> = node
+                        // A few names are a hint; a list as long as the
+                        // lock, repeated for every override, is not.
+                        let mut has: Vec<String> = node
                             .inputs
                             .iter()
+                            .take(MAX_LISTED)
                             .map(|e| format!("`{}`", e.name))
                             .collect();
+                        if node.inputs.len() > MAX_LISTED {
+                            has.push(format!("and {} more", node.inputs.len() - MAX_LISTED));
+                        }
                         let has = if has.is_empty() {
                             "it has no inputs".to_owned()
                         } else {
