@@ -13,7 +13,9 @@ use crate::date::Date;
 use crate::discover::{FileKind, Source, Target, Templates, Unit};
 use crate::error::FileError;
 use crate::finding::{Diagnostic, Finding, Severity};
-use crate::input::{invalid_bytes_as_question_marks, MAX_FILE_SIZE};
+use crate::input::{
+    invalid_bytes_as_question_marks, io_message, read_file, too_large, MAX_FILE_SIZE,
+};
 use crate::rules;
 use crate::rules::docker::Context;
 use crate::rules::nix::{self, FlakeFile, Settings};
@@ -60,8 +62,8 @@ pub struct Report {
 pub struct Roots {
     /// Where the command runs.
     pub cwd: Option<std::path::PathBuf>,
-    /// The directory of the configuration in force there, else the
-    /// repository's top level.
+    /// What baseline fingerprints are relative to: the repository's top
+    /// level, else the directory of the configuration in force.
     pub project: Option<std::path::PathBuf>,
     /// The repository's top level (the nearest directory above that holds
     /// `.git`), else the configuration's directory.
@@ -281,7 +283,7 @@ fn audit_unit(unit: &Unit, options: &Options, templates: &Templates) -> UnitResu
                 && nix_text.is_some()
                 && nix.as_ref().is_some_and(|target| match &target.source {
                     Source::File(path) => templates.exported(path),
-                    Source::Stdin => false,
+                    Source::Stdin | Source::OutOfTree(_) => false,
                 });
             let lock_state = match (lock.is_none(), template) {
                 (false, _) => LockState::Beside,
@@ -470,17 +472,23 @@ fn read(target: &Target) -> Result<String, FileError> {
         Source::Stdin => std::io::stdin()
             .take(MAX_FILE_SIZE + 1)
             .read_to_end(&mut bytes),
-        Source::File(path) => std::fs::File::open(path)
-            .and_then(|file| file.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes)),
+        Source::File(path) => {
+            bytes = read_file(path, MAX_FILE_SIZE)
+                .map_err(|message| FileError::io(&target.display, &message))?;
+            Ok(bytes.len())
+        }
+        Source::OutOfTree(_) => {
+            return Err(FileError::io(
+                &target.display,
+                "a symbolic link out of the repository: not read (name it on the command line to audit it)",
+            ))
+        }
     };
     if let Err(error) = result {
         return Err(FileError::io(&target.display, &io_message(&error)));
     }
     if bytes.len() as u64 > MAX_FILE_SIZE {
-        return Err(FileError::io(
-            &target.display,
-            &format!("larger than {} MiB", MAX_FILE_SIZE / 1024 / 1024),
-        ));
+        return Err(FileError::io(&target.display, &too_large(MAX_FILE_SIZE)));
     }
     // Nix reads bytes: a string or a comment may hold any. Each byte that
     // is not UTF-8 is read as `?`, so that every offset stays.
@@ -495,17 +503,6 @@ fn read(target: &Target) -> Result<String, FileError> {
         let prefix = String::from_utf8_lossy(&error.as_bytes()[..valid]).into_owned();
         FileError::at(&target.display, "not valid UTF-8".into(), &prefix, valid)
     })
-}
-
-fn io_message(error: &std::io::Error) -> String {
-    let text = error.to_string();
-    // "No such file or directory (os error 2)" → "no such file or directory"
-    let text = text.split(" (os error").next().unwrap_or(&text);
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => text.to_owned(),
-    }
 }
 
 /// Audit one Dockerfile's text; the text comes back for snippets.

@@ -24,8 +24,10 @@ pub fn load(path: &Path, shown: &str) -> Result<HashSet<String>, FileError> {
         },
         None => FileError::io(shown, &message),
     };
-    let text = std::fs::read_to_string(path)
+    let bytes = crate::input::read_file(path, crate::input::MAX_FILE_SIZE)
         .map_err(|e| error(format!("cannot read the baseline: {e}"), None))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| error("cannot read the baseline: not valid UTF-8".to_owned(), None))?;
     let document: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
         // The position goes in front, as for every other error.
         let full = e.to_string();

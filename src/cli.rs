@@ -6,7 +6,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{anyhow, Context as _, Result};
+use anyhow::{anyhow, bail, Context as _, Result};
 use clap::{Parser, ValueEnum};
 
 use crate::audit::{self, Options, Report};
@@ -26,7 +26,7 @@ use crate::rules::{self, Rule, RULES};
 pub struct Args {
     /// Files or directories to audit (default: `.`); `-` reads standard input.
     #[arg(value_name = "PATH")]
-    pub paths: Vec<String>,
+    pub paths: Vec<PathBuf>,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -39,6 +39,11 @@ pub struct Args {
     /// Only these rules: codes, names or code prefixes (`DF`, `DF00`).
     #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
     pub select: Vec<String>,
+
+    /// These rules as well as the selected ones (or the default set):
+    /// the way to turn on an opt-in rule such as RA002.
+    #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+    pub extend_select: Vec<String>,
 
     /// Not these rules: codes, names or code prefixes.
     #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
@@ -145,7 +150,8 @@ pub enum ColorChoice {
 
 /// The process entry point.
 pub fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().collect();
+    // Paths need not be UTF-8: they stay `OsString`s, shown lossily.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let cwd = std::env::current_dir().unwrap_or_default();
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
@@ -179,14 +185,14 @@ pub struct Terminal {
 }
 
 /// Run the command line; returns the exit status (0, 1 or 2).
-pub fn run(
-    args: &[String],
+pub fn run<A: AsRef<std::ffi::OsStr>>(
+    args: &[A],
     cwd: &Path,
     terminal: Terminal,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
-    let args = match Args::try_parse_from(args) {
+    let args = match Args::try_parse_from(args.iter().map(AsRef::as_ref)) {
         Ok(args) => args,
         Err(error) => {
             let rendered = error.render();
@@ -235,6 +241,14 @@ fn execute(
         list_rules(args.format, out)?;
         return Ok(0);
     }
+    if args.statistics && !matches!(args.format, Format::Text | Format::Json) {
+        bail!(
+            "--statistics prints a table or JSON; it cannot be a {} report",
+            args.format
+                .to_possible_value()
+                .map_or_else(String::new, |v| v.get_name().to_owned())
+        );
+    }
     let configs = std::sync::Arc::new(configurations(args, cwd)?);
     // What is decided once for the run (`fail-on`) comes from the
     // configuration that applies where the command runs.
@@ -261,10 +275,12 @@ fn execute(
         let config = config.unwrap_or(&empty);
         let select = pick(&args.select, &config.select);
         let ignore = pick(&args.ignore, &config.ignore);
+        let mut extend = config.extend_select.clone().unwrap_or_default();
+        extend.extend(args.extend_select.iter().cloned());
         let mut build_args_given = config.build_args.clone();
         build_args_given.extend(cli_build_args.clone());
         Ok(Options {
-            rules: enabled_rules(&select, &ignore)?,
+            rules: enabled_rules(&select, &extend, &ignore)?,
             build_args: build_args_given,
             as_of,
             nix: config.nix.clone(),
@@ -274,7 +290,7 @@ fn execute(
     };
     let run_options = options_for(here.as_deref())?;
     let paths = if args.paths.is_empty() {
-        vec![".".to_owned()]
+        vec![PathBuf::from(".")]
     } else {
         args.paths.clone()
     };
@@ -289,7 +305,11 @@ fn execute(
         writeln!(
             err,
             "warning: nothing to audit: no Dockerfile, flake.nix, flake.lock or .nix file in {}",
-            paths.join(", ")
+            paths
+                .iter()
+                .map(|p| p.to_string_lossy())
+                .collect::<Vec<_>>()
+                .join(", ")
         )?;
     }
     let units = discover::units(targets, cwd);
@@ -320,20 +340,37 @@ fn execute(
         .and_then(|c| c.path.as_ref())
         .and_then(|p| p.parent())
         .map(Path::to_path_buf);
-    let top_level = cwd
+    // The repository is the one the audited paths are in (the first one
+    // named, else the working directory), wherever the command runs.
+    let anchor = paths
+        .first()
+        .map(|p| cwd.join(p))
+        .map(|p| match p.is_dir() {
+            true => p,
+            false => p.parent().map_or(p.clone(), Path::to_path_buf),
+        })
+        .unwrap_or_else(|| cwd.to_path_buf());
+    let top_level = anchor
         .ancestors()
         .find(|dir| dir.join(".git").exists())
         .map(Path::to_path_buf);
+    // Baselines are keyed by the repository's top level, so that one made
+    // anywhere in it matches from anywhere in it; outside a repository,
+    // by the configuration's directory.
     report.roots = audit::Roots {
         cwd: Some(cwd.to_path_buf()),
-        project: config_dir.clone().or_else(|| top_level.clone()),
+        project: top_level.clone().or_else(|| config_dir.clone()),
         repository: top_level.or(config_dir),
     };
     if let Some(path) = &args.baseline {
         let known = baseline::load(&cwd.join(path), &discover::display_path(path, cwd))?;
         baseline::apply(&mut report, &known);
     }
-    report.files += errors.len();
+    // A path that does not exist is an error, not a file.
+    report.files += errors
+        .iter()
+        .filter(|e| cwd.join(&e.path).is_file())
+        .count();
     errors.append(&mut report.errors);
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     report.errors = errors;
@@ -356,14 +393,14 @@ fn execute(
     };
     if args.statistics {
         err.write_all(text::render_errors(&report.errors, color.1).as_bytes())?;
-        out.write_all(statistics(&report, args.format, color.0).as_bytes())?;
+        out.write_all(statistics(&report, args.format, color.0, !args.quiet).as_bytes())?;
         out.flush()?;
         return Ok(exit_status(&report, fail_on));
     }
     match args.format {
         Format::Json => out.write_all(json::render(&report).as_bytes())?,
         // Files that could not be audited are annotations too.
-        Format::Github => out.write_all(github::render(&report).as_bytes())?,
+        Format::Github => out.write_all(github::render(&report, !args.quiet).as_bytes())?,
         // These reports are files; what could not be audited also goes to
         // stderr, for the log.
         Format::Gitlab | Format::Sarif => {
@@ -391,7 +428,7 @@ fn execute(
 
 /// `--statistics`: per rule, how many findings, most first (ruff's
 /// layout), then the total; or the same as JSON.
-fn statistics(report: &Report, format: Format, color: bool) -> String {
+fn statistics(report: &Report, format: Format, color: bool, summary: bool) -> String {
     let mut counts: Vec<(&'static str, &'static str, usize)> = Vec::new();
     for finding in &report.findings {
         match counts.iter_mut().find(|(code, _, _)| *code == finding.code) {
@@ -424,6 +461,9 @@ fn statistics(report: &Report, format: Format, color: bool) -> String {
         out.push_str(&format!("{count:>width$}\t{code}\t{name}\n"));
     }
     let total = report.findings.len();
+    if !summary {
+        return out;
+    }
     out.push_str(&format!(
         "Found {total} {} in {} {}.\n",
         if total == 1 { "finding" } else { "findings" },
@@ -469,8 +509,13 @@ fn exit_status(report: &Report, fail_on: FailOn) -> u8 {
     u8::from(failing)
 }
 
-/// `--select` (or every rule) less `--ignore`, in registry order.
-fn enabled_rules(select: &[String], ignore: &[String]) -> Result<Vec<&'static Rule>> {
+/// `--select` (or every rule but the opt-in ones), plus `--extend-select`,
+/// less `--ignore`, in registry order.
+fn enabled_rules(
+    select: &[String],
+    extend: &[String],
+    ignore: &[String],
+) -> Result<Vec<&'static Rule>> {
     let resolve = |selectors: &[String]| -> Result<Vec<&'static str>> {
         let mut codes = Vec::new();
         for selector in selectors.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
@@ -481,16 +526,18 @@ fn enabled_rules(select: &[String], ignore: &[String]) -> Result<Vec<&'static Ru
         Ok(codes)
     };
     let selected = resolve(select)?;
+    let extended = resolve(extend)?;
     let ignored = resolve(ignore)?;
     // With no selection, every rule but the opt-in ones.
     Ok(RULES
         .iter()
         .filter(|r| {
-            if select.is_empty() {
-                !rules::OPT_IN.contains(&r.code)
-            } else {
-                selected.contains(&r.code)
-            }
+            extended.contains(&r.code)
+                || if select.is_empty() {
+                    !rules::OPT_IN.contains(&r.code)
+                } else {
+                    selected.contains(&r.code)
+                }
         })
         .filter(|r| !ignored.contains(&r.code))
         .collect())

@@ -24,6 +24,7 @@ pub const FILE_NAME: &str = ".repro-audit.toml";
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct Raw {
     select: Option<Vec<Spanned<String>>>,
+    extend_select: Option<Vec<Spanned<String>>>,
     ignore: Option<Vec<Spanned<String>>>,
     fail_on: Option<Spanned<String>>,
     exclude: Option<Vec<Spanned<String>>>,
@@ -48,6 +49,8 @@ pub struct Config {
     pub path: Option<PathBuf>,
     /// Rule selectors, as on the command line.
     pub select: Option<Vec<String>>,
+    /// Rules added to the selection (or to the default set).
+    pub extend_select: Option<Vec<String>>,
     pub ignore: Option<Vec<String>>,
     /// `error`, `warning`, `info` or `never`.
     pub fail_on: Option<String>,
@@ -107,6 +110,20 @@ impl Exclude {
         self.globs.iter().any(|glob| self.matches(glob, &absolute))
     }
 
+    /// Whether `path` or a directory above it (below the configuration's
+    /// own) is excluded: what a walk from the configuration's directory
+    /// would never reach.
+    pub fn excludes_within(&self, path: &Path, cwd: &Path) -> bool {
+        if self.globs.is_empty() {
+            return false;
+        }
+        let absolute = normalize(&cwd.join(path));
+        absolute
+            .ancestors()
+            .take_while(|a| a.starts_with(&self.base) && *a != self.base)
+            .any(|a| self.globs.iter().any(|glob| self.matches(glob, a)))
+    }
+
     /// The globs that apply to a walk of `root`, a directory named on the
     /// command line: not those that match `root` or a directory above it
     /// (below the config's), since a path the user names is audited.
@@ -155,17 +172,6 @@ fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
-}
-
-/// The file that applies: `explicit` (`--config`), or the nearest
-/// `.repro-audit.toml` from `cwd` upwards.
-pub fn find(cwd: &Path, explicit: Option<&Path>) -> Option<PathBuf> {
-    if let Some(path) = explicit {
-        return Some(cwd.join(path));
-    }
-    cwd.ancestors()
-        .map(|dir| dir.join(FILE_NAME))
-        .find(|candidate| candidate.is_file())
 }
 
 /// The configurations of a run: one for all (`--config`, or none with
@@ -240,6 +246,12 @@ impl Configs {
                 found = Some(candidate);
                 break;
             }
+            // The search stops at the repository's top level: a stray
+            // configuration in a home directory or on a CI machine does
+            // not reach into every repository below it.
+            if ancestor.join(".git").exists() {
+                break;
+            }
         }
         for dir in visited {
             nearest.insert(dir, found.clone());
@@ -261,8 +273,10 @@ impl Configs {
 
 /// Read and check the configuration at `path`, named `shown` in errors.
 pub fn load(path: &Path, shown: &str) -> Result<Config, FileError> {
-    let text = std::fs::read_to_string(path)
+    let bytes = crate::input::read_file(path, crate::input::MAX_CONFIG_SIZE)
         .map_err(|e| FileError::io(shown, &format!("cannot read the configuration: {e}")))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| FileError::io(shown, "cannot read the configuration: not valid UTF-8"))?;
     let base = normalize(path.parent().unwrap_or(Path::new(".")));
     parse(&text, path, shown, base)
 }
@@ -299,6 +313,7 @@ pub fn parse(text: &str, path: &Path, shown: &str, base: PathBuf) -> Result<Conf
     let mut config = Config {
         path: Some(path.to_owned()),
         select: selectors(raw.select, "select")?,
+        extend_select: selectors(raw.extend_select, "extend-select")?,
         ignore: selectors(raw.ignore, "ignore")?,
         ..Config::default()
     };

@@ -44,6 +44,9 @@ pub fn kind_of(name: &str) -> Option<FileKind> {
 pub enum Source {
     File(PathBuf),
     Stdin,
+    /// A companion file (`flake.lock` beside a `flake.nix`) that is a
+    /// symbolic link out of the repository: not read, and said so.
+    OutOfTree(PathBuf),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,7 +84,7 @@ impl Unit {
     pub fn location(&self, cwd: &Path) -> Option<PathBuf> {
         let target = self.targets().into_iter().next()?;
         Some(match &target.source {
-            Source::File(path) => path.clone(),
+            Source::File(path) | Source::OutOfTree(path) => path.clone(),
             Source::Stdin => cwd.join(&target.display),
         })
     }
@@ -130,7 +133,7 @@ pub fn units(targets: Vec<Target>, cwd: &Path) -> Vec<Unit> {
             continue;
         }
         let location = match &target.source {
-            Source::File(path) => path.clone(),
+            Source::File(path) | Source::OutOfTree(path) => path.clone(),
             Source::Stdin => cwd.join(&target.display),
         };
         // The shown path is normalised (`./` dropped), the walked one not.
@@ -158,15 +161,62 @@ pub fn units(targets: Vec<Target>, cwd: &Path) -> Vec<Unit> {
         if other.is_none() {
             let companion = location.with_file_name(other_name);
             if companion.is_file() {
+                let source = match leaves_the_tree(&companion) {
+                    true => Source::OutOfTree(companion),
+                    false => Source::File(companion),
+                };
                 *other = Some(Target {
-                    display: display_path(&companion, cwd),
-                    source: Source::File(companion),
+                    display: display_path(source_path(&source), cwd),
+                    source,
                     kind: other_kind,
                 });
             }
         }
     }
     units
+}
+
+/// What makes two targets one file: device and inode where there are
+/// such, else the canonical path; standard input is one.
+fn identity(target: &Target) -> (u64, u64, PathBuf) {
+    let Source::File(path) = &target.source else {
+        return (0, 0, PathBuf::from(&target.display));
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let Ok(metadata) = std::fs::metadata(path) {
+            return (metadata.dev(), metadata.ino(), PathBuf::new());
+        }
+    }
+    (0, 0, path.canonicalize().unwrap_or_else(|_| path.clone()))
+}
+
+fn source_path(source: &Source) -> &Path {
+    match source {
+        Source::File(path) | Source::OutOfTree(path) => path,
+        Source::Stdin => Path::new("-"),
+    }
+}
+
+/// Whether a file found beside another is a symbolic link that leads out
+/// of its repository (the nearest directory above that holds `.git`, else
+/// its own directory): such a file is not read unless named.
+fn leaves_the_tree(path: &Path) -> bool {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if !is_link {
+        return false;
+    }
+    let Some(dir) = path.parent().and_then(|d| d.canonicalize().ok()) else {
+        return true;
+    };
+    let tree = dir
+        .ancestors()
+        .find(|a| a.join(".git").exists())
+        .unwrap_or(&dir)
+        .to_path_buf();
+    path.canonicalize()
+        .map_or(true, |target| !target.starts_with(&tree))
 }
 
 /// How to find files.
@@ -190,11 +240,11 @@ pub struct Walk<'a> {
 /// look like Dockerfiles (`Dockerfile.md`, `Dockerfile-linux.template`);
 /// but a path named here is audited even when `exclude` matches it — a
 /// file, or a directory with what it holds — unless `force_exclude`.
-pub fn discover(paths: &[String], cwd: &Path, how: &Walk) -> (Vec<Target>, Vec<FileError>) {
+pub fn discover(paths: &[PathBuf], cwd: &Path, how: &Walk) -> (Vec<Target>, Vec<FileError>) {
     let mut targets = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
-        if path == "-" {
+        if path.as_os_str() == "-" {
             targets.push(Target {
                 source: Source::Stdin,
                 display: how.stdin_filename.to_owned(),
@@ -208,13 +258,28 @@ pub fn discover(paths: &[String], cwd: &Path, how: &Walk) -> (Vec<Target>, Vec<F
         let excluded = || {
             how.configs
                 .for_file(&resolved)
-                .is_some_and(|config| config.exclude.excludes(&resolved, cwd))
+                .is_some_and(|config| config.exclude.excludes_within(&resolved, cwd))
         };
-        if how.force_exclude && excluded() {
+        // With `--force-exclude` a named file is left out as the walk would
+        // leave it out: excluded (itself or a directory above it), or a
+        // name that only looks like a Dockerfile (`Dockerfile.md`), which
+        // pre-commit's file pattern lets through.
+        let look_alike = || resolved.is_file() && walked_kind(&file_name(given)).is_none();
+        if how.force_exclude && (excluded() || look_alike()) {
             continue;
         }
+        let metadata = std::fs::metadata(&resolved);
         if resolved.is_dir() {
             walk(&resolved, cwd, how, &mut targets, &mut errors);
+        } else if let Some(other) = metadata.as_ref().ok().filter(|m| !m.is_file()) {
+            // A FIFO would wait for a writer, a device never end.
+            let kind = crate::input::file_type(other);
+            errors.push(FileError::io(
+                &display_path(given, cwd),
+                &format!(
+                    "not a regular file ({kind}); pipe it to standard input: `repro-audit - < …`"
+                ),
+            ));
         } else if resolved.exists() {
             let display = display_path(given, cwd);
             match explicit_kind(&file_name(given), &resolved) {
@@ -232,7 +297,12 @@ pub fn discover(paths: &[String], cwd: &Path, how: &Walk) -> (Vec<Target>, Vec<F
             ));
         }
     }
-    targets.dedup_by(|a, b| a.display == b.display);
+    // A file named twice, or named and found by a walk, or reached under
+    // two names, is audited once: files are told apart by what they are,
+    // not by how they are shown (two names that are not UTF-8 may show
+    // alike).
+    let mut seen = std::collections::HashSet::new();
+    targets.retain(|target| seen.insert(identity(target)));
     (targets, errors)
 }
 

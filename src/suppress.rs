@@ -312,13 +312,21 @@ impl Pragma {
             return Parsed::NotPragma;
         };
         let body = body.trim_start();
-        let looks = ["repro-audit", "repro_audit", "reproaudit", "repro audit"]
+        // A comment that starts with the tool's name (as a word) and then
+        // asks for something to be left out tries to be a pragma; one that
+        // only talks about the tool (`# repro-audit runs in CI`) does not.
+        let named = ["repro-audit", "repro_audit", "reproaudit", "repro audit"]
             .iter()
             .any(|p| {
                 body.get(..p.len())
                     .is_some_and(|b| b.eq_ignore_ascii_case(p))
+                    && !body[p.len()..].starts_with(|c: char| c.is_alphanumeric())
             });
-        if !looks {
+        let asks = body
+            .to_ascii_lowercase()
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .any(|word| ["ignore", "disable", "noqa", "skip", "suppress"].contains(&word));
+        if !(named && asks) {
             return Parsed::NotPragma;
         }
         // What was probably meant: the list after `ignore`.
@@ -359,23 +367,42 @@ impl Pragma {
         // Where the list starts in the comment.
         let base = comment.len() - list.len();
         let mut codes = Vec::new();
-        let mut start = None;
-        for (i, c) in list.char_indices().chain([(list.len(), ',')]) {
-            let separator = c == ',' || c.is_whitespace();
-            match (separator, start) {
-                (false, None) => start = Some(i),
-                (true, Some(from)) => {
-                    codes.push((list[from..i].to_owned(), base + from..base + i));
-                    start = None;
-                }
-                _ => {}
+        // Items are separated by commas; after a space with no comma, the
+        // list goes on only with what looks like a code (`DF002 DF010`):
+        // anything else is a reason, as ruff reads `# noqa: E501 why`.
+        let mut comma = true;
+        let mut at = 0;
+        loop {
+            let rest = &list[at..];
+            let skipped = rest.len() - rest.trim_start_matches(|c: char| c.is_whitespace()).len();
+            at += skipped;
+            let rest = &list[at..];
+            if let Some(after) = rest.strip_prefix(',') {
+                comma = true;
+                at = list.len() - after.len();
+                continue;
             }
+            let end = rest
+                .find(|c: char| c == ',' || c.is_whitespace())
+                .unwrap_or(rest.len());
+            if end == 0 || !(comma || looks_like_code(&rest[..end])) {
+                break;
+            }
+            codes.push((rest[..end].to_owned(), base + at..base + at + end));
+            at += end;
+            comma = false;
         }
         if codes.is_empty() {
             return Parsed::Malformed("the pragma names no rule".to_owned());
         }
         Parsed::Pragma { global, codes }
     }
+}
+
+/// `DF002`, `NX010`, `RA1`: letters then digits.
+fn looks_like_code(word: &str) -> bool {
+    let digits = word.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+    digits.len() < word.len() && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -411,6 +438,23 @@ mod tests {
         ));
         assert_eq!(Pragma::parse("# hadolint ignore=DL3006"), Parsed::NotPragma);
         assert_eq!(Pragma::parse("# reproducible builds"), Parsed::NotPragma);
+        // Prose about the tool is not a pragma.
+        for prose in [
+            "# Repro auditing: we pin everything.",
+            "# repro-audit runs in CI, see .github/workflows",
+            "# repro-audit: keep this file pinned",
+        ] {
+            assert_eq!(Pragma::parse(prose), Parsed::NotPragma, "{prose}");
+        }
+        // A reason after the list is not a list of rules.
+        assert_eq!(
+            codes("# repro-audit ignore=DF010 because the mirror is frozen"),
+            ["DF010"]
+        );
+        assert_eq!(
+            codes("# repro-audit ignore=DF010, base-image-floating -- the base is ours"),
+            ["DF010", "base-image-floating"]
+        );
         for malformed in [
             "# repro-audit-ignore=DF001",
             "# repro-audit: ignore=DF012",

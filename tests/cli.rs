@@ -180,7 +180,7 @@ fn a_broken_file_is_reported_and_the_others_still_audited() {
     assert_eq!(
         outcome.stderr,
         "error: b/Dockerfile:2:5: unterminated heredoc\n\
-         error: c/Dockerfile:1:1: unknown instruction: \u{0}\u{1}binary\u{ff}\n\
+         error: c/Dockerfile:1:1: unknown instruction: \\x00\\x01binary\u{ff}\n\
          error: d.Dockerfile:2:1: not valid UTF-8\n"
     );
     assert!(outcome
@@ -337,18 +337,40 @@ fn force_exclude_applies_exclude_to_named_files() {
     let dir = scratch(
         "force-exclude",
         &[
-            (".repro-audit.toml", "exclude = [\"vendor/**\"]\n"),
+            (
+                ".repro-audit.toml",
+                "exclude = [\"vendor/**\", \"**/testdata\"]\n",
+            ),
             ("Dockerfile", "FROM a\n"),
             ("vendor/lib/Dockerfile", "FROM b\n"),
+            ("pkg/testdata/Dockerfile", "FROM c\n"),
+            ("Dockerfile-linux.template", "{{ .from }}\n"),
         ],
     );
-    let named = ["--concise", "Dockerfile", "vendor/lib/Dockerfile"];
+    let named = [
+        "--concise",
+        "Dockerfile",
+        "vendor/lib/Dockerfile",
+        "pkg/testdata/Dockerfile",
+    ];
     assert_eq!(
         reported_paths(&audit_in(&dir, &named)),
-        ["Dockerfile", "vendor/lib/Dockerfile"]
+        [
+            "Dockerfile",
+            "pkg/testdata/Dockerfile",
+            "vendor/lib/Dockerfile"
+        ]
     );
-    let forced: Vec<&str> = named.iter().copied().chain(["--force-exclude"]).collect();
-    assert_eq!(reported_paths(&audit_in(&dir, &forced)), ["Dockerfile"]);
+    // Excluded by a directory above it, or a look-alike name that
+    // pre-commit's pattern lets through: left out as the walk leaves it.
+    let forced: Vec<&str> = named
+        .iter()
+        .copied()
+        .chain(["Dockerfile-linux.template", "--force-exclude"])
+        .collect();
+    let outcome = audit_in(&dir, &forced);
+    assert_eq!(reported_paths(&outcome), ["Dockerfile"]);
+    assert_eq!(outcome.code, 1, "{}", outcome.stderr);
 }
 
 /// Nothing to audit is said on standard error; a missing path is an error.
@@ -364,6 +386,12 @@ fn an_empty_tree_and_a_missing_path_say_so() {
     );
     let outcome = audit_in(&dir, &["missing/Dockerfile"]);
     assert_eq!(outcome.code, 2);
+    // It is not a file that was audited.
+    assert!(
+        outcome.stdout.starts_with("No findings in 0 files."),
+        "{}",
+        outcome.stdout
+    );
     assert!(
         outcome
             .stderr
@@ -571,6 +599,31 @@ fn statistics_and_quiet() {
     let dir = scratch("quiet-empty", &[]);
     std::fs::create_dir_all(&dir).unwrap();
     assert_eq!(audit_in(&dir, &["-q"]).stderr, "");
+    // `-q` holds for the table and the annotations too.
+    let table = audit(&[
+        "-q",
+        "--statistics",
+        "--as-of",
+        "2026-11-21",
+        "fixtures/fortune-cat",
+    ]);
+    assert!(!table.stdout.contains("Found"), "{}", table.stdout);
+    let github = audit(&[
+        "-q",
+        "--format",
+        "github",
+        "--as-of",
+        "2026-11-21",
+        "fixtures/fortune-cat",
+    ]);
+    assert!(!github.stdout.contains("Found"), "{}", github.stdout);
+    // A report file cannot be a table.
+    let sarif = audit(&["--statistics", "--format", "sarif", "fixtures/fortune-cat"]);
+    assert_eq!(sarif.code, 2);
+    assert_eq!(
+        sarif.stderr,
+        "error: --statistics prints a table or JSON; it cannot be a sarif report\n"
+    );
 }
 
 #[test]
@@ -806,31 +859,41 @@ fn named_files_are_recognised_by_their_content() {
     );
 }
 
-/// A named pipe (`repro-audit <(cat Dockerfile.prod)`) is read once, when
-/// it is audited: telling its kind must not empty it first.
+/// Only regular files are read: a FIFO named on the command line (or as
+/// `--config`, `--baseline`) is an error, never a wait for a writer that
+/// may not come, and the other files are still audited. Standard input is
+/// the way to pipe a file in.
 #[test]
-fn a_named_pipe_is_read_once() {
-    let dir = scratch("fifo", &[]);
-    std::fs::create_dir_all(&dir).unwrap();
-    let fifo = dir.join("dockerfile-pipe");
+fn a_named_pipe_is_an_error_not_a_hang() {
+    let dir = scratch("fifo", &[("Dockerfile", "FROM debian:12\n")]);
+    let fifo = dir.join("Dockerfile.pipe");
     let made = Command::new("mkfifo").arg(&fifo).status();
     if !made.is_ok_and(|s| s.success()) {
         eprintln!("skipped: no mkfifo");
         return;
     }
-    let writer = {
-        let fifo = fifo.clone();
-        std::thread::spawn(move || std::fs::write(fifo, "FROM debian:12\n").unwrap())
-    };
-    let outcome = audit_in(&dir, &["--concise", "dockerfile-pipe"]);
-    writer.join().unwrap();
-    assert_eq!(
-        codes(&outcome),
-        ["DF002"],
-        "{}{}",
-        outcome.stdout,
+    let outcome = audit_in(
+        &dir,
+        &["--concise", "--no-config", "Dockerfile.pipe", "Dockerfile"],
+    );
+    assert_eq!(outcome.code, 2, "{}{}", outcome.stdout, outcome.stderr);
+    assert_eq!(codes(&outcome), ["DF002"], "{}", outcome.stdout);
+    assert!(
+        outcome
+            .stderr
+            .contains("error: Dockerfile.pipe: not a regular file (a FIFO)"),
+        "{}",
         outcome.stderr
     );
+    for option in ["--config", "--baseline"] {
+        let outcome = audit_in(&dir, &[option, "Dockerfile.pipe", "Dockerfile"]);
+        assert_eq!(outcome.code, 2, "{}{}", outcome.stdout, outcome.stderr);
+        assert!(
+            outcome.stderr.contains("not a regular file (a FIFO)"),
+            "{option}: {}",
+            outcome.stderr
+        );
+    }
 }
 
 /// Nix reads bytes: a .nix file with bytes that are not UTF-8 in a string
@@ -1036,7 +1099,7 @@ fn a_bad_config_is_an_error_with_its_place_and_nothing_is_audited() {
     assert_eq!(outcome.stdout, "");
     assert_eq!(
         outcome.stderr,
-        "error: .repro-audit.toml:2:1: unknown key `fial-on`, expected one of `select`, `ignore`, `fail-on`, `exclude`, `severity`, `build-args`, `per-file-ignores`, `nix`\n"
+        "error: .repro-audit.toml:2:1: unknown key `fial-on`, expected one of `select`, `extend-select`, `ignore`, `fail-on`, `exclude`, `severity`, `build-args`, `per-file-ignores`, `nix`\n"
     );
     let missing = audit_in(&dir, &["--config", "nope.toml"]);
     assert_eq!(missing.code, 2);
@@ -1174,7 +1237,7 @@ fn pragmas_that_do_nothing_are_reported() {
         &[
             (
                 "Dockerfile",
-                "# repro-audit ignore=DF999\nFROM debian:12\n# repro-audit: ignore=DF002\nFROM alpine:3\n# repro-audit ignore=DF001\nFROM busybox:1@sha256:0000000000000000000000000000000000000000000000000000000000000000\n",
+                "# repro-audit ignore=DF999\nFROM debian:12\n# repro-audit: ignore=DF002\nFROM alpine:3\n# repro-audit ignore=DF001\nFROM busybox:1@sha256:0000000000000000000000000000000000000000000000000000000000000000\n# Repro auditing: every base is pinned, see the README\n# repro-audit ignore=DF002 the mirror is ours\nFROM python:3.13@sha256:0000000000000000000000000000000000000000000000000000000000000000\n",
             ),
             (
                 "default.nix",
@@ -1196,7 +1259,11 @@ fn pragmas_that_do_nothing_are_reported() {
     assert!(outcome
         .stdout
         .contains("(meant `# repro-audit ignore=DF002`?)"));
-    let outcome = audit_in(&dir, &["--concise", "--no-config", "--select", "DF,NX,RA"]);
+    // `--extend-select` adds the opt-in rule to the default set.
+    let outcome = audit_in(
+        &dir,
+        &["--concise", "--no-config", "--extend-select", "RA002"],
+    );
     let lines: Vec<&str> = outcome
         .stdout
         .lines()
@@ -1206,6 +1273,7 @@ fn pragmas_that_do_nothing_are_reported() {
         lines,
         [
             "Dockerfile:5:22: info[RA002] the pragma suppresses no DF001 finding where this pragma stands",
+            "Dockerfile:8:22: info[RA002] the pragma suppresses no DF002 finding where this pragma stands",
             "default.nix:4:24: info[RA002] the pragma suppresses no NX010 finding where this pragma stands"
         ],
         "{}",
@@ -1344,6 +1412,121 @@ fn report_paths_hold_from_any_directory() {
     let gitlab = audit_in(&sub, &["--format", "gitlab", "."]);
     let issues: serde_json::Value = serde_json::from_str(&gitlab.stdout).unwrap();
     assert_eq!(issues[0]["location"]["path"], "services/api/Dockerfile");
+
+    let github = audit_in(&sub, &["--format", "github", "."]);
+    assert!(
+        github
+            .stdout
+            .contains("::warning file=services/api/Dockerfile,line=1"),
+        "{}",
+        github.stdout
+    );
+
+    // From outside the repository, the repository is the one the audited
+    // paths are in.
+    let outside = dir.parent().unwrap();
+    let named = format!("{}/services", dir.file_name().unwrap().to_string_lossy());
+    let sarif = audit_in(outside, &["--format", "sarif", &named]);
+    let document: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let run = &document["runs"][0];
+    assert_eq!(run["originalUriBaseIds"]["%SRCROOT%"]["uri"], root.as_str());
+    let location = &run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(location["uri"], "services/api/Dockerfile");
+
+    // A configuration of its own in the subdirectory does not move the
+    // root baselines are keyed by.
+    std::fs::write(sub.join(".repro-audit.toml"), "fail-on = \"error\"\n").unwrap();
+    let outcome = audit_in(&sub, &["--baseline", "../../baseline.json", "."]);
+    assert_eq!(
+        outcome.stdout, "No findings in 1 file. 2 in the baseline not shown.\n",
+        "{}",
+        outcome.stderr
+    );
+}
+
+/// The search for a configuration stops at the repository's top level: a
+/// stray `.repro-audit.toml` above it (in a home directory, on a CI
+/// machine) does not reach in.
+#[test]
+fn the_configuration_search_stops_at_the_repository() {
+    let dir = scratch(
+        "config-top",
+        &[
+            (".repro-audit.toml", "select = [\"NX\"]\n"),
+            ("repo/Dockerfile", "FROM alpine\n"),
+            ("plain/Dockerfile", "FROM alpine\n"),
+        ],
+    );
+    std::fs::create_dir_all(dir.join("repo/.git")).unwrap();
+    assert_eq!(
+        codes(&audit_in(&dir.join("repo"), &["--concise"])),
+        ["DF001"]
+    );
+    assert!(codes(&audit_in(&dir.join("plain"), &["--concise"])).is_empty());
+}
+
+/// Files are named as they are, and told apart by what they are: a name
+/// that is not UTF-8 is audited and shown lossily, two such names are two
+/// files, one file named twice is audited once. Control characters from a
+/// name or a file are escaped. A `flake.lock` beside a flake.nix that is a
+/// symbolic link out of the repository is not read.
+#[cfg(unix)]
+#[test]
+fn paths_are_taken_as_they_are_and_shown_safely() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = scratch("names", &[("Dockerfile", "FROM \u{1b}[2Jdebian:12\n")]);
+    for byte in [0xff_u8, 0xfe] {
+        let name = [b"Dockerfile." as &[u8], &[byte]].concat();
+        std::fs::write(dir.join(OsStr::from_bytes(&name)), "FROM debian:12\n").unwrap();
+    }
+    let args: Vec<&OsStr> = [
+        OsStr::new("repro-audit"),
+        OsStr::new("--concise"),
+        OsStr::new("--color"),
+        OsStr::new("never"),
+        OsStr::from_bytes(b"Dockerfile.\xff"),
+        OsStr::from_bytes(b"Dockerfile.\xfe"),
+        OsStr::new("Dockerfile"),
+        OsStr::new("./Dockerfile"),
+    ]
+    .into();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = run(&args, &dir, Terminal::default(), &mut out, &mut err);
+    let stdout = String::from_utf8(out).unwrap();
+    assert_eq!(code, 1, "{stdout}{}", String::from_utf8_lossy(&err));
+    let lines: Vec<&str> = stdout.lines().filter(|l| l.contains("DF")).collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.starts_with("Dockerfile.\u{fffd}:1:6"))
+            .count(),
+        2
+    );
+    assert!(!stdout.contains('\u{1b}'), "{stdout:?}");
+    assert!(stdout.contains("`\\x1b[2Jdebian:12`"), "{stdout}");
+
+    let flake = scratch("symlink-lock", &[("flake.nix", "{ outputs = _: { }; }\n")]);
+    std::fs::create_dir_all(flake.join(".git")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", flake.join("flake.lock")).unwrap();
+    let outcome = audit_in(&flake, &["--concise"]);
+    assert_eq!(outcome.code, 2);
+    assert!(!outcome.stderr.contains("root:"), "{}", outcome.stderr);
+    assert!(
+        outcome
+            .stderr
+            .contains("flake.lock: a symbolic link out of the repository: not read"),
+        "{}",
+        outcome.stderr
+    );
+    // Named, it is read (and is no lock).
+    let outcome = audit_in(&flake, &["--concise", "flake.lock"]);
+    assert!(
+        !outcome.stderr.contains("symbolic link"),
+        "{}",
+        outcome.stderr
+    );
 }
 
 /// `--baseline`: the findings an earlier JSON report holds are neither

@@ -23,7 +23,7 @@ fn concise(dir: &Path) -> (String, Vec<&'static str>) {
 fn concise_file(dir: &Path, path: &str) -> (String, Vec<&'static str>) {
     let options = Options::new(RULES.iter().collect(), Date::parse("2026-11-21").unwrap());
     let (targets, errors) = discover::discover(
-        &[path.to_owned()],
+        &[path.into()],
         dir,
         &discover::Walk {
             stdin_filename: "Dockerfile",

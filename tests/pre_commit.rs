@@ -74,9 +74,14 @@ fn pre_commit_runs_the_hook_on_dockerfiles_only_and_honours_exclude() {
     // it, and `--force-exclude` leaves it out.
     std::fs::create_dir_all(scratch.join("vendor")).unwrap();
     std::fs::write(scratch.join("vendor/Dockerfile"), "FROM alpine\n").unwrap();
+    // Excluded by a directory's name, and a template whose name only looks
+    // like a Dockerfile's: pre-commit's pattern names both.
+    std::fs::create_dir_all(scratch.join("tools/testdata")).unwrap();
+    std::fs::write(scratch.join("tools/testdata/Dockerfile"), "FROM ubuntu\n").unwrap();
+    std::fs::write(scratch.join("Dockerfile-linux.template"), "{{ .from }}\n").unwrap();
     std::fs::write(
         scratch.join(".repro-audit.toml"),
-        "exclude = [\"vendor/**\"]\n",
+        "exclude = [\"vendor/**\", \"**/testdata\"]\n",
     )
     .unwrap();
     git(&scratch, &["init", "--quiet"]);
@@ -87,6 +92,8 @@ fn pre_commit_runs_the_hook_on_dockerfiles_only_and_honours_exclude() {
             "Dockerfile",
             "README.md",
             "vendor/Dockerfile",
+            "tools/testdata/Dockerfile",
+            "Dockerfile-linux.template",
             ".repro-audit.toml",
         ],
     );
@@ -122,4 +129,8 @@ fn pre_commit_runs_the_hook_on_dockerfiles_only_and_honours_exclude() {
     );
     assert!(!log.contains("README.md"), "{log}");
     assert!(!log.contains("alpine"), "{log}");
+    assert!(
+        !log.contains("ubuntu") && !log.contains("template"),
+        "{log}"
+    );
 }

@@ -9,10 +9,19 @@ use super::text;
 use crate::audit::Report;
 use crate::finding::Severity;
 
-pub fn render(report: &Report) -> String {
+/// The annotations, then the summary line unless `summary` is off
+/// (`--quiet`). Paths are from the repository's root, as GitHub reads them
+/// whatever directory the step ran in.
+pub fn render(report: &Report, summary: bool) -> String {
     let mut out = String::new();
+    let file = |shown: &str| {
+        report
+            .roots
+            .from(report.roots.repository.as_deref(), shown)
+            .unwrap_or_else(|| shown.to_owned())
+    };
     for error in &report.errors {
-        let mut properties = vec![("file", error.path.clone())];
+        let mut properties = vec![("file", file(&error.path))];
         if let (Some(line), Some(column)) = (error.line, error.column) {
             properties.push(("line", line.to_string()));
             properties.push(("col", column.to_string()));
@@ -27,7 +36,7 @@ pub fn render(report: &Report) -> String {
             Severity::Info => "notice",
         };
         let mut properties = vec![
-            ("file", finding.path.clone()),
+            ("file", file(&finding.path)),
             ("line", finding.start.line.to_string()),
             ("endLine", finding.end.line.to_string()),
         ];
@@ -40,7 +49,9 @@ pub fn render(report: &Report) -> String {
         let message = format!("{}\nhelp: {}", finding.message, finding.help);
         command(&mut out, level, &properties, &message);
     }
-    text::summary(&mut out, report);
+    if summary {
+        text::summary(&mut out, report);
+    }
     out
 }
 

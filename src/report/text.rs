@@ -73,15 +73,15 @@ pub fn render_errors(errors: &[FileError], color: bool) -> String {
     let mut out = String::new();
     for error in errors {
         let location = match (error.line, error.column) {
-            (Some(line), Some(column)) => format!("{}:{line}:{column}", error.path),
-            _ => error.path.clone(),
+            (Some(line), Some(column)) => format!("{}:{line}:{column}", printable(&error.path)),
+            _ => printable(&error.path),
         };
         let _ = writeln!(
             out,
             "{}: {}: {}",
             paint.style("error", Style::new().red().bold()),
             paint.style(&location, Style::new().bold()),
-            error.message
+            printable(&error.message)
         );
     }
     out
@@ -90,7 +90,9 @@ pub fn render_errors(errors: &[FileError], color: bool) -> String {
 fn header(out: &mut String, finding: &Finding, paint: &Paint) {
     let location = format!(
         "{}:{}:{}",
-        finding.path, finding.start.line, finding.start.column
+        printable(&finding.path),
+        finding.start.line,
+        finding.start.column
     );
     let severity = format!("{}[{}]", finding.severity, finding.code);
     let _ = writeln!(
@@ -98,7 +100,7 @@ fn header(out: &mut String, finding: &Finding, paint: &Paint) {
         "{}: {} {}",
         paint.style(&location, Style::new().bold()),
         paint.style(&severity, severity_style(finding.severity).bold()),
-        finding.message
+        printable(&finding.message)
     );
 }
 
@@ -162,7 +164,7 @@ fn snippet(out: &mut String, finding: &Finding, text: &str, index: &LineIndex, p
         );
     }
     let help = paint.style("= help:", Style::new().blue().bold());
-    let _ = writeln!(out, "{:width$} {help} {}", "", finding.help);
+    let _ = writeln!(out, "{:width$} {help} {}", "", printable(&finding.help));
 }
 
 fn floor_boundary(text: &str, mut offset: usize) -> usize {
@@ -179,9 +181,36 @@ fn ceil_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
-/// A source line as shown: tabs as four spaces, the BOM dropped.
+/// A source line as shown: tabs as four spaces, the BOM dropped, control
+/// characters escaped.
 fn display(text: &str) -> String {
-    text.replace('\u{feff}', "").replace('\t', TAB)
+    printable(&text.replace('\u{feff}', "").replace('\t', TAB))
+}
+
+/// Text from a file (or a file's name) made safe for a terminal: control
+/// characters other than tab and newline — an escape sequence could
+/// recolour, move or retitle the terminal — written as `\x1b`, `\u{9b}`.
+pub fn printable(text: &str) -> String {
+    if !text
+        .chars()
+        .any(|c| c.is_control() && c != '\t' && c != '\n')
+    {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\t' | '\n' => out.push(c),
+            c if c.is_control() && (c as u32) < 0x80 => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// `Found 3 findings (1 error, 2 warnings) in 2 files.` and a newline.

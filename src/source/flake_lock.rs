@@ -370,21 +370,49 @@ fn build_attrs(object: &Object) -> Result<Attrs, (String, usize)> {
             let (name, _) = prop_name(&prop.name);
             let value = match &prop.value {
                 Value::StringLit(s) => AttrValue::String(s.value.to_string()),
+                Value::NumberLit(n) if COUNTS.contains(&name.as_str()) => {
+                    AttrValue::Number(count(&name, n.value, n.range.start)? as f64)
+                }
                 Value::NumberLit(n) => AttrValue::Number(n.value.parse().unwrap_or(0.0)),
                 Value::BooleanLit(b) => AttrValue::Bool(b.value),
                 _ => AttrValue::Other,
             };
-            Field {
+            Ok(Field {
                 name,
                 value,
                 span: Span::new(prop.range.start, prop.range.end),
-            }
+            })
         })
-        .collect();
+        .collect::<Result<_, _>>()?;
     Ok(Attrs {
         span: Span::new(object.range.start, object.range.end),
         fields,
     })
+}
+
+/// Attributes Nix reads as unsigned integers (`getIntAttr`).
+const COUNTS: [&str; 2] = ["lastModified", "revCount"];
+
+/// The last second of 9999-12-31: no commit is dated later, and dates
+/// stay within what the calendar code counts.
+const LAST_SECOND: u64 = 253_402_300_799;
+
+/// A `lastModified` or `revCount`: a whole number that is not negative
+/// (and, for a time, not past the year 9999).
+fn count(name: &str, literal: &str, at: usize) -> Result<u64, (String, usize)> {
+    let whole = literal.bytes().all(|b| b.is_ascii_digit());
+    let value = whole.then(|| literal.parse::<u64>().ok()).flatten();
+    match value {
+        Some(v) if name == "lastModified" && v > LAST_SECOND => Err((
+            format!("`lastModified` is {literal} seconds, a date after the year 9999"),
+            at,
+        )),
+        Some(v) => Ok(v),
+        None => Err((
+            format!("`{name}` must be a whole number that is not negative, not {literal}"),
+            at,
+        )),
+    }
 }
 
 /// An object's properties by name; a key given twice is an error (Nix's
@@ -742,6 +770,18 @@ mod tests {
             (
                 r#"{"nodes": {"root": {}, "root": {}}, "root": "root", "version": 7}"#,
                 "1:24: duplicate node `root`",
+            ),
+            (
+                r#"{"nodes": {"root": {"locked": {"lastModified": 1e20}}}, "root": "root", "version": 7}"#,
+                "1:48: `lastModified` must be a whole number that is not negative, not 1e20",
+            ),
+            (
+                r#"{"nodes": {"root": {"locked": {"revCount": -1}}}, "root": "root", "version": 7}"#,
+                "1:44: `revCount` must be a whole number that is not negative, not -1",
+            ),
+            (
+                r#"{"nodes": {"root": {"locked": {"lastModified": 99999999999999}}}, "root": "root", "version": 7}"#,
+                "1:48: `lastModified` is 99999999999999 seconds, a date after the year 9999",
             ),
             (
                 r#"{"nodes": {"root": {}}, "root": "root", "root": "x", "version": 7}"#,
