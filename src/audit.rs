@@ -14,7 +14,8 @@ use crate::discover::{FileKind, Source, Target, Templates, Unit};
 use crate::error::FileError;
 use crate::finding::{Diagnostic, Finding, Severity};
 use crate::input::{
-    invalid_bytes_as_question_marks, io_message, read_file, too_large, MAX_FILE_SIZE,
+    invalid_bytes_as_question_marks, io_message, read_file, too_large, MAX_DOCKERFILE_SIZE,
+    MAX_FILE_SIZE,
 };
 use crate::rules;
 use crate::rules::docker::Context;
@@ -467,13 +468,15 @@ fn parse_or_record<T>(
 }
 
 fn read(target: &Target) -> Result<String, FileError> {
+    let limit = match target.kind {
+        FileKind::Dockerfile => MAX_DOCKERFILE_SIZE,
+        _ => MAX_FILE_SIZE,
+    };
     let mut bytes = Vec::new();
     let result = match &target.source {
-        Source::Stdin => std::io::stdin()
-            .take(MAX_FILE_SIZE + 1)
-            .read_to_end(&mut bytes),
+        Source::Stdin => std::io::stdin().take(limit + 1).read_to_end(&mut bytes),
         Source::File(path) => {
-            bytes = read_file(path, MAX_FILE_SIZE)
+            bytes = read_file(path, limit)
                 .map_err(|message| FileError::io(&target.display, &message))?;
             Ok(bytes.len())
         }
@@ -487,8 +490,8 @@ fn read(target: &Target) -> Result<String, FileError> {
     if let Err(error) = result {
         return Err(FileError::io(&target.display, &io_message(&error)));
     }
-    if bytes.len() as u64 > MAX_FILE_SIZE {
-        return Err(FileError::io(&target.display, &too_large(MAX_FILE_SIZE)));
+    if bytes.len() as u64 > limit {
+        return Err(FileError::io(&target.display, &too_large(limit)));
     }
     // Nix reads bytes: a string or a comment may hold any. Each byte that
     // is not UTF-8 is read as `?`, so that every offset stays.

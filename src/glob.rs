@@ -13,6 +13,9 @@ pub struct Glob {
     tokens: Vec<Token>,
     /// Whether the pattern has a `/`: it then matches whole relative paths.
     anchored: bool,
+    /// How many tokens take one character each: a text shorter than this
+    /// cannot match.
+    consuming: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,10 +90,18 @@ impl Glob {
                 }
             }
         }
+        // `**` after `**`, or `*` after `*`, adds nothing: a pattern of a
+        // million stars is one.
+        tokens.dedup_by(|a, b| a == b && matches!(a, Token::Star | Token::Any | Token::AnyDirs));
+        let consuming = tokens
+            .iter()
+            .filter(|t| matches!(t, Token::One | Token::Literal(_) | Token::Class { .. }))
+            .count();
         Ok(Glob {
             pattern: pattern.to_owned(),
             anchored: trimmed.contains('/'),
             tokens,
+            consuming,
         })
     }
 
@@ -102,20 +113,20 @@ impl Glob {
     /// by `/`, from the config file's directory; `None` when the entry is
     /// outside it) named `name`.
     pub fn excludes(&self, relative: Option<&str>, name: &str) -> bool {
+        let matches = |text: &[char]| text.len() >= self.consuming && matches(&self.tokens, text);
         if !self.anchored {
-            return matches(&self.tokens, &name.chars().collect::<Vec<_>>());
+            return matches(&name.chars().collect::<Vec<_>>());
         }
         let Some(path) = relative else {
             return false;
         };
-        let path: Vec<char> = path.chars().collect();
-        if matches(&self.tokens, &path) {
+        let mut path: Vec<char> = path.chars().collect();
+        if matches(&path) {
             return true;
         }
         // `dir/**` names everything under `dir`, so `dir` itself goes.
-        let mut under = path.clone();
-        under.push('/');
-        matches(&self.tokens, &under)
+        path.push('/');
+        matches(&path)
     }
 }
 
@@ -147,13 +158,18 @@ fn class(chars: &[char], at: usize) -> Option<(Token, usize)> {
 
 /// Whether `tokens` match all of `text`: dynamic programming over (token,
 /// position), one sweep per token, so no pattern takes more than
-/// O(tokens × text).
+/// O(tokens × text), and it stops as soon as no prefix of the text can
+/// match.
 fn matches(tokens: &[Token], text: &[char]) -> bool {
     // reach[j]: the tokens so far can match text[..j].
     let mut reach = vec![false; text.len() + 1];
     reach[0] = true;
+    let mut next = vec![false; text.len() + 1];
     for token in tokens {
-        let mut next = vec![false; text.len() + 1];
+        if !reach.contains(&true) {
+            return false;
+        }
+        next.fill(false);
         // For the repeating tokens: whether an earlier start can still
         // extend to position j.
         let mut open = false;
@@ -195,7 +211,7 @@ fn matches(tokens: &[Token], text: &[char]) -> bool {
                 }
             }
         }
-        reach = next;
+        std::mem::swap(&mut reach, &mut next);
     }
     reach[text.len()]
 }
@@ -244,6 +260,13 @@ mod tests {
 
     #[test]
     fn many_stars_stay_fast() {
+        // 400,000 characters of pattern against many short names.
+        let glob = Glob::new(&"*a".repeat(200_000)).unwrap();
+        for i in 0..1000 {
+            assert!(!glob.excludes(Some(&format!("dir{i}/Dockerfile")), "Dockerfile"));
+        }
+        let glob = Glob::new(&"**/".repeat(100_000)).unwrap();
+        assert!((0..1000).all(|i| glob.excludes(Some(&format!("d/{i}/x")), "x")));
         let pattern = "*a".repeat(200) + "b";
         let text = "a".repeat(5000);
         assert!(!excludes(&pattern, &text));

@@ -19,6 +19,11 @@ pub fn invalid_bytes_as_question_marks(bytes: &[u8]) -> String {
     text
 }
 
+/// A Dockerfile larger than this is not read: the largest real ones are a
+/// few hundred KiB, and every instruction costs about a KiB of memory
+/// while it is audited.
+pub const MAX_DOCKERFILE_SIZE: u64 = 4 * 1024 * 1024;
+
 /// A configuration file is a few lines; a baseline lists findings.
 pub const MAX_CONFIG_SIZE: u64 = 1024 * 1024;
 

@@ -2,8 +2,6 @@
 //! a file, or standard output (then the next command of the pipeline, or
 //! a redirection). DF021 and DF023 read them.
 
-use std::collections::HashMap;
-
 use super::{Context, Run};
 use crate::source::dockerfile::shell::{
     is_stdin_path, reads_script_from_stdin, shell_string, Command, Origin, Parent, Slot,
@@ -350,22 +348,43 @@ const FILTERS: &[&str] = &[
 /// The commands of each pipeline of a `RUN` in order, and each command's
 /// place in its pipeline, so a download walks only to what it feeds.
 pub struct Pipelines {
-    members: HashMap<(Option<Parent>, Origin, usize), Vec<usize>>,
+    /// Each pipeline's commands, sorted by pipeline: a `RUN` has few, and a
+    /// sorted list is a fraction of a hash map's size.
+    members: Vec<(PipelineKey, Vec<usize>)>,
     place: Vec<usize>,
 }
 
+type PipelineKey = (Option<Parent>, Origin, usize);
+
 impl Pipelines {
     pub fn new(commands: &[Command]) -> Pipelines {
-        let mut members: HashMap<_, Vec<usize>> = HashMap::new();
-        let mut place = Vec::with_capacity(commands.len());
-        for (index, command) in commands.iter().enumerate() {
-            let list = members
-                .entry((command.parent, command.origin, command.pipeline))
-                .or_default();
-            place.push(list.len());
-            list.push(index);
+        let mut keys: Vec<(PipelineKey, usize)> = commands
+            .iter()
+            .enumerate()
+            .map(|(index, c)| ((c.parent, c.origin, c.pipeline), index))
+            .collect();
+        keys.sort();
+        let mut members: Vec<(PipelineKey, Vec<usize>)> = Vec::new();
+        let mut place = vec![0; commands.len()];
+        for (key, index) in keys {
+            match members.last_mut() {
+                Some((last, list)) if *last == key => {
+                    place[index] = list.len();
+                    list.push(index);
+                }
+                _ => members.push((key, vec![index])),
+            }
         }
+        members.shrink_to_fit();
         Pipelines { members, place }
+    }
+
+    /// The commands of `commands[index]`'s pipeline, in order.
+    fn pipeline(&self, command: &Command) -> &[usize] {
+        let key = (command.parent, command.origin, command.pipeline);
+        self.members
+            .binary_search_by(|(k, _)| k.cmp(&key))
+            .map_or(&[], |at| self.members[at].1.as_slice())
     }
 
     /// The commands before `commands[index]` in its pipeline, in order.
@@ -375,7 +394,7 @@ impl Pipelines {
         index: usize,
     ) -> impl Iterator<Item = &'c Command> + use<'c, '_> {
         let command = &commands[index];
-        self.members[&(command.parent, command.origin, command.pipeline)][..self.place[index]]
+        self.pipeline(command)[..self.place[index]]
             .iter()
             .map(move |&i| &commands[i])
     }
@@ -387,7 +406,7 @@ impl Pipelines {
         index: usize,
     ) -> impl Iterator<Item = &'c Command> + Clone + use<'c, '_> {
         let command = &commands[index];
-        self.members[&(command.parent, command.origin, command.pipeline)][self.place[index] + 1..]
+        self.pipeline(command)[self.place[index] + 1..]
             .iter()
             .map(move |&i| &commands[i])
     }

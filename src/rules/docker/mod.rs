@@ -69,7 +69,7 @@ const APT_CONFIG: &str = "/etc/apt";
 impl<'a> Context<'a> {
     pub fn new(dockerfile: &'a Dockerfile, build_args: &BuildArgs) -> Self {
         let build = stages::analyze(dockerfile, build_args);
-        let runs: Vec<Run> = dockerfile
+        let mut runs: Vec<Run> = dockerfile
             .instructions
             .iter()
             .enumerate()
@@ -89,6 +89,7 @@ impl<'a> Context<'a> {
                 }
             })
             .collect();
+        runs.shrink_to_fit();
         let snapshot_from = snapshot_sources(dockerfile, &build, &runs);
         Context {
             dockerfile,

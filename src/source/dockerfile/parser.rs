@@ -162,6 +162,7 @@ impl Parser<'_> {
         if let Some(error) = later {
             return Err(error);
         }
+        instructions.shrink_to_fit();
         if let Some(last) = instructions.last() {
             if !seen_from {
                 return Err(error_at(

@@ -41,19 +41,19 @@ pub struct Command {
     pub origin: Origin,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Parent {
     pub command: usize,
     pub slot: Slot,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Slot {
     Word(usize),
     Redirect(usize),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Origin {
     /// The instruction's own line (shell or exec form).
     Instruction,
@@ -183,6 +183,7 @@ pub fn run_commands(dockerfile: &Dockerfile, instruction: &Instruction) -> Vec<C
         }
     }
     follow_shell_strings(&mut found);
+    found.shrink_to_fit();
     found
 }
 
@@ -980,6 +981,10 @@ impl<'a> Lexer<'a> {
         if let Some(id) = builder.id {
             let mut builder = builder;
             let program = settle(&mut builder.words);
+            // Commands are kept for the whole audit, one per `RUN` at
+            // least: no room to spare.
+            builder.words.shrink_to_fit();
+            builder.redirects.shrink_to_fit();
             let parent = frame.parent;
             self.commands[id] = Some(Command {
                 words: builder.words,
