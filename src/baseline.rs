@@ -15,6 +15,15 @@ use crate::report::fingerprint::fingerprints;
 /// The fingerprints the baseline file at `path` holds; errors name it
 /// `shown`.
 pub fn load(path: &Path, shown: &str) -> Result<HashSet<String>, FileError> {
+    let bytes = crate::input::read_file(path, crate::input::MAX_FILE_SIZE)
+        .map_err(|e| FileError::io(shown, &format!("cannot read the baseline: {e}")))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| FileError::io(shown, "cannot read the baseline: not valid UTF-8"))?;
+    parse(&text, shown)
+}
+
+/// The fingerprints a baseline's text holds; errors name it `shown`.
+pub fn parse(text: &str, shown: &str) -> Result<HashSet<String>, FileError> {
     let error = |message: String, position: Option<(usize, usize)>| match position {
         Some((line, column)) => FileError {
             path: shown.to_owned(),
@@ -24,11 +33,7 @@ pub fn load(path: &Path, shown: &str) -> Result<HashSet<String>, FileError> {
         },
         None => FileError::io(shown, &message),
     };
-    let bytes = crate::input::read_file(path, crate::input::MAX_FILE_SIZE)
-        .map_err(|e| error(format!("cannot read the baseline: {e}"), None))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| error("cannot read the baseline: not valid UTF-8".to_owned(), None))?;
-    let document: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+    let document: serde_json::Value = serde_json::from_str(text).map_err(|e| {
         // The position goes in front, as for every other error.
         let full = e.to_string();
         let reason = full

@@ -459,3 +459,103 @@ fn deep_and_long_nix_files_end_promptly() {
         assert!(result.is_ok(), "panicked on a {len}-byte file");
     }
 }
+
+/// Lock graphs shaped to blow up (issue 13): a chain of 20,000 nodes (each
+/// walked node once stored its whole path: 8 GB), 3,000 follows that each
+/// lead to the next (cubic), a follows path of 10,000 names, 100,000 empty
+/// nodes (a quadratic duplicate check), and flake.nix files with 20,000
+/// inputs or overrides. Each is audited on a small stack; messages spell
+/// out at most 32 names of a path.
+#[test]
+fn lock_graphs_of_any_shape_stay_linear() {
+    let github = |i: usize| {
+        format!(
+            r#""locked": {{"lastModified": 1700000000, "narHash": "sha256-x", "owner": "o", "repo": "r{i}", "type": "github"}}, "original": {{"owner": "o", "repo": "r{i}", "type": "github"}}"#
+        )
+    };
+    let lock = |nodes: Vec<String>, root: String| {
+        format!(
+            r#"{{"nodes": {{{}"root": {{"inputs": {{{root}}}}}}}, "root": "root", "version": 7}}"#,
+            nodes.iter().map(|n| format!("{n}, ")).collect::<String>()
+        )
+    };
+    let chain: Vec<String> = (0..20_000)
+        .map(|i| {
+            format!(
+                r#""n{i}": {{{}, "inputs": {{"x": "n{}"}}}}"#,
+                github(i),
+                i + 1
+            )
+        })
+        .chain([format!(r#""n20000": {{{}}}"#, github(20_000))])
+        .collect();
+    let mut follows: Vec<String> = (0..3_000)
+        .map(|i| format!(r#""a{i}": ["a{}"]"#, i + 1))
+        .collect();
+    follows.push(r#""a3000": "leaf""#.to_owned());
+    let path = vec![r#""a""#; 10_000].join(", ");
+    let empty: Vec<String> = (0..100_000).map(|i| format!(r#""e{i}": {{}}"#)).collect();
+    let nix = "{ inputs.a.url = \"github:o/r0\"; outputs = _: { }; }\n".to_owned();
+    let cases = [
+        (nix.clone(), lock(chain, r#""a": "n0""#.to_owned())),
+        (
+            nix.clone(),
+            lock(
+                vec![format!(r#""leaf": {{{}}}"#, github(0))],
+                follows.join(", "),
+            ),
+        ),
+        (
+            nix.clone(),
+            lock(
+                vec![format!(
+                    r#""a": {{{}, "inputs": {{"a": [{path}]}}}}"#,
+                    github(0)
+                )],
+                format!(r#""a": "a", "b": [{path}]"#),
+            ),
+        ),
+        (nix, lock(empty, r#""a": "e0""#.to_owned())),
+    ];
+    for (nix, lock) in cases {
+        let findings = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || {
+                audit_flake(
+                    Some(("flake.nix".into(), nix)),
+                    Some(("flake.lock".into(), lock)),
+                    LockState::Beside,
+                    &options(),
+                )
+                .findings
+            })
+            .unwrap()
+            .join()
+            .expect("no panic");
+        for finding in &findings {
+            assert!(finding.message.len() < 1_000, "{}", finding.message);
+        }
+    }
+    let inputs: String = (0..20_000)
+        .map(|i| format!("  inputs.i{i}.url = \"github:o/r{i}\";\n"))
+        .collect();
+    let overrides: String = (0..20_000)
+        .map(|i| format!("  inputs.a.inputs.i{i}.follows = \"a\";\n"))
+        .collect();
+    for body in [
+        inputs,
+        format!("  inputs.a.url = \"github:o/r\";\n{overrides}"),
+    ] {
+        let nix = format!("{{\n{body}  outputs = _: {{ }};\n}}\n");
+        let result = audit_flake(
+            Some(("flake.nix".into(), nix)),
+            None,
+            LockState::Absent,
+            &options(),
+        );
+        assert!(result.errors.is_empty(), "{:?}", result.errors);
+        for finding in &result.findings {
+            assert!(finding.message.len() < 1_000, "{}", finding.message);
+        }
+    }
+}

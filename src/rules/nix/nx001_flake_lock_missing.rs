@@ -22,8 +22,21 @@ fn check(context: &Context, out: &mut Vec<NixDiagnostic>) {
     let Some(first) = nix.inputs.first() else {
         return;
     };
-    let names: Vec<String> = nix.inputs.iter().map(|i| format!("`{}`", i.name)).collect();
-    let noun = if names.len() == 1 { "input" } else { "inputs" };
+    // A dozen names say it; a list as long as the file does not.
+    let mut names: Vec<String> = nix
+        .inputs
+        .iter()
+        .take(12)
+        .map(|i| format!("`{}`", i.name))
+        .collect();
+    if nix.inputs.len() > names.len() {
+        names.push(format!("and {} more", nix.inputs.len() - names.len()));
+    }
+    let noun = if nix.inputs.len() == 1 {
+        "input"
+    } else {
+        "inputs"
+    };
     out.push(context.in_nix(
         first.name_span,
         &first.name,
