@@ -224,7 +224,7 @@ CASES = [
     ("ENV lines copying a long value", env_lines, 1_000),
     ("chained stages with ENV", stage_chain, 1_000),
     ("FROM lines", from_lines, 1_000),
-    ("FROM + RUN install", from_run_lines, 1_000),
+    ("FROM + RUN install", from_run_lines, 600),
     ("RUN lines", run_lines, 6_000),
     ("pipe segments in one RUN", pipe_segments, 200),
     ("checked downloads in one RUN", checked_downloads, 100),

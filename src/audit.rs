@@ -190,7 +190,15 @@ pub fn audit_each(units: &[Unit], options: &[std::sync::Arc<Options>]) -> Report
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(unit) = units.get(i) else { break };
                     let Some(options) = options.get(i) else { break };
-                    mine.push((i, audit_unit_safely(unit, options, &templates)));
+                    let result = audit_unit_safely(unit, options, &templates);
+                    // A clean file leaves nothing behind: memory grows with
+                    // what is reported, not with the files walked.
+                    let empty = result.findings.is_empty()
+                        && result.errors.is_empty()
+                        && result.sources.is_empty();
+                    if !empty {
+                        mine.push((i, result));
+                    }
                 }
                 results
                     .lock()
