@@ -38,7 +38,9 @@ pub fn render(report: &Report, rules: &[&Rule]) -> String {
                 .or_insert_with(|| line_hashes(text));
         }
     }
-    let results: Vec<Value> = report
+    // Each result is written as soon as it is made, rather than kept in one
+    // tree of every result: memory stays near the size of the output.
+    let results = report
         .findings
         .iter()
         .zip(fingerprints(report))
@@ -69,8 +71,7 @@ pub fn render(report: &Report, rules: &[&Rule]) -> String {
                 }],
                 "partialFingerprints": fingerprints,
             })
-        })
-        .collect();
+        });
     let notifications: Vec<Value> = report
         .errors
         .iter()
@@ -103,11 +104,55 @@ pub fn render(report: &Report, rules: &[&Rule]) -> String {
             }],
             "originalUriBaseIds": base_ids(report),
             "columnKind": "unicodeCodePoints",
-            "results": results,
+            "results": RESULTS,
         }]
     });
-    let mut out = serde_json::to_string_pretty(&document).expect("serialisable");
+    let mut out = splice(
+        &serde_json::to_string_pretty(&document).expect("serialisable"),
+        results,
+    );
     out.push('\n');
+    out
+}
+
+/// Stands where the results go until they are written in its place.
+const RESULTS: &str = "\u{0}results\u{0}";
+
+/// The document with `RESULTS` replaced by the results, pretty-printed as
+/// serde_json would print them there (two spaces a level).
+fn splice(document: &str, results: impl Iterator<Item = Value>) -> String {
+    let marker = serde_json::to_string(RESULTS).expect("a string");
+    let Some(at) = document.find(&marker) else {
+        return document.to_owned();
+    };
+    let line_start = document[..at].rfind('\n').map_or(0, |i| i + 1);
+    let indent = document[line_start..]
+        .chars()
+        .take_while(|c| *c == ' ')
+        .count();
+    let inner = " ".repeat(indent + 2);
+    let mut out = String::with_capacity(document.len());
+    out.push_str(&document[..at]);
+    out.push('[');
+    let mut any = false;
+    for result in results {
+        out.push_str(if any { ",\n" } else { "\n" });
+        any = true;
+        let text = serde_json::to_string_pretty(&result).expect("serialisable");
+        for (i, line) in text.lines().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            out.push_str(&inner);
+            out.push_str(line);
+        }
+    }
+    if any {
+        out.push('\n');
+        out.push_str(&" ".repeat(indent));
+    }
+    out.push(']');
+    out.push_str(&document[at + marker.len()..]);
     out
 }
 
