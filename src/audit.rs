@@ -14,8 +14,8 @@ use crate::discover::{FileKind, Source, Target, Templates, Unit};
 use crate::error::FileError;
 use crate::finding::{Diagnostic, Finding, Severity};
 use crate::input::{
-    invalid_bytes_as_question_marks, io_message, read_file, too_large, MAX_DOCKERFILE_SIZE,
-    MAX_FILE_SIZE,
+    invalid_bytes_as_question_marks, io_message, normalize, read_file, too_large,
+    MAX_DOCKERFILE_SIZE, MAX_FILE_SIZE,
 };
 use crate::rules;
 use crate::rules::docker::Context;
@@ -96,21 +96,6 @@ impl Roots {
         self.from(self.repository.as_deref(), shown)
             .unwrap_or_else(|| shown.to_owned())
     }
-}
-
-/// `a/./b/../c` → `a/c`, without touching the file system.
-fn normalize(path: &std::path::Path) -> std::path::PathBuf {
-    let mut out = std::path::PathBuf::new();
-    for component in path.components() {
-        match component {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }
 
 /// What auditing one file gives.

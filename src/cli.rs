@@ -213,7 +213,8 @@ pub fn run<A: AsRef<std::ffi::OsStr>>(
             if is_broken_pipe(&error) {
                 return 0;
             }
-            let _ = writeln!(err, "error: {error:#}");
+            let message = crate::report::text::printable(&format!("{error:#}"));
+            let _ = writeln!(err, "error: {message}");
             2
         }
     }
@@ -305,11 +306,13 @@ fn execute(
         writeln!(
             err,
             "warning: nothing to audit: no Dockerfile, flake.nix, flake.lock or .nix file in {}",
-            paths
-                .iter()
-                .map(|p| p.to_string_lossy())
-                .collect::<Vec<_>>()
-                .join(", ")
+            text::printable(
+                &paths
+                    .iter()
+                    .map(|p| p.to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         )?;
     }
     let units = discover::units(targets, cwd);
@@ -344,7 +347,7 @@ fn execute(
     // named, else the working directory), wherever the command runs.
     let anchor = paths
         .first()
-        .map(|p| cwd.join(p))
+        .map(|p| crate::input::normalize(&cwd.join(p)))
         .map(|p| match p.is_dir() {
             true => p,
             false => p.parent().map_or(p.clone(), Path::to_path_buf),

@@ -14,6 +14,7 @@ use toml::Spanned;
 use crate::error::FileError;
 use crate::finding::Severity;
 use crate::glob::Glob;
+use crate::input::normalize;
 use crate::rules::{self, nix::Settings};
 use crate::source::span::LineIndex;
 
@@ -157,21 +158,6 @@ impl Exclude {
             .unwrap_or_default();
         glob.excludes(relative.as_deref(), &name)
     }
-}
-
-/// `a/./b/../c` → `a/c`, without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }
 
 /// The configurations of a run: one for all (`--config`, or none with

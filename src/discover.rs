@@ -155,7 +155,12 @@ pub fn units(targets: Vec<Target>, cwd: &Path) -> Vec<Unit> {
             FileKind::FlakeNix => (nix, lock, FileKind::FlakeLock, "flake.lock"),
             _ => (lock, nix, FileKind::FlakeNix, "flake.nix"),
         };
-        if slot.is_none() {
+        // A file named takes the place of the same file found beside its
+        // companion, even one that was not to be read unnamed.
+        let found_unnamed = slot
+            .as_ref()
+            .is_some_and(|s| matches!(s.source, Source::OutOfTree(_)));
+        if slot.is_none() || found_unnamed {
             *slot = Some(target);
         }
         if other.is_none() {
@@ -264,7 +269,10 @@ pub fn discover(paths: &[PathBuf], cwd: &Path, how: &Walk) -> (Vec<Target>, Vec<
         // leave it out: excluded (itself or a directory above it), or a
         // name that only looks like a Dockerfile (`Dockerfile.md`), which
         // pre-commit's file pattern lets through.
-        let look_alike = || resolved.is_file() && walked_kind(&file_name(given)).is_none();
+        let look_alike = || {
+            let name = file_name(given);
+            resolved.is_file() && kind_of(&name).is_some() && walked_kind(&name).is_none()
+        };
         if how.force_exclude && (excluded() || look_alike()) {
             continue;
         }

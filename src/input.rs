@@ -88,3 +88,18 @@ pub fn io_message(error: &std::io::Error) -> String {
         None => text.to_owned(),
     }
 }
+
+/// `a/./b/../c` → `a/c`, without touching the file system.
+pub fn normalize(path: &Path) -> std::path::PathBuf {
+    let mut out = std::path::PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}

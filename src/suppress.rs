@@ -306,7 +306,8 @@ struct Pragma;
 
 impl Pragma {
     /// `# repro-audit [global] ignore=A,B` (codes or names, separated by
-    /// commas or spaces).
+    /// commas or spaces; after the rules, words that name none are a
+    /// reason).
     fn parse(comment: &str) -> Parsed {
         let Some(body) = comment.strip_prefix('#') else {
             return Parsed::NotPragma;
@@ -322,10 +323,12 @@ impl Pragma {
                     .is_some_and(|b| b.eq_ignore_ascii_case(p))
                     && !body[p.len()..].starts_with(|c: char| c.is_alphanumeric())
             });
-        let asks = body
-            .to_ascii_lowercase()
-            .split(|c: char| !c.is_ascii_alphabetic())
-            .any(|word| ["ignore", "disable", "noqa", "skip", "suppress"].contains(&word));
+        // `=` (`ignores=`, `exclude=`, `allow=`) or a word for leaving out.
+        let asks = body.contains('=')
+            || body
+                .to_ascii_lowercase()
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .any(|word| ["ignore", "disable", "noqa", "skip", "suppress"].contains(&word));
         if !(named && asks) {
             return Parsed::NotPragma;
         }
@@ -385,7 +388,8 @@ impl Pragma {
             let end = rest
                 .find(|c: char| c == ',' || c.is_whitespace())
                 .unwrap_or(rest.len());
-            if end == 0 || !(comma || looks_like_code(&rest[..end])) {
+            let word = &rest[..end];
+            if end == 0 || !(comma || looks_like_code(word) || rules::find(word).is_some()) {
                 break;
             }
             codes.push((rest[..end].to_owned(), base + at..base + at + end));
@@ -445,6 +449,18 @@ mod tests {
             "# repro-audit: keep this file pinned",
         ] {
             assert_eq!(Pragma::parse(prose), Parsed::NotPragma, "{prose}");
+        }
+        // Rule names separated by spaces are rules too; a typo of the
+        // directive is still a try at a pragma.
+        assert_eq!(
+            codes("# repro-audit ignore=package-index-update os-package-unpinned"),
+            ["package-index-update", "os-package-unpinned"]
+        );
+        for typo in ["# repro-audit ignores=DF010", "# repro-audit exclude=DF010"] {
+            assert!(
+                matches!(Pragma::parse(typo), Parsed::Malformed(_)),
+                "{typo}"
+            );
         }
         // A reason after the list is not a list of rules.
         assert_eq!(

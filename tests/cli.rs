@@ -371,6 +371,10 @@ fn force_exclude_applies_exclude_to_named_files() {
     let outcome = audit_in(&dir, &forced);
     assert_eq!(reported_paths(&outcome), ["Dockerfile"]);
     assert_eq!(outcome.code, 1, "{}", outcome.stderr);
+    // A file recognised by its content, whatever its name, is no look-alike.
+    std::fs::write(dir.join("prod"), "FROM d\n").unwrap();
+    let outcome = audit_in(&dir, &["--concise", "--force-exclude", "prod"]);
+    assert_eq!(reported_paths(&outcome), ["prod"]);
 }
 
 /// Nothing to audit is said on standard error; a missing path is an error.
@@ -1520,13 +1524,52 @@ fn paths_are_taken_as_they_are_and_shown_safely() {
         "{}",
         outcome.stderr
     );
-    // Named, it is read (and is no lock).
-    let outcome = audit_in(&flake, &["--concise", "flake.lock"]);
-    assert!(
-        !outcome.stderr.contains("symbolic link"),
-        "{}",
-        outcome.stderr
+    // Named, it is read (and is no lock), whichever file is named first.
+    for named in [&["flake.lock"][..], &["flake.nix", "flake.lock"]] {
+        let args: Vec<&str> = ["--concise"].iter().chain(named).copied().collect();
+        let outcome = audit_in(&flake, &args);
+        assert!(
+            !outcome.stderr.contains("symbolic link"),
+            "{}",
+            outcome.stderr
+        );
+    }
+    // A message made of a file's text is escaped too.
+    let dir = scratch(
+        "escape-error",
+        &[("d\u{1b}[31m/.repro-audit.toml", "select = [\"\u{1b}X\"]\n")],
     );
+    let outcome = audit_in(&dir, &[]);
+    assert_eq!(outcome.code, 2);
+    assert!(!outcome.stderr.contains('\u{1b}'), "{:?}", outcome.stderr);
+}
+
+/// A file's text that looks like the SARIF writer's own placeholder does
+/// not get into the document's structure.
+#[test]
+fn sarif_stays_valid_whatever_a_file_says() {
+    let dir = scratch(
+        "sarif-marker",
+        &[
+            ("Dockerfile", "FROM debian\n"),
+            (
+                "Dockerfile.bad",
+                "FROM debian\n\"\u{0}results\u{0}\": \"\u{0}results\u{0}\" x\n",
+            ),
+        ],
+    );
+    let outcome = audit_in(
+        &dir,
+        &[
+            "--no-config",
+            "--format",
+            "sarif",
+            "Dockerfile.bad",
+            "Dockerfile",
+        ],
+    );
+    let document: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
+    assert_eq!(document["runs"][0]["results"].as_array().unwrap().len(), 1);
 }
 
 /// `--baseline`: the findings an earlier JSON report holds are neither

@@ -121,10 +121,17 @@ const RESULTS: &str = "\u{0}results\u{0}";
 /// The document with `RESULTS` replaced by the results, pretty-printed as
 /// serde_json would print them there (two spaces a level).
 fn splice(document: &str, results: impl Iterator<Item = Value>) -> String {
-    let marker = serde_json::to_string(RESULTS).expect("a string");
-    let Some(at) = document.find(&marker) else {
+    // The key with its value: inside any JSON string a `"` is escaped, so
+    // text from a file cannot hold `"results": "…"` as it is written here.
+    let marker = format!(
+        "\"results\": {}",
+        serde_json::to_string(RESULTS).expect("a string")
+    );
+    let Some(found) = document.find(&marker) else {
         return document.to_owned();
     };
+    let at = found + "\"results\": ".len();
+    let marker = &marker["\"results\": ".len()..];
     let line_start = document[..at].rfind('\n').map_or(0, |i| i + 1);
     let indent = document[line_start..]
         .chars()

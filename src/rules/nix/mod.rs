@@ -116,6 +116,14 @@ impl<'a> Context<'a> {
         Some(path)
     }
 
+    /// The node through which the shortest path reaches a node: its
+    /// parent's key (the root's for a root input).
+    pub fn parent(&self, key: &str) -> Option<&'a str> {
+        let lock = self.lock?;
+        let (parent, _) = self.walked.parent[lock.index_of(key)?]?;
+        Some(&lock.nodes[parent].key)
+    }
+
     /// How many inputs below the root a node is, by its shortest path.
     pub fn depth(&self, key: &str) -> Option<usize> {
         let at = self.lock?.index_of(key)?;
@@ -144,7 +152,7 @@ impl<'a> Context<'a> {
         let root = lock.root_node();
         let mut names: Vec<String> = self.walked.via[at]
             .iter()
-            .map(|&input| root.inputs[input].name.clone())
+            .map(|&input| root.inputs[input as usize].name.clone())
             .collect();
         names.sort_unstable();
         names
@@ -190,9 +198,11 @@ impl<'a> Context<'a> {
 /// out. Real flakes nest a handful deep.
 const MAX_PATH: usize = 32;
 
-/// How many root inputs are remembered as reaching one node: enough for
-/// any real flake, and a bound on the walk (see `walk`).
-const MAX_VIA: usize = 64;
+/// How many root inputs are remembered as reaching one node (a pragma on
+/// any of them suppresses its findings): more than any real flake has —
+/// nixpkgs' own flakes have a few dozen — and a bound on the walk (see
+/// `walk`).
+const MAX_VIA: usize = 512;
 
 /// The lock graph from the root, by node index.
 #[derive(Default)]
@@ -204,7 +214,7 @@ struct Walked {
     depth: Vec<Option<usize>>,
     /// The root inputs (indices into the root's `inputs`) through which
     /// each node is reached.
-    via: Vec<Vec<usize>>,
+    via: Vec<Vec<u32>>,
 }
 
 /// Breadth first from the root, following edges and resolved follows;
@@ -240,6 +250,7 @@ fn walk(lock: &FlakeLock) -> Walked {
     }
     let mut stack = Vec::new();
     for (input, edge) in lock.nodes[root].inputs.iter().enumerate() {
+        let input = input as u32;
         stack.extend(lock.target_index(edge));
         while let Some(at) = stack.pop() {
             let marks = &mut walked.via[at];

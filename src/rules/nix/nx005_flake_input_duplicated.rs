@@ -2,7 +2,7 @@
 //! revision. The root flake's own copy is kept; every other copy is an
 //! extra that a `follows` line removes.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::{follows_line, short_rev, Context, NixDiagnostic};
 use crate::finding::Severity;
@@ -21,7 +21,7 @@ pub const RULE: Rule = Rule {
 
 fn check(context: &Context, out: &mut Vec<NixDiagnostic>) {
     // Every extra copy, with the input path its `follows` line replaces.
-    let mut extras: Vec<(Vec<String>, NixDiagnostic)> = Vec::new();
+    let mut extras: Vec<(&str, NixDiagnostic)> = Vec::new();
     let mut groups: BTreeMap<Vec<String>, Vec<&Node>> = BTreeMap::new();
     for node in context.nodes() {
         if let Some(source) = identity(node) {
@@ -47,16 +47,19 @@ fn check(context: &Context, out: &mut Vec<NixDiagnostic>) {
             root_used
         };
         let Some(keep) = kept.first() else { continue };
-        let keep_path = context.path(&keep.key).unwrap_or_default().join("/");
+        let kept_keys: HashSet<&str> = kept.iter().map(|k| k.key.as_str()).collect();
+        // `None` for a copy too deep to spell out its path.
+        let keep_path = context.path(&keep.key).map(|p| p.join("/"));
+        let keep_shown = match &keep_path {
+            Some(path) => format!("`{path}`"),
+            None => context.label(keep),
+        };
         let source = keep
             .original
             .as_ref()
             .map(|o| FlakeRef::from_lock(o).to_url())
             .unwrap_or_else(|| keep.key.clone());
-        for node in nodes
-            .iter()
-            .filter(|n| !kept.iter().any(|k| k.key == n.key))
-        {
+        for node in nodes.iter().filter(|n| !kept_keys.contains(n.key.as_str())) {
             // `None` only for a node too deep to spell out its path.
             let path = context.path(&node.key);
             let whose = if kept.len() == 1 && depth(keep) == 1 {
@@ -67,37 +70,58 @@ fn check(context: &Context, out: &mut Vec<NixDiagnostic>) {
             let (own, kept_rev) = (revision(node), revision(keep));
             let message = if own.is_some() && own == kept_rev {
                 format!(
-                    "input {} locks a second copy of `{source}`, at the same revision as `{keep_path}` ({}) today; the two drift apart at the next update",
+                    "input {} locks a second copy of `{source}`, at the same revision as {keep_shown} ({}) today; the two drift apart at the next update",
                     context.label(node),
                     own.map_or("?", short_rev),
                 )
             } else {
                 format!(
-                    "input {} locks a second copy of `{source}` at {}; {whose} {} (`{keep_path}`)",
+                    "input {} locks a second copy of `{source}` at {}; {whose} {} ({keep_shown})",
                     context.label(node),
                     own.map_or("?", short_rev),
                     kept_rev.map_or("?", short_rev),
                 )
             };
-            let help = match &path {
-                Some(path) => format!(
+            let help = match (&path, &keep_path) {
+                (Some(path), Some(keep_path)) => format!(
                     "make it follow that copy: `{}`",
-                    follows_line(path, &keep_path)
+                    follows_line(path, keep_path)
                 ),
-                None => "make the input that brings it in follow that copy".to_owned(),
+                _ => "make the input that brings it in follow that copy".to_owned(),
             };
-            extras.push((
-                path.unwrap_or_default(),
-                context.at_node(node, message, help),
-            ));
+            extras.push((&node.key, context.at_node(node, message, help)));
         }
     }
     // Once `a` follows, everything under `a` goes with it: a suggestion
     // nested under another one is said once, by the outer one.
-    let suggested: HashSet<&[String]> = extras.iter().map(|(path, _)| path.as_slice()).collect();
+    // Nested: a node on its shortest path from the root (its parent, its
+    // parent's parent…) has a suggestion of its own. Each node's answer is
+    // remembered, so the chains are walked once however deep.
+    let suggested: HashSet<&str> = extras.iter().map(|(key, _)| *key).collect();
+    let mut below_suggested: HashMap<&str, bool> = HashMap::new();
     let nested: Vec<bool> = extras
         .iter()
-        .map(|(path, _)| (1..path.len()).any(|len| suggested.contains(&path[..len])))
+        .map(|(key, _)| {
+            let mut chain = Vec::new();
+            let mut at = context.parent(key);
+            let answer = loop {
+                let Some(node) = at.filter(|&k| context.parent(k).is_some()) else {
+                    break false;
+                };
+                if suggested.contains(node) {
+                    break true;
+                }
+                if let Some(&known) = below_suggested.get(node) {
+                    break known;
+                }
+                chain.push(node);
+                at = context.parent(node);
+            };
+            for node in chain {
+                below_suggested.insert(node, answer);
+            }
+            answer
+        })
         .collect();
     for ((_, diagnostic), nested) in extras.into_iter().zip(nested) {
         if !nested {
