@@ -458,8 +458,8 @@ pub fn walked_kind(name: &str) -> Option<FileKind> {
 /// `version` is a flake lock; text whose first instruction is a Dockerfile
 /// instruction is a Dockerfile; text that parses as Nix and is a set, a
 /// function of a set, a `let` or a `with` is a Nix file. Any other file is
-/// an error that says so. Only regular files are read to tell: a pipe
-/// (`<(…)`) or a device is read once, when it is audited, as a Dockerfile.
+/// an error that says so. Only regular files get here: a FIFO or a device
+/// named on the command line is refused before (`discover`).
 fn explicit_kind(name: &str, path: &Path) -> Result<FileKind, String> {
     if let Some(kind) = kind_of(name) {
         return Ok(kind);
