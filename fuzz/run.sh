@@ -12,7 +12,7 @@ seconds="${1:-60}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(dockerfile dockerfile_structured flake_lock flake_nix flake_pair nix_file config baseline)
+    targets=(dockerfile dockerfile_structured flake_lock flake_nix flake_pair nix_file compose config baseline)
 fi
 export RUSTC_BOOTSTRAP=1
 
@@ -31,6 +31,7 @@ seed flake_lock 'flake*.lock'
 seed flake_nix 'flake.nix'
 seed nix_file '*.nix'
 seed config '.repro-audit.toml'
+seed compose '*compose*.y*ml'
 mkdir -p corpus/baseline corpus/dockerfile_structured corpus/flake_pair
 printf '{"version": 1, "findings": [{"fingerprint": "0123456789abcdef"}]}\n' > corpus/baseline/seed
 

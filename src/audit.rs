@@ -21,6 +21,7 @@ use crate::rules;
 use crate::rules::docker::Context;
 use crate::rules::nix::{self, FlakeFile, Settings};
 use crate::rules::{Check, Rule};
+use crate::source::compose::{self, ComposeFile};
 use crate::source::dockerfile::{self, stages::BuildArgs, Dockerfile};
 use crate::source::flake_lock::FlakeLock;
 use crate::source::flake_nix::FlakeNix;
@@ -236,7 +237,7 @@ fn audit_unit_safely(unit: &Unit, options: &Options, templates: &Templates) -> U
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_default();
         let target = match unit {
-            Unit::Dockerfile(target) | Unit::Nix(target) => Some(target),
+            Unit::Dockerfile(target) | Unit::Nix(target) | Unit::Compose(target) => Some(target),
             Unit::Flake { nix, lock } => nix.as_ref().or(lock.as_ref()),
         };
         UnitResult {
@@ -256,6 +257,12 @@ fn audit_unit(unit: &Unit, options: &Options, templates: &Templates) -> UnitResu
             .into(),
         Unit::Nix(target) => read(target)
             .and_then(|text| audit_nix_file(&target.display, text, options))
+            .into(),
+        Unit::Compose(target) => read(target)
+            .and_then(|text| {
+                let variables = compose_variables(target, options);
+                audit_compose(&target.display, text, &variables, options)
+            })
             .into(),
         Unit::Flake { nix, lock } => {
             let mut result = UnitResult::default();
@@ -545,6 +552,70 @@ pub fn check_dockerfile(path: &str, dockerfile: &Dockerfile, options: &Options) 
 
 /// What the pragma rules (RA001, RA002) say of a file's pragmas, once the
 /// other rules' findings went through them.
+/// The variables a Compose file is interpolated with: its `.env` file's,
+/// overridden by the configuration's `[build-args]` and `--build-arg`.
+fn compose_variables(target: &Target, options: &Options) -> HashMap<String, String> {
+    let mut variables = match &target.source {
+        Source::File(path) => path
+            .parent()
+            .map(|dir| dir.join(".env"))
+            .and_then(|env| read_file(&env, crate::input::MAX_CONFIG_SIZE).ok())
+            .map(|bytes| compose::read_env_file(&String::from_utf8_lossy(&bytes)))
+            .unwrap_or_default(),
+        Source::Stdin | Source::OutOfTree(_) => HashMap::new(),
+    };
+    variables.extend(
+        options
+            .build_args
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone())),
+    );
+    variables
+}
+
+/// Audit one Compose file's text, interpolated with `variables`.
+pub fn audit_compose(
+    path: &str,
+    text: String,
+    variables: &HashMap<String, String>,
+    options: &Options,
+) -> Audited {
+    let file = ComposeFile::parse(text, variables)
+        .map_err(|error| FileError::syntax(path, error.message, error.position))?;
+    let context = rules::compose::Context { file: &file };
+    let mut found: Vec<(&Rule, Diagnostic)> = Vec::new();
+    for rule in &options.rules {
+        let Check::Compose(check) = rule.check else {
+            continue;
+        };
+        let mut diagnostics = Vec::new();
+        check(&context, &mut diagnostics);
+        found.extend(diagnostics.into_iter().map(|d| (*rule, d)));
+    }
+    let queries: Vec<(&str, usize)> = found
+        .iter()
+        .map(|(rule, d)| (rule.code, d.span.start))
+        .collect();
+    let suppressions =
+        NixSuppressions::from_parts(&file.text, &file.lines, &file.comment_lines, &file.services);
+    let suppressed = suppressions.suppressed(&queries, &file.lines);
+    let mut findings: Vec<Finding> = found
+        .into_iter()
+        .zip(suppressed)
+        .filter(|(_, suppressed)| !suppressed)
+        .map(|((rule, diagnostic), _)| place(path, rule, &file.text, &file.lines, diagnostic))
+        .collect();
+    findings.extend(pragma_findings(
+        path,
+        &suppressions.pragmas,
+        &file.text,
+        &file.lines,
+        options,
+    ));
+    sort_findings(&mut findings);
+    Ok((findings, file.text))
+}
+
 fn pragma_findings(
     path: &str,
     pragmas: &Pragmas,

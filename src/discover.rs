@@ -17,6 +17,8 @@ pub enum FileKind {
     FlakeLock,
     /// Any other `.nix` file.
     Nix,
+    /// A Compose file.
+    Compose,
 }
 
 /// Directories never walked into.
@@ -24,12 +26,15 @@ const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules", ".direnv"];
 
 /// The kind of an audited file name, or `None` for names the walk skips:
 /// `Dockerfile*`, `Containerfile*`, `*.Dockerfile`, `*.dockerfile`,
-/// `*.Containerfile`, `flake.nix`, `flake.lock`, `*.nix`.
+/// `*.Containerfile`, `flake.nix`, `flake.lock`, `*.nix`, and Compose's
+/// names: `compose.yaml`, `docker-compose.yml`, `compose.<x>.yaml`,
+/// `docker-compose.<x>.yml` (either extension).
 pub fn kind_of(name: &str) -> Option<FileKind> {
     match name {
         "flake.nix" => return Some(FileKind::FlakeNix),
         "flake.lock" => return Some(FileKind::FlakeLock),
         _ if name.ends_with(".nix") => return Some(FileKind::Nix),
+        _ if is_compose_name(name) => return Some(FileKind::Compose),
         _ => {}
     }
     let dockerfile = name.starts_with("Dockerfile")
@@ -38,6 +43,22 @@ pub fn kind_of(name: &str) -> Option<FileKind> {
         || name.ends_with(".dockerfile")
         || name.ends_with(".Containerfile");
     dockerfile.then_some(FileKind::Dockerfile)
+}
+
+fn is_compose_name(name: &str) -> bool {
+    let Some(stem) = name
+        .strip_suffix(".yaml")
+        .or_else(|| name.strip_suffix(".yml"))
+    else {
+        return false;
+    };
+    ["compose", "docker-compose"].iter().any(|base| {
+        stem == *base
+            || stem
+                .strip_prefix(base)
+                .and_then(|rest| rest.strip_prefix('.'))
+                .is_some_and(|variant| !variant.is_empty())
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,6 +86,7 @@ pub enum Unit {
     Dockerfile(Target),
     /// A `.nix` file other than a flake's `flake.nix`.
     Nix(Target),
+    Compose(Target),
     Flake {
         nix: Option<Target>,
         lock: Option<Target>,
@@ -75,7 +97,7 @@ impl Unit {
     /// Its files.
     pub fn targets(&self) -> Vec<&Target> {
         match self {
-            Unit::Dockerfile(target) | Unit::Nix(target) => vec![target],
+            Unit::Dockerfile(target) | Unit::Nix(target) | Unit::Compose(target) => vec![target],
             Unit::Flake { nix, lock } => nix.iter().chain(lock.iter()).collect(),
         }
     }
@@ -92,7 +114,7 @@ impl Unit {
     /// How many files it holds.
     pub fn files(&self) -> usize {
         match self {
-            Unit::Dockerfile(_) | Unit::Nix(_) => 1,
+            Unit::Dockerfile(_) | Unit::Nix(_) | Unit::Compose(_) => 1,
             Unit::Flake { nix, lock } => usize::from(nix.is_some()) + usize::from(lock.is_some()),
         }
     }
@@ -114,6 +136,10 @@ pub fn units(targets: Vec<Target>, cwd: &Path) -> Vec<Unit> {
             }
             FileKind::Nix => {
                 units.push(Unit::Nix(target));
+                continue;
+            }
+            FileKind::Compose => {
+                units.push(Unit::Compose(target));
                 continue;
             }
             FileKind::FlakeNix | FileKind::FlakeLock => {}
@@ -498,9 +524,14 @@ fn explicit_kind(name: &str, path: &Path) -> Result<FileKind, String> {
     }
     let lower = name.to_ascii_lowercase();
     if lower.ends_with(".yml") || lower.ends_with(".yaml") {
+        let compose = crate::source::yaml::parse(text)
+            .is_ok_and(|documents| documents.iter().any(crate::source::compose::has_services));
+        if compose {
+            return Ok(FileKind::Compose);
+        }
         return Err(
-            "a YAML file (a Compose file or a CI workflow?): repro-audit reads Dockerfiles, \
-             flake.nix, flake.lock and .nix files"
+            "a YAML file but not a Compose file (it has no `services`): repro-audit reads \
+             Dockerfiles, Compose files, flake.nix, flake.lock and .nix files"
                 .to_owned(),
         );
     }
@@ -741,7 +772,25 @@ mod tests {
         ] {
             assert_eq!(kind_of(name), Some(FileKind::Dockerfile), "{name}");
         }
-        for name in ["README.md", "dockerfile", "Makefile", "docker-compose.yml"] {
+        for name in [
+            "compose.yaml",
+            "compose.yml",
+            "docker-compose.yml",
+            "docker-compose.yaml",
+            "compose.prod.yaml",
+            "docker-compose.override.yml",
+        ] {
+            assert_eq!(kind_of(name), Some(FileKind::Compose), "{name}");
+        }
+        for name in [
+            "README.md",
+            "dockerfile",
+            "Makefile",
+            "compose..yaml",
+            "my-compose.yml",
+            "compose.json",
+            "ci.yml",
+        ] {
             assert_eq!(kind_of(name), None, "{name}");
         }
     }

@@ -237,10 +237,26 @@ pub struct NixSuppressions {
 
 impl NixSuppressions {
     pub fn new(file: &NixFile) -> NixSuppressions {
-        let pragmas = Pragmas::new(&file.text, &file.lines, &file.comment_lines);
+        NixSuppressions::from_parts(
+            &file.text,
+            &file.lines,
+            &file.comment_lines,
+            &file.commented_nodes,
+        )
+    }
+
+    /// For any text with `#` comments (a YAML file too): its comment
+    /// lines, and the spans of the nodes a pragma above can cover.
+    pub fn from_parts(
+        text: &str,
+        lines: &LineIndex,
+        comment_lines: &[Span],
+        commented_nodes: &[Span],
+    ) -> NixSuppressions {
+        let pragmas = Pragmas::new(text, lines, comment_lines);
         let mut nodes = Vec::new();
-        for span in &file.commented_nodes {
-            let ids = pragmas.above(file.lines.line_of(span.start));
+        for span in commented_nodes {
+            let ids = pragmas.above(lines.line_of(span.start));
             if !ids.is_empty() {
                 nodes.push((*span, ids));
             }

@@ -806,6 +806,9 @@ fn named_files_are_recognised_by_their_content() {
             // Parses as Nix (`all: cc - o …`), but is no Nix file.
             ("Makefile", "all:\n\tcc -o hello hello.c\n"),
             ("compose.yaml", "services:\n  web:\n    image: nginx\n"),
+            // YAML: a Compose file by its `services`, or not one.
+            ("stack.yml", "services:\n  db:\n    image: postgres:16\n"),
+            ("ci.yml", "on: push\njobs: {}\n"),
         ],
     );
     let outcome = audit_in(
@@ -819,12 +822,14 @@ fn named_files_are_recognised_by_their_content() {
             "notes.md",
             "Makefile",
             "compose.yaml",
+            "stack.yml",
+            "ci.yml",
         ],
     );
     assert_eq!(outcome.code, 2);
     assert_eq!(
         codes(&outcome),
-        ["DF004", "DF001", "NX009", "NX002"],
+        ["CP001", "DF004", "DF001", "NX009", "CP002", "NX002"],
         "{}",
         outcome.stdout
     );
@@ -857,7 +862,7 @@ fn named_files_are_recognised_by_their_content() {
     assert!(
         outcome
             .stderr
-            .contains("compose.yaml: a YAML file (a Compose file or a CI workflow?)"),
+            .contains("ci.yml: a YAML file but not a Compose file (it has no `services`)"),
         "{}",
         outcome.stderr
     );
@@ -1626,4 +1631,84 @@ fn a_baseline_hides_known_findings_wherever_they_moved() {
         let outcome = audit_in(&dir, &["--baseline", "bad.json"]);
         assert_eq!((outcome.code, outcome.stderr.as_str()), (2, message));
     }
+}
+
+/// Compose files are walked and audited like the others: images
+/// interpolated from the `.env` file beside them (overridden by
+/// `--build-arg`), anchors and merge keys followed, `build:` services left
+/// to their Dockerfile, pragmas above the service or the image, and
+/// malformed YAML an error with its position while the rest is audited.
+#[test]
+fn compose_files_are_audited() {
+    let dir = scratch(
+        "compose",
+        &[
+            (
+                "compose.yaml",
+                "x-base: &base\n  image: redis\nservices:\n  web:\n    image: \"nginx:${NGINX_TAG}\"\n  cache:\n    <<: *base\n  app:\n    build: .\n    image: me/app\n  # repro-audit ignore=CP002\n  proxy:\n    image: traefik:v3\n  worker:\n    image: acme/worker:${WORKER_TAG:?set it}\n",
+            ),
+            (".env", "# versions\nNGINX_TAG=1.27\n"),
+            ("deploy/docker-compose.prod.yml", "services:\n  db:\n    image: postgres:16@sha256:0000000000000000000000000000000000000000000000000000000000000000\n"),
+            ("broken/compose.yml", "services:\n  web: [unclosed\n"),
+            ("notes/ci.yml", "on: push\n"),
+        ],
+    );
+    let outcome = audit_in(&dir, &["--concise", "--no-config", "."]);
+    assert_eq!(outcome.code, 2, "{}{}", outcome.stdout, outcome.stderr);
+    let lines: Vec<&str> = outcome
+        .stdout
+        .lines()
+        .filter(|l| l.contains("[CP"))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "compose.yaml:2:10: error[CP001] service `cache` image `redis` has no tag and no digest",
+            "compose.yaml:5:12: warning[CP002] service `web` image `nginx:${NGINX_TAG}` (`nginx:1.27`) is not pinned by digest",
+            "compose.yaml:15:12: info[CP003] service `worker` image `acme/worker:${WORKER_TAG:?set it}` uses variable `WORKER_TAG` that has no value in `.env` and no default",
+        ],
+        "{}",
+        outcome.stdout
+    );
+    assert!(
+        outcome
+            .stderr
+            .starts_with("error: broken/compose.yml:3:1: invalid YAML"),
+        "{}",
+        outcome.stderr
+    );
+    // A build argument given on the command line wins over `.env`.
+    let outcome = audit_in(
+        &dir,
+        &[
+            "--concise",
+            "--no-config",
+            "--build-arg",
+            "NGINX_TAG=latest",
+            "--build-arg",
+            "WORKER_TAG=2",
+            "compose.yaml",
+        ],
+    );
+    assert_eq!(
+        codes(&outcome),
+        ["CP001", "CP001", "CP002"],
+        "{}",
+        outcome.stdout
+    );
+    assert!(
+        outcome
+            .stdout
+            .contains("(`nginx:latest`) floats on the `latest` tag"),
+        "{}",
+        outcome.stdout
+    );
+    // SARIF of a Compose file is valid and points at the value.
+    let sarif = audit_in(&dir, &["--format", "sarif", "--no-config", "compose.yaml"]);
+    let document: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let region = &document["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(
+        (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+        (Some(2), Some(10))
+    );
 }

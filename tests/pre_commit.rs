@@ -70,6 +70,11 @@ fn pre_commit_runs_the_hook_on_dockerfiles_only_and_honours_exclude() {
     std::fs::create_dir_all(&scratch).unwrap();
     std::fs::write(scratch.join("Dockerfile"), "FROM debian\n").unwrap();
     std::fs::write(scratch.join("README.md"), "FROM debian\n").unwrap();
+    std::fs::write(
+        scratch.join("compose.yaml"),
+        "services:\n  web:\n    image: nginx\n",
+    )
+    .unwrap();
     // A vendored Dockerfile the configuration excludes: pre-commit names
     // it, and `--force-exclude` leaves it out.
     std::fs::create_dir_all(scratch.join("vendor")).unwrap();
@@ -91,6 +96,7 @@ fn pre_commit_runs_the_hook_on_dockerfiles_only_and_honours_exclude() {
             "add",
             "Dockerfile",
             "README.md",
+            "compose.yaml",
             "vendor/Dockerfile",
             "tools/testdata/Dockerfile",
             "Dockerfile-linux.template",
@@ -125,6 +131,12 @@ fn pre_commit_runs_the_hook_on_dockerfiles_only_and_honours_exclude() {
     );
     assert!(
         log.contains("Dockerfile:1:6: error[DF001] base image `debian` has no tag and no digest"),
+        "{log}"
+    );
+    assert!(
+        log.contains(
+            "compose.yaml:3:12: error[CP001] service `web` image `nginx` has no tag and no digest"
+        ),
         "{log}"
     );
     assert!(!log.contains("README.md"), "{log}");

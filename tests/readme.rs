@@ -16,7 +16,11 @@ fn rule_table_matches_the_registry() {
     let readme = readme();
     let rows: Vec<(String, String, String)> = readme
         .lines()
-        .filter(|l| l.starts_with("| DF") || l.starts_with("| NX") || l.starts_with("| RA"))
+        .filter(|l| {
+            ["| DF", "| CP", "| NX", "| RA"]
+                .iter()
+                .any(|prefix| l.starts_with(prefix))
+        })
         .map(|l| {
             let cells: Vec<&str> = l.split('|').map(str::trim).collect();
             (

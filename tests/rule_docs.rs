@@ -1,8 +1,8 @@
 //! Every rule's doc, `rules/<CODE>.md`, is a test: under "Example", each
 //! sample is followed by a text block with exactly the findings (snippets
 //! and carets included) that the rule gives on it; every sample under
-//! "Fixed" and "Suppress" gives none. A sample is a `dockerfile` block, or a
-//! flake: a `nix` block (flake.nix) with the `json` block (flake.lock)
+//! "Fixed" and "Suppress" gives none. A sample is a `dockerfile` block, a
+//! `yaml` block (compose.yaml), or a flake: a `nix` block (flake.nix) with the `json` block (flake.lock)
 //! right after it — or, when none follows, the doc's last `json` block
 //! before it, or no lock at all — or a `json` block alone. For the rules
 //! of any `.nix` file (NX009–NX011), a `nix` block is `default.nix`. And
@@ -11,7 +11,7 @@
 mod common;
 
 use repro_audit::audit::{
-    audit_dockerfile, audit_flake, audit_nix_file, LockState, Options, Report,
+    audit_compose, audit_dockerfile, audit_flake, audit_nix_file, LockState, Options, Report,
 };
 use repro_audit::date::Date;
 use repro_audit::report::text::{self, TextOptions};
@@ -61,9 +61,11 @@ fn blocks(doc: &str) -> Vec<(String, String, String)> {
     found
 }
 
-/// A doc's input: a Dockerfile, or a flake.nix and/or flake.lock.
+/// A doc's input: a Dockerfile, a Compose file, or a flake.nix and/or
+/// flake.lock.
 enum Sample {
     Dockerfile(String),
+    Compose(String),
     Nix(String),
     Flake {
         nix: Option<String>,
@@ -82,6 +84,20 @@ fn rendered(rule: &'static Rule, sample: &Sample) -> String {
             Report {
                 files: 1,
                 sources: [("Dockerfile".to_owned(), source)].into(),
+                findings,
+                errors: Vec::new(),
+                baselined: 0,
+                roots: Default::default(),
+            }
+        }
+        Sample::Compose(text) => {
+            let variables = std::collections::HashMap::new();
+            let (findings, source) =
+                audit_compose("compose.yaml", text.clone(), &variables, &options(rule))
+                    .unwrap_or_else(|e| panic!("{}: example does not parse: {e:?}", rule.code));
+            Report {
+                files: 1,
+                sources: [("compose.yaml".to_owned(), source)].into(),
                 findings,
                 errors: Vec::new(),
                 baselined: 0,
@@ -156,6 +172,7 @@ fn every_rule_doc_example_holds() {
         while let Some((section, info, body)) = iter.next() {
             let sample = match info.as_str() {
                 "dockerfile" => Sample::Dockerfile(body.clone()),
+                "yaml" => Sample::Compose(body.clone()),
                 "nix" if matches!(rule.check, Check::NixFile(_)) => Sample::Nix(body.clone()),
                 "nix" => {
                     if iter.peek().is_some_and(|(_, i, _)| i == "json") {
@@ -212,9 +229,9 @@ fn every_rule_doc_example_holds() {
             }
         }
         let has = |name: &str| {
-            blocks
-                .iter()
-                .any(|(s, i, _)| s == name && ["dockerfile", "nix", "json"].contains(&i.as_str()))
+            blocks.iter().any(|(s, i, _)| {
+                s == name && ["dockerfile", "yaml", "nix", "json"].contains(&i.as_str())
+            })
         };
         assert!(
             has("Example") && has("Fixed") && has("Suppress"),

@@ -27,6 +27,7 @@ const CASES: &[(&str, &[&str])] = &[
     ("fortune-cat", &["fixtures/fortune-cat"]),
     ("rules", &["fixtures/rules"]),
     ("nix", &["fixtures/nix"]),
+    ("compose", &["fixtures/compose"]),
     ("parser-with-errors", &["fixtures/parser"]),
     ("clean", &["flake.nix"]),
 ];

@@ -1,6 +1,7 @@
 //! The rules: one small file each, listed in one flat registry. Codes are
 //! permanent; a removed rule's code is never reused.
 
+pub mod compose;
 pub mod docker;
 pub mod meta;
 pub mod nix;
@@ -12,6 +13,8 @@ pub enum Check {
     Dockerfile(fn(&docker::Context, &mut Vec<Diagnostic>)),
     /// A `flake.nix` and the `flake.lock` beside it, as one pair.
     Nix(fn(&nix::Context, &mut Vec<nix::NixDiagnostic>)),
+    /// A Compose file.
+    Compose(fn(&compose::Context, &mut Vec<Diagnostic>)),
     /// Any `.nix` file, `flake.nix` included.
     NixFile(fn(&crate::source::nix_file::NixFile, &mut Vec<Diagnostic>)),
     /// A file's pragmas, once every other rule's findings went through
@@ -50,6 +53,9 @@ pub static RULES: &[Rule] = &[
     docker::df021_download_piped_to_shell::RULE,
     docker::df022_git_clone_unpinned::RULE,
     docker::df023_download_unverified::RULE,
+    compose::cp001_compose_image_floating::RULE,
+    compose::cp002_compose_image_unpinned::RULE,
+    compose::cp003_compose_image_unresolved::RULE,
     nix::nx001_flake_lock_missing::RULE,
     nix::nx002_flake_input_unlocked::RULE,
     nix::nx003_flake_lock_stale::RULE,

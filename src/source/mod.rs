@@ -1,5 +1,6 @@
 //! Inputs, each parsed into a model whose every piece has a span.
 
+pub mod compose;
 pub mod dockerfile;
 pub mod flake_lock;
 pub mod flake_nix;
@@ -8,6 +9,7 @@ pub mod mapped;
 pub mod nix_file;
 pub mod nix_syntax;
 pub mod span;
+pub mod yaml;
 
 /// Source text as one line: line continuations joined and every run of
 /// whitespace made one space, as messages quote a command and as

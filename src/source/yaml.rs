@@ -1,0 +1,344 @@
+//! YAML as the Compose and CI rules read it: a tree of mappings, sequences
+//! and scalars in which every node keeps its byte span, read by `saphyr`
+//! (YAML 1.2, maintained; it reports positions and bounds alias
+//! expansion by a node budget of its own). On top of what the parser gives: merge keys (`<<: *base`,
+//! `<<: [*a, *b]`) are applied as Compose applies them, keys written in
+//! the mapping winning; a quoted scalar's span ends at its closing quote
+//! and a plain one's at its last character; a node reached through an
+//! alias keeps the span of the anchored node, where a fix would go.
+
+use std::collections::HashSet;
+
+use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+
+use super::span::{LineIndex, Position, Span};
+
+/// Documents nest a handful of levels; this keeps every walk of the tree
+/// far from the end of the stack.
+const MAX_DEPTH: usize = 128;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// A scalar as text (`1` and `true` too); `None` for null.
+    Scalar(Option<String>),
+    Sequence(Vec<Node>),
+    /// Entries in file order, merge keys applied.
+    Mapping(Vec<(Node, Node)>),
+}
+
+impl Node {
+    /// The scalar's text, if this is a non-null scalar.
+    pub fn str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Scalar(Some(text)) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// The value under key `name`, if this is a mapping that has it.
+    pub fn get(&self, name: &str) -> Option<&Node> {
+        self.entries()
+            .iter()
+            .find(|(key, _)| key.str() == Some(name))
+            .map(|(_, value)| value)
+    }
+
+    /// A mapping's entries; none for anything else.
+    pub fn entries(&self) -> &[(Node, Node)] {
+        match &self.value {
+            Value::Mapping(entries) => entries,
+            _ => &[],
+        }
+    }
+
+    /// A sequence's items; none for anything else.
+    pub fn items(&self) -> &[Node] {
+        match &self.value {
+            Value::Sequence(items) => items,
+            _ => &[],
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct YamlError {
+    pub message: String,
+    pub position: Position,
+}
+
+/// The documents of a YAML stream (`---` separates them).
+pub fn parse(text: &str) -> Result<Vec<Node>, YamlError> {
+    let lines = LineIndex::new(text);
+    let offsets = CharOffsets::new(text);
+    let error = |message: String, char_index: usize| YamlError {
+        message,
+        position: lines.position(text, offsets.byte(char_index)),
+    };
+    let documents = MarkedYaml::load_from_str(text)
+        .map_err(|e| error(format!("invalid YAML: {}", e.info()), e.marker().index()))?;
+    let reader = Reader {
+        text,
+        offsets: &offsets,
+    };
+    documents
+        .iter()
+        .map(|document| reader.node(document, 0))
+        .collect::<Result<_, (String, usize)>>()
+        .map_err(|(message, char_index)| error(message, char_index))
+}
+
+/// Byte offsets of character indices (the parser counts characters).
+struct CharOffsets {
+    /// The byte offset of every character, and of the end.
+    bytes: Vec<usize>,
+}
+
+impl CharOffsets {
+    fn new(text: &str) -> CharOffsets {
+        let mut bytes: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+        bytes.push(text.len());
+        CharOffsets { bytes }
+    }
+
+    fn byte(&self, char_index: usize) -> usize {
+        self.bytes
+            .get(char_index)
+            .copied()
+            .unwrap_or_else(|| *self.bytes.last().unwrap_or(&0))
+    }
+}
+
+struct Reader<'a> {
+    text: &'a str,
+    offsets: &'a CharOffsets,
+}
+
+impl Reader<'_> {
+    fn node(&self, node: &MarkedYaml, depth: usize) -> Result<Node, (String, usize)> {
+        let start_char = node.span.start.index();
+        if depth > MAX_DEPTH {
+            return Err((
+                format!("YAML nested deeper than {MAX_DEPTH} levels"),
+                start_char,
+            ));
+        }
+        let span = Span::new(
+            self.offsets.byte(start_char),
+            self.offsets.byte(node.span.end.index()),
+        );
+        let value = match &node.data {
+            YamlData::Value(scalar) => Value::Scalar(scalar_text(scalar)),
+            YamlData::Representation(text, _, _) => Value::Scalar(Some(text.to_string())),
+            YamlData::Sequence(items) => Value::Sequence(
+                items
+                    .iter()
+                    .map(|item| self.node(item, depth + 1))
+                    .collect::<Result<_, _>>()?,
+            ),
+            YamlData::Mapping(mapping) => {
+                let mut written = Vec::new();
+                let mut merged = Vec::new();
+                for (key, value) in mapping {
+                    let key = self.node(key, depth + 1)?;
+                    let value = self.node(value, depth + 1)?;
+                    if key.str() == Some("<<") {
+                        merged.push(value);
+                    } else {
+                        written.push((key, value));
+                    }
+                }
+                Value::Mapping(merge(written, merged, start_char)?)
+            }
+            YamlData::Tagged(_, inner) => return self.node(inner, depth + 1),
+            YamlData::Alias(_) | YamlData::BadValue => {
+                return Err(("an alias to no anchor".to_owned(), start_char));
+            }
+        };
+        let span = match &value {
+            Value::Scalar(_) => self.scalar_span(span),
+            _ => span,
+        };
+        Ok(Node { value, span })
+    }
+
+    /// A scalar's span as written: to the closing quote of a quoted one,
+    /// to the last character of a plain one (the parser's end can run on
+    /// over spaces up to a comment).
+    fn scalar_span(&self, span: Span) -> Span {
+        let Some(written) = self.text.get(span.start..span.end) else {
+            return span;
+        };
+        let end = match written.chars().next() {
+            Some('"') => closing_quote(written, '"', true),
+            Some('\'') => closing_quote(written, '\'', false),
+            _ => Some(written.trim_end().len()),
+        };
+        Span::new(span.start, span.start + end.unwrap_or(written.len()))
+    }
+}
+
+/// The end (exclusive) of a quoted scalar that starts `text`.
+fn closing_quote(text: &str, quote: char, backslash_escapes: bool) -> Option<usize> {
+    let mut chars = text.char_indices().skip(1).peekable();
+    while let Some((i, c)) = chars.next() {
+        if backslash_escapes && c == '\\' {
+            chars.next();
+        } else if c == quote {
+            // `''` inside single quotes is a quote.
+            if !backslash_escapes && chars.peek().is_some_and(|&(_, n)| n == quote) {
+                chars.next();
+                continue;
+            }
+            return Some(i + c.len_utf8());
+        }
+    }
+    None
+}
+
+fn scalar_text(scalar: &Scalar) -> Option<String> {
+    match scalar {
+        Scalar::Null => None,
+        Scalar::Boolean(b) => Some(b.to_string()),
+        Scalar::Integer(i) => Some(i.to_string()),
+        Scalar::FloatingPoint(f) => Some(f.to_string()),
+        Scalar::String(s) => Some(s.to_string()),
+    }
+}
+
+/// The entries of a mapping with its merge keys applied: the keys written
+/// in it first, then those of each merged mapping that it lacks (the
+/// first merged mapping wins over later ones).
+fn merge(
+    mut entries: Vec<(Node, Node)>,
+    merged: Vec<Node>,
+    at: usize,
+) -> Result<Vec<(Node, Node)>, (String, usize)> {
+    if merged.is_empty() {
+        return Ok(entries);
+    }
+    let mut seen: HashSet<String> = entries
+        .iter()
+        .filter_map(|(key, _)| key.str().map(str::to_owned))
+        .collect();
+    for value in merged {
+        let sources: Vec<Node> = match value.value {
+            Value::Mapping(_) => vec![value],
+            Value::Sequence(items) => items,
+            _ => return Err(("`<<` merges a mapping or a list of mappings".into(), at)),
+        };
+        for source in sources {
+            let Value::Mapping(inner) = source.value else {
+                return Err(("`<<` merges a mapping or a list of mappings".into(), at));
+            };
+            for (key, value) in inner {
+                let new = key.str().is_none_or(|name| seen.insert(name.to_owned()));
+                if new {
+                    entries.push((key, value));
+                }
+            }
+        }
+    }
+    Ok(entries)
+}
+
+/// The spans of the comment lines of a YAML text: lines whose first
+/// character other than a space or tab is `#`.
+pub fn comment_lines(text: &str) -> Vec<Span> {
+    let mut found = Vec::new();
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let indent = body.len() - body.trim_start_matches([' ', '\t']).len();
+        if body[indent..].starts_with('#') {
+            found.push(Span::new(start + indent, start + body.len()));
+        }
+        start += line.len();
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> Node {
+        parse(text).unwrap().remove(0)
+    }
+
+    #[test]
+    fn spans_point_at_values() {
+        let text = "services:\n  web:\n    image: \"python:3.13\"   # c\n  db: {image: 'post''gres', x: 1}\n  plain:\n    image: nginx:1.27   \n";
+        let root = one(text);
+        let services = root.get("services").unwrap();
+        let image = |name: &str| services.get(name).unwrap().get("image").unwrap().clone();
+        let web = image("web");
+        assert_eq!(web.str(), Some("python:3.13"));
+        assert_eq!(&text[web.span.start..web.span.end], "\"python:3.13\"");
+        let db = image("db");
+        assert_eq!(db.str(), Some("post'gres"));
+        assert_eq!(&text[db.span.start..db.span.end], "'post''gres'");
+        let plain = image("plain");
+        assert_eq!(&text[plain.span.start..plain.span.end], "nginx:1.27");
+        assert_eq!(
+            services.get("db").unwrap().get("x").unwrap().str(),
+            Some("1")
+        );
+    }
+
+    #[test]
+    fn merge_keys_and_aliases() {
+        let text = "x: &base\n  image: python:3\n  restart: always\ny: &other\n  user: app\nweb:\n  <<: [*base, *other]\n  image: nginx\n";
+        let root = one(text);
+        let web = root.get("web").unwrap();
+        assert_eq!(web.get("image").unwrap().str(), Some("nginx"));
+        assert_eq!(web.get("restart").unwrap().str(), Some("always"));
+        assert_eq!(web.get("user").unwrap().str(), Some("app"));
+        // Reached through the alias: the anchored node's span.
+        let restart = web.get("restart").unwrap();
+        assert_eq!(&text[restart.span.start..restart.span.end], "always");
+    }
+
+    #[test]
+    fn documents_unicode_and_errors() {
+        let docs = parse("a: é\n---\nb: ü\n").unwrap();
+        assert_eq!(docs.len(), 2);
+        let b = docs[1].get("b").unwrap();
+        assert_eq!(b.span, Span::new(13, 15));
+        let error = parse("a: [1, 2\nb: c\n").unwrap_err();
+        assert!(
+            error.message.starts_with("invalid YAML"),
+            "{}",
+            error.message
+        );
+        let error = parse("a: 1\na: 2\n").unwrap_err();
+        assert_eq!(error.position.line, 2, "{error:?}");
+        // A billion laughs ends in an error, not in memory.
+        let mut laughs = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let p = i - 1;
+            laughs.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        assert!(parse(&laughs).is_err());
+        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        assert!(parse(&deep).is_err());
+    }
+
+    #[test]
+    fn comment_lines_are_found() {
+        let text = "# a\nx: 1 # b\n  # c\n";
+        let found: Vec<&str> = comment_lines(text)
+            .iter()
+            .map(|s| &text[s.start..s.end])
+            .collect();
+        assert_eq!(found, ["# a", "# c"]);
+    }
+}
