@@ -30,12 +30,33 @@ pub struct ComposeFile {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServiceImage {
-    pub service: String,
+    /// The services that use it: several when they merge it from one
+    /// anchor (`<<: *defaults`), which is one place to pin.
+    pub services: Vec<String>,
     /// The value as written (`python:${TAG:-3.13}`).
     pub written: String,
     /// The value's span.
     pub span: Span,
     pub value: Interpolated,
+}
+
+impl ServiceImage {
+    /// `service `web``, `services `a` and `b``, `services `a`, `b`, `c`
+    /// and 4 more`.
+    pub fn who(&self) -> String {
+        let names: Vec<String> = self
+            .services
+            .iter()
+            .take(3)
+            .map(|s| format!("`{s}`"))
+            .collect();
+        match self.services.len() {
+            1 => format!("service {}", names[0]),
+            2 => format!("services {} and {}", names[0], names[1]),
+            3 => format!("services {}, {} and {}", names[0], names[1], names[2]),
+            n => format!("services {} and {} more", names.join(", "), n - 3),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +90,7 @@ impl ComposeFile {
             position: e.position,
         })?;
         let mut images = Vec::new();
+        let mut by_span: HashMap<(usize, usize), usize> = HashMap::new();
         let mut services = Vec::new();
         for document in &documents {
             let Some(list) = document.get("services") else {
@@ -95,8 +117,14 @@ impl ComposeFile {
                         position,
                     });
                 };
+                if let Some(&same) = by_span.get(&(image.span.start, image.span.end)) {
+                    let same: &mut ServiceImage = &mut images[same];
+                    same.services.push(service_name.to_owned());
+                    continue;
+                }
+                by_span.insert((image.span.start, image.span.end), images.len());
                 images.push(ServiceImage {
-                    service: service_name.to_owned(),
+                    services: vec![service_name.to_owned()],
                     written: written.to_owned(),
                     span: image.span,
                     value: interpolate(written, variables),
@@ -378,7 +406,7 @@ mod tests {
         let images: Vec<(&str, &str)> = file
             .images
             .iter()
-            .map(|i| (i.service.as_str(), &text[i.span.start..i.span.end]))
+            .map(|i| (i.services[0].as_str(), &text[i.span.start..i.span.end]))
             .collect();
         assert_eq!(
             images,

@@ -73,25 +73,98 @@ pub struct YamlError {
     pub position: Position,
 }
 
+/// How many closing brackets `parse` moves (see there) before it gives up.
+const MAX_REPAIRS: usize = 64;
+
 /// The documents of a YAML stream (`---` separates them).
+///
+/// go-yaml, which Compose and GitHub read YAML with, accepts a flow
+/// collection whose closing `]` or `}` stands at the indentation of its
+/// key (`test: [` … `]` under `healthcheck:`); YAML 1.2, and so saphyr,
+/// does not. Such a line is read one space deeper, as many times as it
+/// takes, and spans are given back in the file's own offsets.
 pub fn parse(text: &str) -> Result<Vec<Node>, YamlError> {
     let lines = LineIndex::new(text);
-    let offsets = CharOffsets::new(text);
-    let error = |message: String, char_index: usize| YamlError {
-        message,
-        position: lines.position(text, offsets.byte(char_index)),
-    };
-    let documents = MarkedYaml::load_from_str(text)
-        .map_err(|e| error(format!("invalid YAML: {}", e.info()), e.marker().index()))?;
-    let reader = Reader {
-        text,
-        offsets: &offsets,
-    };
-    documents
-        .iter()
-        .map(|document| reader.node(document, 0))
-        .collect::<Result<_, (String, usize)>>()
-        .map_err(|(message, char_index)| error(message, char_index))
+    let mut working = text.to_owned();
+    // Original offsets of the line starts where a space was added, sorted.
+    let mut inserted: Vec<usize> = Vec::new();
+    loop {
+        let offsets = CharOffsets::new(&working);
+        let shift = Shift::new(&inserted);
+        let error = |message: String, char_index: usize| YamlError {
+            message,
+            position: lines.position(text, shift.original(offsets.byte(char_index))),
+        };
+        match MarkedYaml::load_from_str(&working) {
+            Ok(documents) => {
+                let reader = Reader {
+                    text: &working,
+                    offsets: &offsets,
+                };
+                let mut nodes = documents
+                    .iter()
+                    .map(|document| reader.node(document, 0))
+                    .collect::<Result<Vec<Node>, (String, usize)>>()
+                    .map_err(|(message, char_index)| error(message, char_index))?;
+                if !inserted.is_empty() {
+                    for node in &mut nodes {
+                        shift.apply(node);
+                    }
+                }
+                return Ok(nodes);
+            }
+            Err(e) => {
+                let at = offsets.byte(e.marker().index());
+                let line_start = working[..at].rfind('\n').map_or(0, |i| i + 1);
+                let closing = working[line_start..]
+                    .trim_start_matches(' ')
+                    .starts_with([']', '}']);
+                if e.info().contains("indentation") && closing && inserted.len() < MAX_REPAIRS {
+                    let original = shift.original(line_start);
+                    working.insert(line_start, ' ');
+                    let place = inserted.partition_point(|&i| i <= original);
+                    inserted.insert(place, original);
+                    continue;
+                }
+                return Err(error(
+                    format!("invalid YAML: {}", e.info()),
+                    e.marker().index(),
+                ));
+            }
+        }
+    }
+}
+
+/// From offsets in the text with spaces added back to the file's own.
+struct Shift {
+    /// Where each added space sits in the working text, increasing.
+    spaces: Vec<usize>,
+}
+
+impl Shift {
+    fn new(inserted: &[usize]) -> Shift {
+        Shift {
+            spaces: inserted.iter().enumerate().map(|(j, &o)| o + j).collect(),
+        }
+    }
+
+    fn original(&self, working: usize) -> usize {
+        working - self.spaces.partition_point(|&space| space < working)
+    }
+
+    fn apply(&self, node: &mut Node) {
+        node.span = Span::new(self.original(node.span.start), self.original(node.span.end));
+        match &mut node.value {
+            Value::Scalar(_) => {}
+            Value::Sequence(items) => items.iter_mut().for_each(|item| self.apply(item)),
+            Value::Mapping(entries) => {
+                for (key, value) in entries {
+                    self.apply(key);
+                    self.apply(value);
+                }
+            }
+        }
+    }
 }
 
 /// Byte offsets of character indices (the parser counts characters).
@@ -330,6 +403,20 @@ mod tests {
         assert!(parse(&laughs).is_err());
         let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
         assert!(parse(&deep).is_err());
+    }
+
+    #[test]
+    fn a_closing_bracket_at_its_keys_indentation_is_read_as_go_yaml_reads_it() {
+        let text = "services:\n  web:\n    healthcheck:\n      test: [\n          \"CMD\",\n      ]\n      x: {\n        a: 1,\n      }\n    image: nginx:1\n";
+        let root = one(text);
+        let web = root.get("services").unwrap().get("web").unwrap();
+        let test = web.get("healthcheck").unwrap().get("test").unwrap();
+        assert_eq!(test.items()[0].str(), Some("CMD"));
+        let image = web.get("image").unwrap();
+        assert_eq!(&text[image.span.start..image.span.end], "nginx:1");
+        // Errors elsewhere keep their place in the file.
+        let error = parse("a: [\n]\nb: [1,\n").unwrap_err();
+        assert_eq!(error.position.line, 4, "{error:?}");
     }
 
     #[test]

@@ -22,11 +22,7 @@ fn check(context: &Context, out: &mut Vec<Diagnostic>) {
         };
         out.push(Diagnostic::new(
             image.span,
-            format!(
-                "service `{}` image {} {how}",
-                image.service,
-                describe(image, value)
-            ),
+            format!("{} image {} {how}", image.who(), describe(image, value)),
             format!(
                 "pin a version and its digest: `{}:<version>@sha256:<digest>`",
                 reference.name

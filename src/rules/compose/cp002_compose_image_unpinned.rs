@@ -22,8 +22,8 @@ fn check(context: &Context, out: &mut Vec<Diagnostic>) {
         out.push(Diagnostic::new(
             image.span,
             format!(
-                "service `{}` image {} is not pinned by digest",
-                image.service,
+                "{} image {} is not pinned by digest",
+                image.who(),
                 describe(image, value)
             ),
             format!("pin it as `{value}@sha256:<digest>`"),

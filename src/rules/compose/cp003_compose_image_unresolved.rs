@@ -36,7 +36,7 @@ fn check(context: &Context, out: &mut Vec<Diagnostic>) {
         };
         out.push(Diagnostic::new(
             image.span,
-            format!("service `{}` image `{}` {why}", image.service, image.written),
+            format!("{} image `{}` {why}", image.who(), image.written),
             "give the variable a value in the `.env` file beside the Compose file (or `[build-args]` in `.repro-audit.toml`), or a default: `${NAME:-1.2}`",
         ));
     }
