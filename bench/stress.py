@@ -196,6 +196,12 @@ def run_lines(n):
     return "FROM busybox\n" + "RUN t\n" * n
 
 
+def compose_services(n):
+    """compose.yaml: n services, each image interpolated with a default."""
+    body = "".join(f'  s{i}:\n    image: "img{i}:${{T{i}:-1.{i}}}"\n' for i in range(n))
+    return {"compose.yaml": "services:\n" + body}
+
+
 def many_files(n):
     """n small Dockerfiles, one in ten with findings."""
     files = {}
@@ -241,6 +247,7 @@ CASES = [
     ("flake.lock: empty nodes", lock_empty_nodes, 1_000),
     ("flake.lock: root inputs sharing a chain", lock_shared_reach, 100),
     ("flake exporting templates (files)", template_fan_out, 10),
+    ("compose.yaml: services", compose_services, 1_000),
     ("small Dockerfiles (files)", many_files, 1_000),
     ("exclude glob of many stars", exclude_stars, 2_000),
 ]
