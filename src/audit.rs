@@ -27,7 +27,8 @@ use crate::source::flake_lock::FlakeLock;
 use crate::source::flake_nix::FlakeNix;
 use crate::source::nix_file::NixFile;
 use crate::source::nix_syntax;
-use crate::source::span::{LineIndex, Position};
+use crate::source::span::{LineIndex, Position, Span};
+use crate::source::workflow::Workflow;
 use crate::suppress::{NixSuppressions, Pragmas, Suppressions};
 
 #[derive(Debug, Clone)]
@@ -237,7 +238,10 @@ fn audit_unit_safely(unit: &Unit, options: &Options, templates: &Templates) -> U
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_default();
         let target = match unit {
-            Unit::Dockerfile(target) | Unit::Nix(target) | Unit::Compose(target) => Some(target),
+            Unit::Dockerfile(target)
+            | Unit::Nix(target)
+            | Unit::Compose(target)
+            | Unit::Workflow(target) => Some(target),
             Unit::Flake { nix, lock } => nix.as_ref().or(lock.as_ref()),
         };
         UnitResult {
@@ -257,6 +261,9 @@ fn audit_unit(unit: &Unit, options: &Options, templates: &Templates) -> UnitResu
             .into(),
         Unit::Nix(target) => read(target)
             .and_then(|text| audit_nix_file(&target.display, text, options))
+            .into(),
+        Unit::Workflow(target) => read(target)
+            .and_then(|text| audit_workflow(&target.display, text, options))
             .into(),
         Unit::Compose(target) => read(target)
             .and_then(|text| {
@@ -585,35 +592,86 @@ pub fn audit_compose(
     let context = rules::compose::Context { file: &file };
     let mut found: Vec<(&Rule, Diagnostic)> = Vec::new();
     for rule in &options.rules {
-        let Check::Compose(check) = rule.check else {
-            continue;
-        };
-        let mut diagnostics = Vec::new();
-        check(&context, &mut diagnostics);
-        found.extend(diagnostics.into_iter().map(|d| (*rule, d)));
+        if let Check::Compose(check) = rule.check {
+            let mut diagnostics = Vec::new();
+            check(&context, &mut diagnostics);
+            found.extend(diagnostics.into_iter().map(|d| (*rule, d)));
+        }
     }
-    let queries: Vec<(&str, usize)> = found
-        .iter()
-        .map(|(rule, d)| (rule.code, d.span.start))
-        .collect();
-    let suppressions =
-        NixSuppressions::from_parts(&file.text, &file.lines, &file.comment_lines, &file.services);
-    let suppressed = suppressions.suppressed(&queries, &file.lines);
-    let mut findings: Vec<Finding> = found
-        .into_iter()
-        .zip(suppressed)
-        .filter(|(_, suppressed)| !suppressed)
-        .map(|((rule, diagnostic), _)| place(path, rule, &file.text, &file.lines, diagnostic))
-        .collect();
-    findings.extend(pragma_findings(
-        path,
-        &suppressions.pragmas,
-        &file.text,
-        &file.lines,
-        options,
-    ));
-    sort_findings(&mut findings);
-    Ok((findings, file.text))
+    let yaml = YamlText {
+        text: &file.text,
+        lines: &file.lines,
+        comment_lines: &file.comment_lines,
+        blocks: &file.services,
+    };
+    Ok((yaml.findings(path, found, options), file.text))
+}
+
+/// Audit one GitHub Actions workflow or action.
+pub fn audit_workflow(path: &str, text: String, options: &Options) -> Audited {
+    let workflow = Workflow::parse(text)
+        .map_err(|error| FileError::syntax(path, error.message, error.position))?;
+    let context = rules::github::Context {
+        workflow: &workflow,
+    };
+    let mut found: Vec<(&Rule, Diagnostic)> = Vec::new();
+    for rule in &options.rules {
+        if let Check::Workflow(check) = rule.check {
+            let mut diagnostics = Vec::new();
+            check(&context, &mut diagnostics);
+            found.extend(diagnostics.into_iter().map(|d| (*rule, d)));
+        }
+    }
+    let yaml = YamlText {
+        text: &workflow.text,
+        lines: &workflow.lines,
+        comment_lines: &workflow.comment_lines,
+        blocks: &workflow.blocks,
+    };
+    Ok((yaml.findings(path, found, options), workflow.text))
+}
+
+/// A YAML file's text and what its pragmas can stand above.
+struct YamlText<'a> {
+    text: &'a str,
+    lines: &'a LineIndex,
+    comment_lines: &'a [Span],
+    /// The blocks (a service, a job, a step) a pragma above covers.
+    blocks: &'a [Span],
+}
+
+impl YamlText<'_> {
+    /// The rules' diagnostics less those its pragmas suppress, placed,
+    /// with the pragmas' own findings (RA001, RA002).
+    fn findings(
+        &self,
+        path: &str,
+        found: Vec<(&Rule, Diagnostic)>,
+        options: &Options,
+    ) -> Vec<Finding> {
+        let queries: Vec<(&str, usize)> = found
+            .iter()
+            .map(|(rule, d)| (rule.code, d.span.start))
+            .collect();
+        let suppressions =
+            NixSuppressions::from_parts(self.text, self.lines, self.comment_lines, self.blocks);
+        let suppressed = suppressions.suppressed(&queries, self.lines);
+        let mut findings: Vec<Finding> = found
+            .into_iter()
+            .zip(suppressed)
+            .filter(|(_, suppressed)| !suppressed)
+            .map(|((rule, diagnostic), _)| place(path, rule, self.text, self.lines, diagnostic))
+            .collect();
+        findings.extend(pragma_findings(
+            path,
+            &suppressions.pragmas,
+            self.text,
+            self.lines,
+            options,
+        ));
+        sort_findings(&mut findings);
+        findings
+    }
 }
 
 fn pragma_findings(

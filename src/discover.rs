@@ -19,6 +19,8 @@ pub enum FileKind {
     Nix,
     /// A Compose file.
     Compose,
+    /// A GitHub Actions workflow or action.
+    Workflow,
 }
 
 /// Directories never walked into.
@@ -35,6 +37,7 @@ pub fn kind_of(name: &str) -> Option<FileKind> {
         "flake.lock" => return Some(FileKind::FlakeLock),
         _ if name.ends_with(".nix") => return Some(FileKind::Nix),
         _ if is_compose_name(name) => return Some(FileKind::Compose),
+        "action.yml" | "action.yaml" => return Some(FileKind::Workflow),
         _ => {}
     }
     let dockerfile = name.starts_with("Dockerfile")
@@ -87,6 +90,7 @@ pub enum Unit {
     /// A `.nix` file other than a flake's `flake.nix`.
     Nix(Target),
     Compose(Target),
+    Workflow(Target),
     Flake {
         nix: Option<Target>,
         lock: Option<Target>,
@@ -97,7 +101,10 @@ impl Unit {
     /// Its files.
     pub fn targets(&self) -> Vec<&Target> {
         match self {
-            Unit::Dockerfile(target) | Unit::Nix(target) | Unit::Compose(target) => vec![target],
+            Unit::Dockerfile(target)
+            | Unit::Nix(target)
+            | Unit::Compose(target)
+            | Unit::Workflow(target) => vec![target],
             Unit::Flake { nix, lock } => nix.iter().chain(lock.iter()).collect(),
         }
     }
@@ -114,7 +121,7 @@ impl Unit {
     /// How many files it holds.
     pub fn files(&self) -> usize {
         match self {
-            Unit::Dockerfile(_) | Unit::Nix(_) | Unit::Compose(_) => 1,
+            Unit::Dockerfile(_) | Unit::Nix(_) | Unit::Compose(_) | Unit::Workflow(_) => 1,
             Unit::Flake { nix, lock } => usize::from(nix.is_some()) + usize::from(lock.is_some()),
         }
     }
@@ -140,6 +147,10 @@ pub fn units(targets: Vec<Target>, cwd: &Path) -> Vec<Unit> {
             }
             FileKind::Compose => {
                 units.push(Unit::Compose(target));
+                continue;
+            }
+            FileKind::Workflow => {
+                units.push(Unit::Workflow(target));
                 continue;
             }
             FileKind::FlakeNix | FileKind::FlakeLock => {}
@@ -316,7 +327,9 @@ pub fn discover(paths: &[PathBuf], cwd: &Path, how: &Walk) -> (Vec<Target>, Vec<
             ));
         } else if resolved.exists() {
             let display = display_path(given, cwd);
-            match explicit_kind(&file_name(given), &resolved) {
+            let workflow =
+                crate::source::workflow::is_workflow_path(&resolved).then_some(FileKind::Workflow);
+            match workflow.map_or_else(|| explicit_kind(&file_name(given), &resolved), Ok) {
                 Ok(kind) => targets.push(Target {
                     source: Source::File(resolved),
                     display,
@@ -383,7 +396,9 @@ fn walk(
         match entry {
             Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
                 let name = entry.file_name().to_string_lossy();
-                if let Some(kind) = walked_kind(&name) {
+                let workflow = crate::source::workflow::is_workflow_path(entry.path())
+                    .then_some(FileKind::Workflow);
+                if let Some(kind) = walked_kind(&name).or(workflow) {
                     targets.push(Target {
                         source: Source::File(entry.path().to_path_buf()),
                         display: display_path(entry.path(), cwd),

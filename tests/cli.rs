@@ -1712,3 +1712,44 @@ fn compose_files_are_audited() {
         (Some(2), Some(10))
     );
 }
+
+/// GitHub Actions workflows and actions are found by their place
+/// (`.github/workflows/*.yml`, `action.yml`), not by every YAML name.
+#[test]
+fn workflows_and_actions_are_audited() {
+    let dir = scratch(
+        "workflows",
+        &[
+            (
+                ".github/workflows/ci.yml",
+                "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/setup-node@0000000000000000000000000000000000000000 # v4\n      - uses: ./local\n",
+            ),
+            (
+                "tools/setup/action.yml",
+                "runs:\n  using: composite\n  steps:\n    - uses: docker://alpine\n",
+            ),
+            (".github/dependabot.yml", "version: 2\n"),
+            (".github/workflows/nested/skip.yml", "jobs: {a: {runs-on: ubuntu-latest}}\n"),
+        ],
+    );
+    let outcome = audit_in(&dir, &["--concise", "--no-config", "."]);
+    assert_eq!(
+        reported_paths(&outcome),
+        [".github/workflows/ci.yml", "tools/setup/action.yml"],
+        "{}",
+        outcome.stdout
+    );
+    assert_eq!(
+        codes(&outcome),
+        ["GH003", "GH001", "GH001"],
+        "{}",
+        outcome.stdout
+    );
+    assert!(
+        outcome.stdout.contains(
+            "tools/setup/action.yml:4:13: error[GH001] step image `alpine` is not pinned by digest"
+        ),
+        "{}",
+        outcome.stdout
+    );
+}

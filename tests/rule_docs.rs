@@ -2,7 +2,7 @@
 //! sample is followed by a text block with exactly the findings (snippets
 //! and carets included) that the rule gives on it; every sample under
 //! "Fixed" and "Suppress" gives none. A sample is a `dockerfile` block, a
-//! `yaml` block (compose.yaml), or a flake: a `nix` block (flake.nix) with the `json` block (flake.lock)
+//! `yaml` block (compose.yaml, or a workflow for the GH rules), or a flake: a `nix` block (flake.nix) with the `json` block (flake.lock)
 //! right after it — or, when none follows, the doc's last `json` block
 //! before it, or no lock at all — or a `json` block alone. For the rules
 //! of any `.nix` file (NX009–NX011), a `nix` block is `default.nix`. And
@@ -11,7 +11,8 @@
 mod common;
 
 use repro_audit::audit::{
-    audit_compose, audit_dockerfile, audit_flake, audit_nix_file, LockState, Options, Report,
+    audit_compose, audit_dockerfile, audit_flake, audit_nix_file, audit_workflow, LockState,
+    Options, Report,
 };
 use repro_audit::date::Date;
 use repro_audit::report::text::{self, TextOptions};
@@ -66,6 +67,7 @@ fn blocks(doc: &str) -> Vec<(String, String, String)> {
 enum Sample {
     Dockerfile(String),
     Compose(String),
+    Workflow(String),
     Nix(String),
     Flake {
         nix: Option<String>,
@@ -98,6 +100,19 @@ fn rendered(rule: &'static Rule, sample: &Sample) -> String {
             Report {
                 files: 1,
                 sources: [("compose.yaml".to_owned(), source)].into(),
+                findings,
+                errors: Vec::new(),
+                baselined: 0,
+                roots: Default::default(),
+            }
+        }
+        Sample::Workflow(text) => {
+            let path = ".github/workflows/ci.yml";
+            let (findings, source) = audit_workflow(path, text.clone(), &options(rule))
+                .unwrap_or_else(|e| panic!("{}: example does not parse: {e:?}", rule.code));
+            Report {
+                files: 1,
+                sources: [(path.to_owned(), source)].into(),
                 findings,
                 errors: Vec::new(),
                 baselined: 0,
@@ -172,6 +187,9 @@ fn every_rule_doc_example_holds() {
         while let Some((section, info, body)) = iter.next() {
             let sample = match info.as_str() {
                 "dockerfile" => Sample::Dockerfile(body.clone()),
+                "yaml" if matches!(rule.check, Check::Workflow(_)) => {
+                    Sample::Workflow(body.clone())
+                }
                 "yaml" => Sample::Compose(body.clone()),
                 "nix" if matches!(rule.check, Check::NixFile(_)) => Sample::Nix(body.clone()),
                 "nix" => {

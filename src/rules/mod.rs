@@ -3,6 +3,7 @@
 
 pub mod compose;
 pub mod docker;
+pub mod github;
 pub mod meta;
 pub mod nix;
 
@@ -15,6 +16,8 @@ pub enum Check {
     Nix(fn(&nix::Context, &mut Vec<nix::NixDiagnostic>)),
     /// A Compose file.
     Compose(fn(&compose::Context, &mut Vec<Diagnostic>)),
+    /// A GitHub Actions workflow or action.
+    Workflow(fn(&github::Context, &mut Vec<Diagnostic>)),
     /// Any `.nix` file, `flake.nix` included.
     NixFile(fn(&crate::source::nix_file::NixFile, &mut Vec<Diagnostic>)),
     /// A file's pragmas, once every other rule's findings went through
@@ -56,6 +59,9 @@ pub static RULES: &[Rule] = &[
     compose::cp001_compose_image_floating::RULE,
     compose::cp002_compose_image_unpinned::RULE,
     compose::cp003_compose_image_unresolved::RULE,
+    github::gh001_action_unpinned::RULE,
+    github::gh002_job_image_unpinned::RULE,
+    github::gh003_runner_image_floating::RULE,
     nix::nx001_flake_lock_missing::RULE,
     nix::nx002_flake_input_unlocked::RULE,
     nix::nx003_flake_lock_stale::RULE,

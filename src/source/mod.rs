@@ -9,6 +9,7 @@ pub mod mapped;
 pub mod nix_file;
 pub mod nix_syntax;
 pub mod span;
+pub mod workflow;
 pub mod yaml;
 
 /// Source text as one line: line continuations joined and every run of
