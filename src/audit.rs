@@ -22,6 +22,7 @@ use crate::rules::docker::Context;
 use crate::rules::nix::{self, FlakeFile, Settings};
 use crate::rules::{Check, Rule};
 use crate::source::compose::{self, ComposeFile};
+use crate::source::devcontainer::Devcontainer;
 use crate::source::dockerfile::{self, stages::BuildArgs, Dockerfile};
 use crate::source::flake_lock::FlakeLock;
 use crate::source::flake_nix::FlakeNix;
@@ -241,7 +242,8 @@ fn audit_unit_safely(unit: &Unit, options: &Options, templates: &Templates) -> U
             Unit::Dockerfile(target)
             | Unit::Nix(target)
             | Unit::Compose(target)
-            | Unit::Workflow(target) => Some(target),
+            | Unit::Workflow(target)
+            | Unit::Devcontainer(target) => Some(target),
             Unit::Flake { nix, lock } => nix.as_ref().or(lock.as_ref()),
         };
         UnitResult {
@@ -261,6 +263,9 @@ fn audit_unit(unit: &Unit, options: &Options, templates: &Templates) -> UnitResu
             .into(),
         Unit::Nix(target) => read(target)
             .and_then(|text| audit_nix_file(&target.display, text, options))
+            .into(),
+        Unit::Devcontainer(target) => read(target)
+            .and_then(|text| audit_devcontainer(&target.display, text, options))
             .into(),
         Unit::Workflow(target) => read(target)
             .and_then(|text| audit_workflow(&target.display, text, options))
@@ -631,7 +636,30 @@ pub fn audit_workflow(path: &str, text: String, options: &Options) -> Audited {
     Ok((yaml.findings(path, found, options), workflow.text))
 }
 
-/// A YAML file's text and what its pragmas can stand above.
+/// Audit one dev container definition.
+pub fn audit_devcontainer(path: &str, text: String, options: &Options) -> Audited {
+    let file = Devcontainer::parse(text)
+        .map_err(|error| FileError::syntax(path, error.message, error.position))?;
+    let context = rules::devcontainer::Context { file: &file };
+    let mut found: Vec<(&Rule, Diagnostic)> = Vec::new();
+    for rule in &options.rules {
+        if let Check::Devcontainer(check) = rule.check {
+            let mut diagnostics = Vec::new();
+            check(&context, &mut diagnostics);
+            found.extend(diagnostics.into_iter().map(|d| (*rule, d)));
+        }
+    }
+    let commented = YamlText {
+        text: &file.text,
+        lines: &file.lines,
+        comment_lines: &file.comment_lines,
+        blocks: &[],
+    };
+    Ok((commented.findings(path, found, options), file.text))
+}
+
+/// A YAML (or JSON-with-comments) file's text and what its pragmas can
+/// stand above.
 struct YamlText<'a> {
     text: &'a str,
     lines: &'a LineIndex,

@@ -21,6 +21,8 @@ pub enum FileKind {
     Compose,
     /// A GitHub Actions workflow or action.
     Workflow,
+    /// A dev container definition.
+    Devcontainer,
 }
 
 /// Directories never walked into.
@@ -38,6 +40,7 @@ pub fn kind_of(name: &str) -> Option<FileKind> {
         _ if name.ends_with(".nix") => return Some(FileKind::Nix),
         _ if is_compose_name(name) => return Some(FileKind::Compose),
         "action.yml" | "action.yaml" => return Some(FileKind::Workflow),
+        ".devcontainer.json" => return Some(FileKind::Devcontainer),
         _ => {}
     }
     let dockerfile = name.starts_with("Dockerfile")
@@ -46,6 +49,18 @@ pub fn kind_of(name: &str) -> Option<FileKind> {
         || name.ends_with(".dockerfile")
         || name.ends_with(".Containerfile");
     dockerfile.then_some(FileKind::Dockerfile)
+}
+
+/// The kinds a file has by where it is: a workflow in
+/// `.github/workflows/`, a `devcontainer.json` in `.devcontainer/`.
+fn kind_by_place(path: &Path) -> Option<FileKind> {
+    if crate::source::workflow::is_workflow_path(path) {
+        Some(FileKind::Workflow)
+    } else if crate::source::devcontainer::is_devcontainer_path(path) {
+        Some(FileKind::Devcontainer)
+    } else {
+        None
+    }
 }
 
 fn is_compose_name(name: &str) -> bool {
@@ -91,6 +106,7 @@ pub enum Unit {
     Nix(Target),
     Compose(Target),
     Workflow(Target),
+    Devcontainer(Target),
     Flake {
         nix: Option<Target>,
         lock: Option<Target>,
@@ -104,7 +120,8 @@ impl Unit {
             Unit::Dockerfile(target)
             | Unit::Nix(target)
             | Unit::Compose(target)
-            | Unit::Workflow(target) => vec![target],
+            | Unit::Workflow(target)
+            | Unit::Devcontainer(target) => vec![target],
             Unit::Flake { nix, lock } => nix.iter().chain(lock.iter()).collect(),
         }
     }
@@ -121,7 +138,11 @@ impl Unit {
     /// How many files it holds.
     pub fn files(&self) -> usize {
         match self {
-            Unit::Dockerfile(_) | Unit::Nix(_) | Unit::Compose(_) | Unit::Workflow(_) => 1,
+            Unit::Dockerfile(_)
+            | Unit::Nix(_)
+            | Unit::Compose(_)
+            | Unit::Workflow(_)
+            | Unit::Devcontainer(_) => 1,
             Unit::Flake { nix, lock } => usize::from(nix.is_some()) + usize::from(lock.is_some()),
         }
     }
@@ -151,6 +172,10 @@ pub fn units(targets: Vec<Target>, cwd: &Path) -> Vec<Unit> {
             }
             FileKind::Workflow => {
                 units.push(Unit::Workflow(target));
+                continue;
+            }
+            FileKind::Devcontainer => {
+                units.push(Unit::Devcontainer(target));
                 continue;
             }
             FileKind::FlakeNix | FileKind::FlakeLock => {}
@@ -327,9 +352,8 @@ pub fn discover(paths: &[PathBuf], cwd: &Path, how: &Walk) -> (Vec<Target>, Vec<
             ));
         } else if resolved.exists() {
             let display = display_path(given, cwd);
-            let workflow =
-                crate::source::workflow::is_workflow_path(&resolved).then_some(FileKind::Workflow);
-            match workflow.map_or_else(|| explicit_kind(&file_name(given), &resolved), Ok) {
+            let by_place = kind_by_place(&resolved);
+            match by_place.map_or_else(|| explicit_kind(&file_name(given), &resolved), Ok) {
                 Ok(kind) => targets.push(Target {
                     source: Source::File(resolved),
                     display,
@@ -396,9 +420,7 @@ fn walk(
         match entry {
             Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
                 let name = entry.file_name().to_string_lossy();
-                let workflow = crate::source::workflow::is_workflow_path(entry.path())
-                    .then_some(FileKind::Workflow);
-                if let Some(kind) = walked_kind(&name).or(workflow) {
+                if let Some(kind) = walked_kind(&name).or_else(|| kind_by_place(entry.path())) {
                     targets.push(Target {
                         source: Source::File(entry.path().to_path_buf()),
                         display: display_path(entry.path(), cwd),

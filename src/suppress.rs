@@ -325,7 +325,11 @@ impl Pragma {
     /// commas or spaces; after the rules, words that name none are a
     /// reason).
     fn parse(comment: &str) -> Parsed {
-        let Some(body) = comment.strip_prefix('#') else {
+        // `#` in the files that have it; `//` in JSON with comments.
+        let Some(body) = comment
+            .strip_prefix('#')
+            .or_else(|| comment.strip_prefix("//"))
+        else {
             return Parsed::NotPragma;
         };
         let body = body.trim_start();

@@ -1753,3 +1753,36 @@ fn workflows_and_actions_are_audited() {
         outcome.stdout
     );
 }
+
+/// Dev container definitions are found by their place and read as VS Code
+/// reads them (comments, trailing commas); pragmas are `//` comments.
+#[test]
+fn dev_containers_are_audited() {
+    let dir = scratch(
+        "devcontainers",
+        &[
+            (
+                ".devcontainer/devcontainer.json",
+                "{\n  // base\n  \"image\": \"python\",\n  \"features\": {\n    // repro-audit ignore=DC002\n    \"ghcr.io/devcontainers/features/node:1\": {},\n    \"ghcr.io/devcontainers/features/go:1\": {},\n  },\n}\n",
+            ),
+            (".devcontainer/rust/devcontainer.json", "{ \"image\": \"rust:1.83\" }\n"),
+            ("devcontainer.json", "{ \"image\": \"ignored\" }\n"),
+            (".devcontainer/broken/devcontainer.json", "{ \"image\": }\n"),
+        ],
+    );
+    let outcome = audit_in(&dir, &["--concise", "--no-config", "."]);
+    assert_eq!(outcome.code, 2, "{}", outcome.stderr);
+    assert_eq!(
+        codes(&outcome),
+        ["DC001", "DC002", "DC001"],
+        "{}",
+        outcome.stdout
+    );
+    assert!(
+        outcome
+            .stderr
+            .starts_with("error: .devcontainer/broken/devcontainer.json:1:12: invalid JSON"),
+        "{}",
+        outcome.stderr
+    );
+}

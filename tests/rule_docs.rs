@@ -2,7 +2,8 @@
 //! sample is followed by a text block with exactly the findings (snippets
 //! and carets included) that the rule gives on it; every sample under
 //! "Fixed" and "Suppress" gives none. A sample is a `dockerfile` block, a
-//! `yaml` block (compose.yaml, or a workflow for the GH rules), or a flake: a `nix` block (flake.nix) with the `json` block (flake.lock)
+//! `yaml` block (compose.yaml, or a workflow for the GH rules), a `json`
+//! block for the DC rules (devcontainer.json), or a flake: a `nix` block (flake.nix) with the `json` block (flake.lock)
 //! right after it — or, when none follows, the doc's last `json` block
 //! before it, or no lock at all — or a `json` block alone. For the rules
 //! of any `.nix` file (NX009–NX011), a `nix` block is `default.nix`. And
@@ -11,8 +12,8 @@
 mod common;
 
 use repro_audit::audit::{
-    audit_compose, audit_dockerfile, audit_flake, audit_nix_file, audit_workflow, LockState,
-    Options, Report,
+    audit_compose, audit_devcontainer, audit_dockerfile, audit_flake, audit_nix_file,
+    audit_workflow, LockState, Options, Report,
 };
 use repro_audit::date::Date;
 use repro_audit::report::text::{self, TextOptions};
@@ -68,6 +69,7 @@ enum Sample {
     Dockerfile(String),
     Compose(String),
     Workflow(String),
+    Devcontainer(String),
     Nix(String),
     Flake {
         nix: Option<String>,
@@ -100,6 +102,19 @@ fn rendered(rule: &'static Rule, sample: &Sample) -> String {
             Report {
                 files: 1,
                 sources: [("compose.yaml".to_owned(), source)].into(),
+                findings,
+                errors: Vec::new(),
+                baselined: 0,
+                roots: Default::default(),
+            }
+        }
+        Sample::Devcontainer(text) => {
+            let path = ".devcontainer/devcontainer.json";
+            let (findings, source) = audit_devcontainer(path, text.clone(), &options(rule))
+                .unwrap_or_else(|e| panic!("{}: example does not parse: {e:?}", rule.code));
+            Report {
+                files: 1,
+                sources: [(path.to_owned(), source)].into(),
                 findings,
                 errors: Vec::new(),
                 baselined: 0,
@@ -200,6 +215,9 @@ fn every_rule_doc_example_holds() {
                         nix: Some(body.clone()),
                         lock: last_lock.clone(),
                     }
+                }
+                "json" if matches!(rule.check, Check::Devcontainer(_)) => {
+                    Sample::Devcontainer(body.clone())
                 }
                 "json" => {
                     last_lock = Some(body.clone());

@@ -2,6 +2,7 @@
 //! permanent; a removed rule's code is never reused.
 
 pub mod compose;
+pub mod devcontainer;
 pub mod docker;
 pub mod github;
 pub mod meta;
@@ -16,6 +17,8 @@ pub enum Check {
     Nix(fn(&nix::Context, &mut Vec<nix::NixDiagnostic>)),
     /// A Compose file.
     Compose(fn(&compose::Context, &mut Vec<Diagnostic>)),
+    /// A dev container definition.
+    Devcontainer(fn(&devcontainer::Context, &mut Vec<Diagnostic>)),
     /// A GitHub Actions workflow or action.
     Workflow(fn(&github::Context, &mut Vec<Diagnostic>)),
     /// Any `.nix` file, `flake.nix` included.
@@ -59,6 +62,8 @@ pub static RULES: &[Rule] = &[
     compose::cp001_compose_image_floating::RULE,
     compose::cp002_compose_image_unpinned::RULE,
     compose::cp003_compose_image_unresolved::RULE,
+    devcontainer::dc001_devcontainer_image_unpinned::RULE,
+    devcontainer::dc002_devcontainer_feature_unpinned::RULE,
     github::gh001_action_unpinned::RULE,
     github::gh002_job_image_unpinned::RULE,
     github::gh003_runner_image_floating::RULE,

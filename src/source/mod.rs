@@ -1,6 +1,7 @@
 //! Inputs, each parsed into a model whose every piece has a span.
 
 pub mod compose;
+pub mod devcontainer;
 pub mod dockerfile;
 pub mod flake_lock;
 pub mod flake_nix;
