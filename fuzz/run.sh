@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzz the parsers and the audit: `bash fuzz/run.sh [SECONDS] [TARGET...]`
-# runs each target (all by default) for SECONDS (default 60), starting
+# runs each target (all by default) for SECONDS (default 45), starting
 # from a corpus seeded with the project's fixtures. A crash or a timeout
 # stops with the input saved under fuzz/artifacts/<target>/; replay it
 # with `RUSTC_BOOTSTRAP=1 cargo fuzz run <target> <file>` and make it a
@@ -8,11 +8,11 @@
 # RUSTC_BOOTSTRAP=1 lets the stable toolchain build with the sanitizer.
 set -euo pipefail
 cd "$(dirname "$0")"
-seconds="${1:-60}"
+seconds="${1:-45}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(dockerfile dockerfile_structured flake_lock flake_nix flake_pair nix_file compose config baseline)
+    targets=(dockerfile dockerfile_structured flake_lock flake_nix flake_pair nix_file compose ci_files config baseline)
 fi
 export RUSTC_BOOTSTRAP=1
 
@@ -32,6 +32,8 @@ seed flake_nix 'flake.nix'
 seed nix_file '*.nix'
 seed config '.repro-audit.toml'
 seed compose '*compose*.y*ml'
+seed ci_files '*.yml'
+seed ci_files 'devcontainer.json'
 mkdir -p corpus/baseline corpus/dockerfile_structured corpus/flake_pair
 printf '{"version": 1, "findings": [{"fingerprint": "0123456789abcdef"}]}\n' > corpus/baseline/seed
 
