@@ -33,6 +33,7 @@ seed nix_file '*.nix'
 seed config '.repro-audit.toml'
 seed compose '*compose*.y*ml'
 seed ci_files '*.yml'
+seed ci_files '.gitlab-ci.yml'
 seed ci_files 'devcontainer.json'
 mkdir -p corpus/baseline corpus/dockerfile_structured corpus/flake_pair
 printf '{"version": 1, "findings": [{"fingerprint": "0123456789abcdef"}]}\n' > corpus/baseline/seed

@@ -26,6 +26,7 @@ use crate::source::devcontainer::Devcontainer;
 use crate::source::dockerfile::{self, stages::BuildArgs, Dockerfile};
 use crate::source::flake_lock::FlakeLock;
 use crate::source::flake_nix::FlakeNix;
+use crate::source::gitlab::GitlabCi;
 use crate::source::nix_file::NixFile;
 use crate::source::nix_syntax;
 use crate::source::span::{LineIndex, Position, Span};
@@ -243,7 +244,8 @@ fn audit_unit_safely(unit: &Unit, options: &Options, templates: &Templates) -> U
             | Unit::Nix(target)
             | Unit::Compose(target)
             | Unit::Workflow(target)
-            | Unit::Devcontainer(target) => Some(target),
+            | Unit::Devcontainer(target)
+            | Unit::Gitlab(target) => Some(target),
             Unit::Flake { nix, lock } => nix.as_ref().or(lock.as_ref()),
         };
         UnitResult {
@@ -267,6 +269,7 @@ fn audit_unit(unit: &Unit, options: &Options, templates: &Templates) -> UnitResu
         Unit::Devcontainer(target) => read(target)
             .and_then(|text| audit_devcontainer(&target.display, text, options))
             .into(),
+        Unit::Gitlab(target) => audit_gitlab(target, options),
         Unit::Workflow(target) => read(target)
             .and_then(|text| audit_workflow(&target.display, text, options))
             .into(),
@@ -634,6 +637,114 @@ pub fn audit_workflow(path: &str, text: String, options: &Options) -> Audited {
         blocks: &workflow.blocks,
     };
     Ok((yaml.findings(path, found, options), workflow.text))
+}
+
+/// How many files one pipeline may include, its own included.
+const MAX_GITLAB_FILES: usize = 128;
+
+/// A `.gitlab-ci.yml` and the local files it includes, each audited as
+/// one file of the pipeline. Local paths are from the repository's top
+/// level (the nearest directory above that holds `.git`, else the file's
+/// own); a path with a wildcard, one that leaves the repository, or one
+/// included twice is not read again.
+fn audit_gitlab(target: &Target, options: &Options) -> UnitResult {
+    let mut result = UnitResult::default();
+    let root = match &target.source {
+        Source::File(path) => path.parent().map(|dir| {
+            let dir = normalize(dir);
+            dir.ancestors()
+                .find(|a| a.join(".git").exists())
+                .map_or(dir.clone(), std::path::Path::to_path_buf)
+        }),
+        Source::Stdin | Source::OutOfTree(_) => None,
+    };
+    let shown_root = std::path::Path::new(&target.display)
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default();
+    let mut queue: Vec<(String, Result<String, FileError>)> =
+        vec![(target.display.clone(), read(target))];
+    let mut seen: std::collections::HashSet<std::path::PathBuf> = std::collections::HashSet::new();
+    while let Some((shown, text)) = queue.pop() {
+        let text = match text {
+            Ok(text) => text,
+            Err(error) => {
+                result.errors.push(error);
+                continue;
+            }
+        };
+        let file = match GitlabCi::parse(text) {
+            Ok(file) => file,
+            Err(error) => {
+                result
+                    .errors
+                    .push(FileError::syntax(&shown, error.message, error.position));
+                continue;
+            }
+        };
+        let findings = gitlab_findings(&shown, &file, options);
+        if !findings.is_empty() {
+            result.sources.push((shown.clone(), file.text.clone()));
+        }
+        result.findings.extend(findings);
+        let Some(root) = &root else { continue };
+        for include in &file.includes {
+            let crate::source::gitlab::IncludeKind::Local(path) = &include.kind else {
+                continue;
+            };
+            let relative = path.trim_start_matches('/');
+            if relative.is_empty() || relative.contains('*') {
+                continue;
+            }
+            let absolute = normalize(&root.join(relative));
+            let inside = absolute.starts_with(root)
+                && absolute
+                    .canonicalize()
+                    .is_ok_and(|real| root.canonicalize().is_ok_and(|r| real.starts_with(r)));
+            if !inside || seen.len() >= MAX_GITLAB_FILES || !seen.insert(absolute.clone()) {
+                continue;
+            }
+            let shown = shown_root
+                .join(relative)
+                .to_string_lossy()
+                .replace('\\', "/");
+            let read = read(&Target {
+                source: Source::File(absolute),
+                display: shown.clone(),
+                kind: FileKind::Gitlab,
+            });
+            queue.push((shown, read));
+        }
+    }
+    sort_findings(&mut result.findings);
+    result
+}
+
+/// The findings of one GitLab CI file, its includes not followed.
+fn gitlab_findings(path: &str, file: &GitlabCi, options: &Options) -> Vec<Finding> {
+    let context = rules::gitlab::Context { file };
+    let mut found: Vec<(&Rule, Diagnostic)> = Vec::new();
+    for rule in &options.rules {
+        if let Check::Gitlab(check) = rule.check {
+            let mut diagnostics = Vec::new();
+            check(&context, &mut diagnostics);
+            found.extend(diagnostics.into_iter().map(|d| (*rule, d)));
+        }
+    }
+    let commented = YamlText {
+        text: &file.text,
+        lines: &file.lines,
+        comment_lines: &file.comment_lines,
+        blocks: &file.blocks,
+    };
+    commented.findings(path, found, options)
+}
+
+/// Audit one GitLab CI file's text alone, without the files it includes.
+pub fn audit_gitlab_ci(path: &str, text: String, options: &Options) -> Audited {
+    let file = GitlabCi::parse(text)
+        .map_err(|error| FileError::syntax(path, error.message, error.position))?;
+    Ok((gitlab_findings(path, &file, options), file.text))
 }
 
 /// Audit one dev container definition.

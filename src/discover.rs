@@ -23,6 +23,8 @@ pub enum FileKind {
     Workflow,
     /// A dev container definition.
     Devcontainer,
+    /// `.gitlab-ci.yml`.
+    Gitlab,
 }
 
 /// Directories never walked into.
@@ -41,6 +43,7 @@ pub fn kind_of(name: &str) -> Option<FileKind> {
         _ if is_compose_name(name) => return Some(FileKind::Compose),
         "action.yml" | "action.yaml" => return Some(FileKind::Workflow),
         ".devcontainer.json" => return Some(FileKind::Devcontainer),
+        ".gitlab-ci.yml" | ".gitlab-ci.yaml" => return Some(FileKind::Gitlab),
         _ => {}
     }
     let dockerfile = name.starts_with("Dockerfile")
@@ -107,6 +110,8 @@ pub enum Unit {
     Compose(Target),
     Workflow(Target),
     Devcontainer(Target),
+    /// A `.gitlab-ci.yml`; the local files it includes are read with it.
+    Gitlab(Target),
     Flake {
         nix: Option<Target>,
         lock: Option<Target>,
@@ -121,7 +126,8 @@ impl Unit {
             | Unit::Nix(target)
             | Unit::Compose(target)
             | Unit::Workflow(target)
-            | Unit::Devcontainer(target) => vec![target],
+            | Unit::Devcontainer(target)
+            | Unit::Gitlab(target) => vec![target],
             Unit::Flake { nix, lock } => nix.iter().chain(lock.iter()).collect(),
         }
     }
@@ -142,7 +148,8 @@ impl Unit {
             | Unit::Nix(_)
             | Unit::Compose(_)
             | Unit::Workflow(_)
-            | Unit::Devcontainer(_) => 1,
+            | Unit::Devcontainer(_)
+            | Unit::Gitlab(_) => 1,
             Unit::Flake { nix, lock } => usize::from(nix.is_some()) + usize::from(lock.is_some()),
         }
     }
@@ -176,6 +183,10 @@ pub fn units(targets: Vec<Target>, cwd: &Path) -> Vec<Unit> {
             }
             FileKind::Devcontainer => {
                 units.push(Unit::Devcontainer(target));
+                continue;
+            }
+            FileKind::Gitlab => {
+                units.push(Unit::Gitlab(target));
                 continue;
             }
             FileKind::FlakeNix | FileKind::FlakeLock => {}

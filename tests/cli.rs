@@ -1786,3 +1786,40 @@ fn dev_containers_are_audited() {
         outcome.stderr
     );
 }
+
+/// `.gitlab-ci.yml` is audited with the local files it includes, each
+/// under its own path; an include of itself, a wildcard or a path out of
+/// the repository is not followed.
+#[test]
+fn gitlab_ci_and_its_local_includes_are_audited() {
+    let dir = scratch(
+        "gitlab",
+        &[
+            (
+                ".gitlab-ci.yml",
+                "include:\n  - local: ci/build.yml\n  - project: g/templates\n    file: /x.yml\n  - '/ci/*.yml'\n  - local: ../outside.yml\nimage: ruby:3.3@sha256:0000000000000000000000000000000000000000000000000000000000000000\n",
+            ),
+            (
+                "ci/build.yml",
+                "include: /ci/build.yml\nbuild:\n  image: docker:latest\n  script: [make]\n",
+            ),
+        ],
+    );
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    std::fs::write(
+        dir.parent().unwrap().join("outside.yml"),
+        "x:\n  image: alpine\n",
+    )
+    .unwrap();
+    let outcome = audit_in(&dir, &["--concise", "--no-config", "."]);
+    assert_eq!(
+        outcome.stdout.lines().filter(|l| l.contains("[GL")).collect::<Vec<_>>(),
+        [
+            ".gitlab-ci.yml:3:14: warning[GL002] `include: project: g/templates` has no `ref:`: it follows the project's default branch",
+            "ci/build.yml:3:10: error[GL001] job `build` image `docker:latest` floats on the `latest` tag",
+        ],
+        "{}{}",
+        outcome.stdout,
+        outcome.stderr
+    );
+}

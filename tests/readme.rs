@@ -17,7 +17,7 @@ fn rule_table_matches_the_registry() {
     let rows: Vec<(String, String, String)> = readme
         .lines()
         .filter(|l| {
-            ["| DF", "| CP", "| DC", "| GH", "| NX", "| RA"]
+            ["| DF", "| CP", "| DC", "| GH", "| GL", "| NX", "| RA"]
                 .iter()
                 .any(|prefix| l.starts_with(prefix))
         })

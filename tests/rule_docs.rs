@@ -2,7 +2,8 @@
 //! sample is followed by a text block with exactly the findings (snippets
 //! and carets included) that the rule gives on it; every sample under
 //! "Fixed" and "Suppress" gives none. A sample is a `dockerfile` block, a
-//! `yaml` block (compose.yaml, or a workflow for the GH rules), a `json`
+//! `yaml` block (compose.yaml; a workflow for the GH rules, .gitlab-ci.yml
+//! for the GL rules), a `json`
 //! block for the DC rules (devcontainer.json), or a flake: a `nix` block (flake.nix) with the `json` block (flake.lock)
 //! right after it — or, when none follows, the doc's last `json` block
 //! before it, or no lock at all — or a `json` block alone. For the rules
@@ -12,8 +13,8 @@
 mod common;
 
 use repro_audit::audit::{
-    audit_compose, audit_devcontainer, audit_dockerfile, audit_flake, audit_nix_file,
-    audit_workflow, LockState, Options, Report,
+    audit_compose, audit_devcontainer, audit_dockerfile, audit_flake, audit_gitlab_ci,
+    audit_nix_file, audit_workflow, LockState, Options, Report,
 };
 use repro_audit::date::Date;
 use repro_audit::report::text::{self, TextOptions};
@@ -69,6 +70,7 @@ enum Sample {
     Dockerfile(String),
     Compose(String),
     Workflow(String),
+    Gitlab(String),
     Devcontainer(String),
     Nix(String),
     Flake {
@@ -111,6 +113,19 @@ fn rendered(rule: &'static Rule, sample: &Sample) -> String {
         Sample::Devcontainer(text) => {
             let path = ".devcontainer/devcontainer.json";
             let (findings, source) = audit_devcontainer(path, text.clone(), &options(rule))
+                .unwrap_or_else(|e| panic!("{}: example does not parse: {e:?}", rule.code));
+            Report {
+                files: 1,
+                sources: [(path.to_owned(), source)].into(),
+                findings,
+                errors: Vec::new(),
+                baselined: 0,
+                roots: Default::default(),
+            }
+        }
+        Sample::Gitlab(text) => {
+            let path = ".gitlab-ci.yml";
+            let (findings, source) = audit_gitlab_ci(path, text.clone(), &options(rule))
                 .unwrap_or_else(|e| panic!("{}: example does not parse: {e:?}", rule.code));
             Report {
                 files: 1,
@@ -205,6 +220,7 @@ fn every_rule_doc_example_holds() {
                 "yaml" if matches!(rule.check, Check::Workflow(_)) => {
                     Sample::Workflow(body.clone())
                 }
+                "yaml" if matches!(rule.check, Check::Gitlab(_)) => Sample::Gitlab(body.clone()),
                 "yaml" => Sample::Compose(body.clone()),
                 "nix" if matches!(rule.check, Check::NixFile(_)) => Sample::Nix(body.clone()),
                 "nix" => {

@@ -5,6 +5,7 @@ pub mod compose;
 pub mod devcontainer;
 pub mod docker;
 pub mod github;
+pub mod gitlab;
 pub mod meta;
 pub mod nix;
 
@@ -19,6 +20,8 @@ pub enum Check {
     Compose(fn(&compose::Context, &mut Vec<Diagnostic>)),
     /// A dev container definition.
     Devcontainer(fn(&devcontainer::Context, &mut Vec<Diagnostic>)),
+    /// A GitLab CI file (and each local file it includes).
+    Gitlab(fn(&gitlab::Context, &mut Vec<Diagnostic>)),
     /// A GitHub Actions workflow or action.
     Workflow(fn(&github::Context, &mut Vec<Diagnostic>)),
     /// Any `.nix` file, `flake.nix` included.
@@ -67,6 +70,8 @@ pub static RULES: &[Rule] = &[
     github::gh001_action_unpinned::RULE,
     github::gh002_job_image_unpinned::RULE,
     github::gh003_runner_image_floating::RULE,
+    gitlab::gl001_ci_image_unpinned::RULE,
+    gitlab::gl002_ci_include_unpinned::RULE,
     nix::nx001_flake_lock_missing::RULE,
     nix::nx002_flake_input_unlocked::RULE,
     nix::nx003_flake_lock_stale::RULE,

@@ -6,6 +6,7 @@ pub mod dockerfile;
 pub mod flake_lock;
 pub mod flake_nix;
 pub mod flakeref;
+pub mod gitlab;
 pub mod mapped;
 pub mod nix_file;
 pub mod nix_syntax;

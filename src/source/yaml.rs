@@ -238,6 +238,17 @@ impl Reader<'_> {
             Value::Scalar(_) => self.scalar_span(span),
             _ => span,
         };
+        // A number or a boolean as written: `0000…` (a commit id of
+        // digits) or `1e5` must not become `0` or `100000`.
+        let value = match &node.data {
+            YamlData::Value(Scalar::Integer(_) | Scalar::FloatingPoint(_) | Scalar::Boolean(_)) => {
+                match self.text.get(span.start..span.end) {
+                    Some(written) => Value::Scalar(Some(written.to_owned())),
+                    None => value,
+                }
+            }
+            _ => value,
+        };
         Ok(Node { value, span })
     }
 
@@ -363,6 +374,17 @@ mod tests {
             services.get("db").unwrap().get("x").unwrap().str(),
             Some("1")
         );
+    }
+
+    #[test]
+    fn numbers_keep_their_digits() {
+        let root = one("ref: 0000000000000000000000000000000000000000\ne: 1e5\nb: true\n");
+        assert_eq!(
+            root.get("ref").unwrap().str(),
+            Some("0000000000000000000000000000000000000000")
+        );
+        assert_eq!(root.get("e").unwrap().str(), Some("1e5"));
+        assert_eq!(root.get("b").unwrap().str(), Some("true"));
     }
 
     #[test]
