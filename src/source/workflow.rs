@@ -91,9 +91,16 @@ impl Workflow {
                     workflow.push_runners(&job_name, runs_on);
                 }
             }
-            // A composite action: `runs: { using: composite, steps: … }`.
+            // A composite action: `runs: { using: composite, steps: … }`;
+            // a Docker action: `runs: { using: docker, image: docker://… }`
+            // (an image judged as a `docker://` step is).
             if let Some(runs) = document.get("runs") {
                 workflow.steps(runs.get("steps"));
+                if let Some(image) = runs.get("image") {
+                    if image.str().is_some_and(|i| i.starts_with("docker://")) {
+                        workflow.push_uses(image, false);
+                    }
+                }
             }
         }
         workflow.text = text;
@@ -232,6 +239,13 @@ mod tests {
         )
         .unwrap();
         assert_eq!(action.uses[0].value, "actions/setup-node@v4");
+        let docker =
+            Workflow::parse("runs:\n  using: docker\n  image: docker://alpine:3.20\n".into())
+                .unwrap();
+        assert_eq!(docker.uses[0].value, "docker://alpine:3.20");
+        let built =
+            Workflow::parse("runs:\n  using: docker\n  image: Dockerfile\n".into()).unwrap();
+        assert!(built.uses.is_empty());
     }
 
     #[test]
