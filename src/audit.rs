@@ -658,13 +658,21 @@ fn audit_gitlab(target: &Target, options: &Options) -> UnitResult {
         }),
         Source::Stdin | Source::OutOfTree(_) => None,
     };
-    let shown_root = std::path::Path::new(&target.display)
+    // Included files are shown as the main file is: from its directory.
+    let main_dir = match &target.source {
+        Source::File(path) => path.parent().map(normalize),
+        Source::Stdin | Source::OutOfTree(_) => None,
+    };
+    let shown_dir = std::path::Path::new(&target.display)
         .parent()
         .map(std::path::Path::to_path_buf)
         .unwrap_or_default();
     let mut queue: Vec<(String, Result<String, FileError>)> =
         vec![(target.display.clone(), read(target))];
     let mut seen: std::collections::HashSet<std::path::PathBuf> = std::collections::HashSet::new();
+    if let Source::File(path) = &target.source {
+        seen.insert(normalize(path));
+    }
     while let Some((shown, text)) = queue.pop() {
         let text = match text {
             Ok(text) => text,
@@ -704,8 +712,10 @@ fn audit_gitlab(target: &Target, options: &Options) -> UnitResult {
             if !inside || seen.len() >= MAX_GITLAB_FILES || !seen.insert(absolute.clone()) {
                 continue;
             }
-            let shown = shown_root
-                .join(relative)
+            let from_main = main_dir
+                .as_deref()
+                .map_or_else(|| absolute.clone(), |dir| relative_path(dir, &absolute));
+            let shown = fold(&shown_dir.join(from_main))
                 .to_string_lossy()
                 .replace('\\', "/");
             let read = read(&Target {
@@ -718,6 +728,40 @@ fn audit_gitlab(target: &Target, options: &Options) -> UnitResult {
     }
     sort_findings(&mut result.findings);
     result
+}
+
+/// `a/../b` → `b`, keeping the `..` that lead above where it starts.
+fn fold(path: &std::path::Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let mut parts: Vec<Component> = Vec::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(parts.last(), Some(Component::Normal(_))) => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    parts.iter().collect()
+}
+
+/// `to` seen from the directory `from` (both absolute and normal):
+/// `../ci/a.yml`.
+fn relative_path(from: &std::path::Path, to: &std::path::Path) -> std::path::PathBuf {
+    let common = from
+        .components()
+        .zip(to.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut out = std::path::PathBuf::new();
+    for _ in from.components().skip(common) {
+        out.push("..");
+    }
+    for part in to.components().skip(common) {
+        out.push(part.as_os_str());
+    }
+    out
 }
 
 /// The findings of one GitLab CI file, its includes not followed.

@@ -431,7 +431,9 @@ fn walk(
         match entry {
             Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
                 let name = entry.file_name().to_string_lossy();
-                if let Some(kind) = walked_kind(&name).or_else(|| kind_by_place(entry.path())) {
+                // Where a file is comes first: a workflow named `compose.yml`
+                // is a workflow, as it is when named.
+                if let Some(kind) = kind_by_place(entry.path()).or_else(|| walked_kind(&name)) {
                     targets.push(Target {
                         source: Source::File(entry.path().to_path_buf()),
                         display: display_path(entry.path(), cwd),

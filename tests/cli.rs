@@ -1729,19 +1729,28 @@ fn workflows_and_actions_are_audited() {
                 "runs:\n  using: composite\n  steps:\n    - uses: docker://alpine\n",
             ),
             (".github/dependabot.yml", "version: 2\n"),
+            // Named like a Compose file, but a workflow by its place.
+            (
+                ".github/workflows/compose.yml",
+                "on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: actions/cache@v4\n",
+            ),
             (".github/workflows/nested/skip.yml", "jobs: {a: {runs-on: ubuntu-latest}}\n"),
         ],
     );
     let outcome = audit_in(&dir, &["--concise", "--no-config", "."]);
     assert_eq!(
         reported_paths(&outcome),
-        [".github/workflows/ci.yml", "tools/setup/action.yml"],
+        [
+            ".github/workflows/ci.yml",
+            ".github/workflows/compose.yml",
+            "tools/setup/action.yml"
+        ],
         "{}",
         outcome.stdout
     );
     assert_eq!(
         codes(&outcome),
-        ["GH003", "GH001", "GH001"],
+        ["GH003", "GH001", "GH001", "GH001"],
         "{}",
         outcome.stdout
     );
@@ -1801,7 +1810,7 @@ fn gitlab_ci_and_its_local_includes_are_audited() {
             ),
             (
                 "ci/build.yml",
-                "include: /ci/build.yml\nbuild:\n  image: docker:latest\n  script: [make]\n",
+                "include: [/ci/build.yml, .gitlab-ci.yml]\nbuild:\n  image: docker:latest\n  script: [make]\n",
             ),
         ],
     );

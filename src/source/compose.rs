@@ -123,6 +123,9 @@ impl ComposeFile {
                     continue;
                 }
                 by_span.insert((image.span.start, image.span.end), images.len());
+                // A block scalar (`image: |`) ends in a newline that is no
+                // part of the name.
+                let written = written.trim();
                 images.push(ServiceImage {
                     services: vec![service_name.to_owned()],
                     written: written.to_owned(),
@@ -164,10 +167,21 @@ pub fn read_env_file(text: &str) -> HashMap<String, String> {
         };
         let name = name.trim();
         let value = value.trim();
-        let value = if let Some(inner) = value.strip_prefix('\'').and_then(|v| v.strip_suffix('\''))
-        {
+        // A quoted value ends at its closing quote; a comment may follow.
+        let quoted = |quote: char| {
+            let inner = value.strip_prefix(quote)?;
+            let mut escaped = false;
+            for (i, c) in inner.char_indices() {
+                if c == quote && !escaped {
+                    return Some(&inner[..i]);
+                }
+                escaped = quote == '"' && c == '\\' && !escaped;
+            }
+            None
+        };
+        let value = if let Some(inner) = quoted('\'') {
             inner.to_owned()
-        } else if let Some(inner) = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
+        } else if let Some(inner) = quoted('"') {
             inner
                 .replace("\\n", "\n")
                 .replace("\\\"", "\"")
@@ -392,11 +406,15 @@ mod tests {
 
     #[test]
     fn env_files() {
-        let env = read_env_file("# c\nTAG=1.2 # note\nexport B='x # y'\nC=\"a\\nb\"\n\nbad line\n");
+        let env = read_env_file(
+            "# c\nTAG=1.2 # note\nexport B='x # y'\nC=\"a\\nb\"\n\nbad line\nQ='1.0' # c\nS=\"2.0\" # c\n",
+        );
+        assert_eq!(env["Q"], "1.0");
+        assert_eq!(env["S"], "2.0");
         assert_eq!(env["TAG"], "1.2");
         assert_eq!(env["B"], "x # y");
         assert_eq!(env["C"], "a\nb");
-        assert_eq!(env.len(), 3);
+        assert_eq!(env.len(), 5);
     }
 
     #[test]

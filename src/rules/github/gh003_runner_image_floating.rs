@@ -29,7 +29,12 @@ fn check(context: &Context, out: &mut Vec<Diagnostic>) {
                 "job `{}` runs on `{}`, which GitHub moves to a new {system} image",
                 runner.job, runner.label
             ),
-            format!("name a version: `{system}-<version>` (such as `ubuntu-24.04`)"),
+            match system {
+                "ubuntu" => {
+                    "name a version: `ubuntu-<version>` (such as `ubuntu-24.04`)".to_owned()
+                }
+                other => format!("name a version: `{other}-<version>`"),
+            },
         ));
     }
 }
