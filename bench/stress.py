@@ -142,15 +142,20 @@ def lock_follows_path(n):
     return {"flake.nix": FLAKE_NIX, "flake.lock": lock_text(nodes, {"a": "a", "b": ["a"] * n})}
 
 
-def lock_chain(n):
-    """flake.lock: a chain of n nodes, each with one input to the next."""
+def chain_nodes(n):
+    """n lock nodes n0 … n{n-1}, each with one input to the next."""
     nodes = {}
     for i in range(n):
         node = github(i)
         if i + 1 < n:
             node["inputs"] = {"x": f"n{i + 1}"}
         nodes[f"n{i}"] = node
-    return {"flake.nix": FLAKE_NIX, "flake.lock": lock_text(nodes, {"a": "n0"})}
+    return nodes
+
+
+def lock_chain(n):
+    """flake.lock: a chain of n nodes, each with one input to the next."""
+    return {"flake.nix": FLAKE_NIX, "flake.lock": lock_text(chain_nodes(n), {"a": "n0"})}
 
 
 def lock_follows_chain(n):
@@ -169,14 +174,8 @@ def lock_empty_nodes(n):
 
 def lock_shared_reach(n):
     """flake.lock: n root inputs that all reach one chain of n nodes."""
-    nodes = {}
-    for i in range(n):
-        node = github(i)
-        if i + 1 < n:
-            node["inputs"] = {"x": f"n{i + 1}"}
-        nodes[f"n{i}"] = node
     root = {f"r{i}": "n0" for i in range(n)}
-    return {"flake.nix": FLAKE_NIX, "flake.lock": lock_text(nodes, root)}
+    return {"flake.nix": FLAKE_NIX, "flake.lock": lock_text(chain_nodes(n), root)}
 
 
 def nix_many_inputs(n):

@@ -598,14 +598,11 @@ pub fn audit_compose(
     let file = ComposeFile::parse(text, variables)
         .map_err(|error| FileError::syntax(path, error.message, error.position))?;
     let context = rules::compose::Context { file: &file };
-    let mut found: Vec<(&Rule, Diagnostic)> = Vec::new();
-    for rule in &options.rules {
-        if let Check::Compose(check) = rule.check {
-            let mut diagnostics = Vec::new();
-            check(&context, &mut diagnostics);
-            found.extend(diagnostics.into_iter().map(|d| (*rule, d)));
+    let found = run_rules(options, |check, out| {
+        if let Check::Compose(check) = check {
+            check(&context, out);
         }
-    }
+    });
     let yaml = YamlText {
         text: &file.text,
         lines: &file.lines,
@@ -622,14 +619,11 @@ pub fn audit_workflow(path: &str, text: String, options: &Options) -> Audited {
     let context = rules::github::Context {
         workflow: &workflow,
     };
-    let mut found: Vec<(&Rule, Diagnostic)> = Vec::new();
-    for rule in &options.rules {
-        if let Check::Workflow(check) = rule.check {
-            let mut diagnostics = Vec::new();
-            check(&context, &mut diagnostics);
-            found.extend(diagnostics.into_iter().map(|d| (*rule, d)));
+    let found = run_rules(options, |check, out| {
+        if let Check::Workflow(check) = check {
+            check(&context, out);
         }
-    }
+    });
     let yaml = YamlText {
         text: &workflow.text,
         lines: &workflow.lines,
@@ -764,17 +758,29 @@ fn relative_path(from: &std::path::Path, to: &std::path::Path) -> std::path::Pat
     out
 }
 
+/// Each rule of the run with what it found: `run` calls the rule's check
+/// when it is of the kind at hand, and leaves the others be.
+fn run_rules(
+    options: &Options,
+    mut run: impl FnMut(&Check, &mut Vec<Diagnostic>),
+) -> Vec<(&'static Rule, Diagnostic)> {
+    let mut found = Vec::new();
+    for rule in &options.rules {
+        let mut diagnostics = Vec::new();
+        run(&rule.check, &mut diagnostics);
+        found.extend(diagnostics.into_iter().map(|d| (*rule, d)));
+    }
+    found
+}
+
 /// The findings of one GitLab CI file, its includes not followed.
 fn gitlab_findings(path: &str, file: &GitlabCi, options: &Options) -> Vec<Finding> {
     let context = rules::gitlab::Context { file };
-    let mut found: Vec<(&Rule, Diagnostic)> = Vec::new();
-    for rule in &options.rules {
-        if let Check::Gitlab(check) = rule.check {
-            let mut diagnostics = Vec::new();
-            check(&context, &mut diagnostics);
-            found.extend(diagnostics.into_iter().map(|d| (*rule, d)));
+    let found = run_rules(options, |check, out| {
+        if let Check::Gitlab(check) = check {
+            check(&context, out);
         }
-    }
+    });
     let commented = YamlText {
         text: &file.text,
         lines: &file.lines,
@@ -796,14 +802,11 @@ pub fn audit_devcontainer(path: &str, text: String, options: &Options) -> Audite
     let file = Devcontainer::parse(text)
         .map_err(|error| FileError::syntax(path, error.message, error.position))?;
     let context = rules::devcontainer::Context { file: &file };
-    let mut found: Vec<(&Rule, Diagnostic)> = Vec::new();
-    for rule in &options.rules {
-        if let Check::Devcontainer(check) = rule.check {
-            let mut diagnostics = Vec::new();
-            check(&context, &mut diagnostics);
-            found.extend(diagnostics.into_iter().map(|d| (*rule, d)));
+    let found = run_rules(options, |check, out| {
+        if let Check::Devcontainer(check) = check {
+            check(&context, out);
         }
-    }
+    });
     let commented = YamlText {
         text: &file.text,
         lines: &file.lines,
@@ -905,15 +908,11 @@ pub fn audit_nix_file(path: &str, text: String, options: &Options) -> Audited {
 /// The findings of the rules of any `.nix` file, and the file's pragmas
 /// (with what they suppressed).
 pub fn check_nix_file(path: &str, file: &NixFile, options: &Options) -> (Vec<Finding>, Pragmas) {
-    let mut found: Vec<(&Rule, Diagnostic)> = Vec::new();
-    for rule in &options.rules {
-        let Check::NixFile(check) = rule.check else {
-            continue;
-        };
-        let mut diagnostics = Vec::new();
-        check(file, &mut diagnostics);
-        found.extend(diagnostics.into_iter().map(|d| (*rule, d)));
-    }
+    let found = run_rules(options, |check, out| {
+        if let Check::NixFile(check) = check {
+            check(file, out);
+        }
+    });
     let queries: Vec<(&str, usize)> = found
         .iter()
         .map(|(rule, d)| (rule.code, d.span.start))

@@ -82,85 +82,8 @@ enum Sample {
 /// What the rule reports on a sample, as the text format prints it
 /// (without the summary line).
 fn rendered(rule: &'static Rule, sample: &Sample) -> String {
+    let options = options(rule);
     let mut report = match sample {
-        Sample::Dockerfile(dockerfile) => {
-            let (findings, source) =
-                audit_dockerfile("Dockerfile", dockerfile.clone(), &options(rule))
-                    .unwrap_or_else(|e| panic!("{}: example does not parse: {e:?}", rule.code));
-            Report {
-                files: 1,
-                sources: [("Dockerfile".to_owned(), source)].into(),
-                findings,
-                errors: Vec::new(),
-                baselined: 0,
-                roots: Default::default(),
-            }
-        }
-        Sample::Compose(text) => {
-            let variables = std::collections::HashMap::new();
-            let (findings, source) =
-                audit_compose("compose.yaml", text.clone(), &variables, &options(rule))
-                    .unwrap_or_else(|e| panic!("{}: example does not parse: {e:?}", rule.code));
-            Report {
-                files: 1,
-                sources: [("compose.yaml".to_owned(), source)].into(),
-                findings,
-                errors: Vec::new(),
-                baselined: 0,
-                roots: Default::default(),
-            }
-        }
-        Sample::Devcontainer(text) => {
-            let path = ".devcontainer/devcontainer.json";
-            let (findings, source) = audit_devcontainer(path, text.clone(), &options(rule))
-                .unwrap_or_else(|e| panic!("{}: example does not parse: {e:?}", rule.code));
-            Report {
-                files: 1,
-                sources: [(path.to_owned(), source)].into(),
-                findings,
-                errors: Vec::new(),
-                baselined: 0,
-                roots: Default::default(),
-            }
-        }
-        Sample::Gitlab(text) => {
-            let path = ".gitlab-ci.yml";
-            let (findings, source) = audit_gitlab_ci(path, text.clone(), &options(rule))
-                .unwrap_or_else(|e| panic!("{}: example does not parse: {e:?}", rule.code));
-            Report {
-                files: 1,
-                sources: [(path.to_owned(), source)].into(),
-                findings,
-                errors: Vec::new(),
-                baselined: 0,
-                roots: Default::default(),
-            }
-        }
-        Sample::Workflow(text) => {
-            let path = ".github/workflows/ci.yml";
-            let (findings, source) = audit_workflow(path, text.clone(), &options(rule))
-                .unwrap_or_else(|e| panic!("{}: example does not parse: {e:?}", rule.code));
-            Report {
-                files: 1,
-                sources: [(path.to_owned(), source)].into(),
-                findings,
-                errors: Vec::new(),
-                baselined: 0,
-                roots: Default::default(),
-            }
-        }
-        Sample::Nix(text) => {
-            let (findings, source) = audit_nix_file("default.nix", text.clone(), &options(rule))
-                .unwrap_or_else(|e| panic!("{}: example does not parse: {e:?}", rule.code));
-            Report {
-                files: 1,
-                sources: [("default.nix".to_owned(), source)].into(),
-                findings,
-                errors: Vec::new(),
-                baselined: 0,
-                roots: Default::default(),
-            }
-        }
         Sample::Flake { nix, lock } => {
             let result = audit_flake(
                 nix.clone().map(|text| ("flake.nix".to_owned(), text)),
@@ -170,7 +93,7 @@ fn rendered(rule: &'static Rule, sample: &Sample) -> String {
                 } else {
                     LockState::Beside
                 },
-                &options(rule),
+                &options,
             );
             assert!(
                 result.errors.is_empty(),
@@ -182,6 +105,49 @@ fn rendered(rule: &'static Rule, sample: &Sample) -> String {
                 files: 2,
                 sources: result.sources.into_iter().collect(),
                 findings: result.findings,
+                errors: Vec::new(),
+                baselined: 0,
+                roots: Default::default(),
+            }
+        }
+        single => {
+            let (path, audited) = match single {
+                Sample::Dockerfile(text) => {
+                    let path = "Dockerfile";
+                    (path, audit_dockerfile(path, text.clone(), &options))
+                }
+                Sample::Compose(text) => {
+                    let path = "compose.yaml";
+                    let variables = std::collections::HashMap::new();
+                    (
+                        path,
+                        audit_compose(path, text.clone(), &variables, &options),
+                    )
+                }
+                Sample::Devcontainer(text) => {
+                    let path = ".devcontainer/devcontainer.json";
+                    (path, audit_devcontainer(path, text.clone(), &options))
+                }
+                Sample::Gitlab(text) => {
+                    let path = ".gitlab-ci.yml";
+                    (path, audit_gitlab_ci(path, text.clone(), &options))
+                }
+                Sample::Workflow(text) => {
+                    let path = ".github/workflows/ci.yml";
+                    (path, audit_workflow(path, text.clone(), &options))
+                }
+                Sample::Nix(text) => {
+                    let path = "default.nix";
+                    (path, audit_nix_file(path, text.clone(), &options))
+                }
+                Sample::Flake { .. } => unreachable!("a flake is two files, read above"),
+            };
+            let (findings, source) =
+                audited.unwrap_or_else(|e| panic!("{}: example does not parse: {e:?}", rule.code));
+            Report {
+                files: 1,
+                sources: [(path.to_owned(), source)].into(),
+                findings,
                 errors: Vec::new(),
                 baselined: 0,
                 roots: Default::default(),

@@ -6,6 +6,7 @@ pub mod devcontainer;
 pub mod docker;
 pub mod github;
 pub mod gitlab;
+pub mod images;
 pub mod meta;
 pub mod nix;
 

@@ -9,6 +9,9 @@ use jsonc_parser::{parse_to_ast, CollectOptions, ParseOptions};
 
 use super::span::{LineIndex, Position, Span};
 
+/// Definitions nest a few levels; the JSON parser recurses.
+const MAX_DEPTH: usize = 64;
+
 #[derive(Debug, Clone)]
 pub struct Devcontainer {
     pub text: String,
@@ -47,8 +50,11 @@ impl Devcontainer {
             allow_non_finite_numbers: false,
             allow_extended_string_escapes: false,
         };
-        if let Some(at) = too_deep(&text) {
-            return Err(error("JSON nested deeper than 64 levels".into(), at));
+        if let Some(at) = super::json_too_deep(&text, MAX_DEPTH) {
+            return Err(error(
+                format!("JSON nested deeper than {MAX_DEPTH} levels"),
+                at,
+            ));
         }
         let parsed = parse_to_ast(&text, &CollectOptions::default(), &options)
             .map_err(|e| error(format!("invalid JSON: {}", e.kind()), e.range().start))?;
@@ -77,7 +83,7 @@ impl Devcontainer {
                 _ => {}
             }
         }
-        let comment_lines = comment_lines(&text);
+        let comment_lines = super::comment_lines(&text, "//");
         Ok(Devcontainer {
             text,
             lines,
@@ -93,48 +99,6 @@ fn name<'a>(name: &'a ObjectPropName) -> &'a str {
         ObjectPropName::String(s) => &s.value,
         ObjectPropName::Word(w) => w.value,
     }
-}
-
-/// Where nesting passes 64 levels, strings skipped: the parser recurses.
-fn too_deep(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let (mut depth, mut i) = (0usize, 0usize);
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-            }
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > 64 {
-                    return Some(i);
-                }
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        i += 1;
-    }
-    None
-}
-
-/// Lines whose first character other than a space or tab starts a `//`
-/// comment.
-fn comment_lines(text: &str) -> Vec<Span> {
-    let mut found = Vec::new();
-    let mut start = 0;
-    for line in text.split_inclusive('\n') {
-        let body = line.trim_end_matches(['\n', '\r']);
-        let indent = body.len() - body.trim_start_matches([' ', '\t']).len();
-        if body[indent..].starts_with("//") {
-            found.push(Span::new(start + indent, start + body.len()));
-        }
-        start += line.len();
-    }
-    found
 }
 
 /// Whether a file is a dev container definition by its path.

@@ -205,7 +205,9 @@ impl FlakeLock {
 type Built = (u64, String, Vec<Node>, HashSet<String>);
 
 fn build(text: &str) -> Result<Built, (String, usize)> {
-    check_depth(text)?;
+    if let Some(at) = super::json_too_deep(text, MAX_DEPTH) {
+        return Err((format!("JSON nested deeper than {MAX_DEPTH} levels"), at));
+    }
     let options = ParseOptions {
         allow_comments: false,
         allow_loose_object_property_names: false,
@@ -596,33 +598,6 @@ fn range(value: &Value) -> Span {
         Value::NullKeyword(v) => v.range,
     };
     Span::new(r.start, r.end)
-}
-
-/// Reject nesting deeper than `MAX_DEPTH` before the recursive parser sees
-/// it: a scan that skips strings.
-fn check_depth(text: &str) -> Result<(), (String, usize)> {
-    let bytes = text.as_bytes();
-    let (mut depth, mut i) = (0usize, 0usize);
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-            }
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_DEPTH {
-                    return Err((format!("JSON nested deeper than {MAX_DEPTH} levels"), i));
-                }
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        i += 1;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -14,6 +14,50 @@ pub mod span;
 pub mod workflow;
 pub mod yaml;
 
+/// Where JSON nesting first passes `max` levels, strings skipped: the
+/// JSON parser recurses, so too deep an input is refused before it sees it.
+pub fn json_too_deep(text: &str, max: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let (mut depth, mut i) = (0usize, 0usize);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > max {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The spans of the comment lines of a text: lines whose first character
+/// other than a space or tab starts `marker` (`#` in YAML, `//` in JSON
+/// with comments).
+pub fn comment_lines(text: &str, marker: &str) -> Vec<span::Span> {
+    let mut found = Vec::new();
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let indent = body.len() - body.trim_start_matches([' ', '\t']).len();
+        if body[indent..].starts_with(marker) {
+            found.push(span::Span::new(start + indent, start + body.len()));
+        }
+        start += line.len();
+    }
+    found
+}
+
 /// Source text as one line: line continuations joined and every run of
 /// whitespace made one space, as messages quote a command and as
 /// fingerprints compare spans.

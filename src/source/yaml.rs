@@ -335,17 +335,7 @@ fn merge(
 /// The spans of the comment lines of a YAML text: lines whose first
 /// character other than a space or tab is `#`.
 pub fn comment_lines(text: &str) -> Vec<Span> {
-    let mut found = Vec::new();
-    let mut start = 0;
-    for line in text.split_inclusive('\n') {
-        let body = line.trim_end_matches(['\n', '\r']);
-        let indent = body.len() - body.trim_start_matches([' ', '\t']).len();
-        if body[indent..].starts_with('#') {
-            found.push(Span::new(start + indent, start + body.len()));
-        }
-        start += line.len();
-    }
-    found
+    super::comment_lines(text, "#")
 }
 
 #[cfg(test)]

@@ -3,8 +3,8 @@
 
 use super::Context;
 use crate::finding::{Diagnostic, Severity};
+use crate::rules::images::judge;
 use crate::rules::{Check, Rule};
-use crate::source::dockerfile::image_ref::ImageRef;
 
 pub const RULE: Rule = Rule {
     code: "DC001",
@@ -22,29 +22,9 @@ fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     if image.contains("${") {
         return;
     }
-    let reference = ImageRef::parse(image);
-    if reference.is_pinned() {
-        return;
-    }
-    out.push(if reference.floats() {
-        let how = match reference.tag {
-            Some(_) => "floats on the `latest` tag",
-            None => "has no tag and no digest",
-        };
-        Diagnostic::new(
-            *span,
-            format!("dev container image `{image}` {how}"),
-            format!(
-                "pin a version and its digest: `{}:<version>@sha256:<digest>`",
-                reference.name
-            ),
-        )
-        .with_severity(Severity::Error)
-    } else {
-        Diagnostic::new(
-            *span,
-            format!("dev container image `{image}` is not pinned by digest"),
-            format!("pin it as `{image}@sha256:<digest>`"),
-        )
-    });
+    out.extend(judge(
+        *span,
+        &format!("dev container image `{image}`"),
+        image,
+    ));
 }

@@ -5,8 +5,8 @@
 
 use super::Context;
 use crate::finding::{Diagnostic, Severity};
+use crate::rules::images::judge;
 use crate::rules::{Check, Rule};
-use crate::source::dockerfile::image_ref::ImageRef;
 
 pub const RULE: Rule = Rule {
     code: "GL001",
@@ -22,35 +22,11 @@ fn check(context: &Context, out: &mut Vec<Diagnostic>) {
         if image.value.contains('$') {
             continue;
         }
-        let reference = ImageRef::parse(&image.value);
-        if reference.is_pinned() {
-            continue;
-        }
         let owner = match image.owner.starts_with("the ") {
             true => image.owner.clone(),
             false => format!("job `{}`", image.owner),
         };
-        let what = format!("{owner} {} `{}`", image.role, image.value);
-        out.push(if reference.floats() {
-            let how = match reference.tag {
-                Some(_) => "floats on the `latest` tag",
-                None => "has no tag and no digest",
-            };
-            Diagnostic::new(
-                image.span,
-                format!("{what} {how}"),
-                format!(
-                    "pin a version and its digest: `{}:<version>@sha256:<digest>`",
-                    reference.name
-                ),
-            )
-            .with_severity(Severity::Error)
-        } else {
-            Diagnostic::new(
-                image.span,
-                format!("{what} is not pinned by digest"),
-                format!("pin it as `{}@sha256:<digest>`", image.value),
-            )
-        });
+        let subject = format!("{owner} {} `{}`", image.role, image.value);
+        out.extend(judge(image.span, &subject, &image.value));
     }
 }

@@ -1,0 +1,38 @@
+//! How GH002, GL001 and DC001 judge an image: as DF001/DF002 judge one,
+//! in one finding whose severity says which — an error when it floats (no
+//! tag, or `latest`), a warning when it has a tag and no digest.
+
+use crate::finding::{Diagnostic, Severity};
+use crate::source::dockerfile::image_ref::ImageRef;
+use crate::source::span::Span;
+
+/// The finding for image `value` at `span`, named `subject` in the message
+/// (``job `a` container image `node:20` ``); none when it is pinned.
+pub fn judge(span: Span, subject: &str, value: &str) -> Option<Diagnostic> {
+    let reference = ImageRef::parse(value);
+    if reference.is_pinned() {
+        return None;
+    }
+    if !reference.floats() {
+        return Some(Diagnostic::new(
+            span,
+            format!("{subject} is not pinned by digest"),
+            format!("pin it as `{value}@sha256:<digest>`"),
+        ));
+    }
+    let how = match reference.tag {
+        Some(_) => "floats on the `latest` tag",
+        None => "has no tag and no digest",
+    };
+    Some(
+        Diagnostic::new(
+            span,
+            format!("{subject} {how}"),
+            format!(
+                "pin a version and its digest: `{}:<version>@sha256:<digest>`",
+                reference.name
+            ),
+        )
+        .with_severity(Severity::Error),
+    )
+}
