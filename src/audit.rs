@@ -954,5 +954,6 @@ fn place(
         end: lines.position(text, diagnostic.span.end),
         message: diagnostic.message,
         help: diagnostic.help,
+        fix: diagnostic.fix,
     }
 }

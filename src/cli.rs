@@ -15,13 +15,14 @@ use crate::config::{self, Config};
 use crate::date::Date;
 use crate::discover;
 use crate::finding::Severity;
+use crate::fix;
 use crate::report::{github, gitlab, json, sarif, text};
 use crate::rules::{self, Rule, RULES};
 
 /// Audit Dockerfiles, Nix flakes and .nix files for inputs that change
 /// between two builds of the same commit: floating base images, live
 /// package indexes, unlocked or stale flake inputs, `<nixpkgs>` lookups.
-#[derive(Debug, Parser)]
+#[derive(Debug, Clone, Parser)]
 #[command(name = "repro-audit", version, about, max_term_width = 100)]
 pub struct Args {
     /// Files or directories to audit (default: `.`); `-` reads standard input.
@@ -103,6 +104,26 @@ pub struct Args {
     /// The name standard input is audited under; its kind comes from it.
     #[arg(long, value_name = "NAME", default_value = "Dockerfile")]
     pub stdin_filename: String,
+
+    /// Fix what can be fixed safely: pin image digests and action commits
+    /// (looked up in their registries), add `ADD --checksum`. Then report
+    /// what remains.
+    #[arg(long)]
+    pub fix: bool,
+
+    /// With `--fix` or `--diff`, the unsafe fixes too: lock-file enforcement
+    /// (DF014) and NX005's `follows` line.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
+    /// Print the fixes as a unified diff and write nothing; exit 1 when
+    /// there is one.
+    #[arg(long)]
+    pub diff: bool,
+
+    /// With `--fix` or `--diff`, only the fixes that need no network.
+    #[arg(long)]
+    pub offline: bool,
 
     /// List the rules (as JSON with `--format json`).
     #[arg(long)]
@@ -394,6 +415,23 @@ fn execute(
             (terminal.stderr || terminal.force_color) && !terminal.no_color,
         ),
     };
+    if args.fix || args.diff {
+        let settings = fix_settings(args, here.as_deref());
+        let plan = fix::plan(&report, &settings, cwd);
+        let written = apply_fixes(args, &plan, cwd, out, err)?;
+        if args.diff {
+            return Ok(match (report.errors.is_empty(), plan.files.is_empty()) {
+                (false, _) => 2,
+                (true, false) => 1,
+                (true, true) => 0,
+            });
+        }
+        // What remains, audited again as the files now are.
+        let mut again = args.clone();
+        again.fix = false;
+        let code = execute(&again, cwd, terminal, out, err)?;
+        return Ok(if written { code } else { code.max(2) });
+    }
     if args.statistics {
         err.write_all(text::render_errors(&report.errors, color.1).as_bytes())?;
         out.write_all(statistics(&report, args.format, color.0, !args.quiet).as_bytes())?;
@@ -427,6 +465,116 @@ fn execute(
     }
     out.flush()?;
     Ok(exit_status(&report, fail_on))
+}
+
+/// What `--fix` may use: the flags, the `[fix]` table of the configuration
+/// where the command runs, the environment.
+fn fix_settings(args: &Args, config: Option<&Config>) -> fix::Settings {
+    let mut network = fix::net::Network::from_env();
+    if let Some(config) = config {
+        network.mirrors = config.fix.registry_mirrors.clone();
+        network.insecure = config.fix.insecure_registries.clone();
+        if let Some(url) = &config.fix.github_url {
+            network.github_url = url.clone();
+        }
+        if let Some(seconds) = config.fix.timeout {
+            network.timeout = std::time::Duration::from_secs(seconds);
+        }
+    }
+    fix::Settings {
+        unsafe_fixes: args.unsafe_fixes,
+        offline: args.offline,
+        network,
+    }
+}
+
+/// Print the diffs (`--diff`) or write the files (`--fix`), and say on
+/// stderr what was fixed and what could not be; false when a file could
+/// not be written.
+fn apply_fixes(
+    args: &Args,
+    plan: &fix::Plan,
+    cwd: &Path,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<bool> {
+    let mut written = true;
+    let mut count = 0;
+    let mut files = 0;
+    for change in &plan.files {
+        if args.diff {
+            out.write_all(fix::diff(change).as_bytes())?;
+        } else if let Err(error) = fix::write_atomically(&cwd.join(&change.path), &change.after) {
+            writeln!(
+                err,
+                "error: {}: could not be written: {}",
+                text::printable(&change.path),
+                crate::input::io_message(&error)
+            )?;
+            written = false;
+            continue;
+        }
+        files += 1;
+        count += change.fixed.len();
+        if !args.quiet && !args.diff {
+            for fixed in &change.fixed {
+                writeln!(
+                    err,
+                    "fixed {}:{}:{}: {} `{}` → `{}`",
+                    text::printable(&change.path),
+                    fixed.start.line,
+                    fixed.start.column,
+                    fixed.code,
+                    text::printable(&fixed.old),
+                    text::printable(&fixed.new)
+                )?;
+            }
+        }
+    }
+    for failed in &plan.failed {
+        writeln!(
+            err,
+            "not fixed {}:{}:{}: {} {}: {}",
+            text::printable(&failed.path),
+            failed.start.line,
+            failed.start.column,
+            failed.code,
+            text::printable(&failed.subject),
+            text::printable(&failed.reason)
+        )?;
+    }
+    if !args.quiet {
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let mut summary = match (count, args.diff) {
+            (0, true) => "Nothing would be fixed".to_owned(),
+            (0, false) => "Nothing was fixed".to_owned(),
+            (n, diff) => format!(
+                "{} {} in {}",
+                if diff { "Would fix" } else { "Fixed" },
+                plural(n, "finding", "findings"),
+                plural(files, "file", "files")
+            ),
+        };
+        if !plan.failed.is_empty() {
+            summary.push_str(&format!("; {} could not be fixed", plan.failed.len()));
+        }
+        summary.push('.');
+        if plan.unsafe_left > 0 {
+            summary.push_str(&format!(
+                " {} more with `--unsafe-fixes`.",
+                plural(plan.unsafe_left, "unsafe fix", "unsafe fixes")
+            ));
+        }
+        if plan.offline > 0 {
+            summary.push_str(&format!(
+                " {} need the network (left out by `--offline`).",
+                plural(plan.offline, "fix", "fixes")
+            ));
+        }
+        writeln!(err, "{summary}")?;
+    }
+    Ok(written)
 }
 
 /// `--statistics`: per rule, how many findings, most first (ruff's

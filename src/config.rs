@@ -33,6 +33,29 @@ struct Raw {
     build_args: Option<BTreeMap<String, String>>,
     per_file_ignores: Option<BTreeMap<Spanned<String>, Vec<Spanned<String>>>>,
     nix: Option<RawNix>,
+    fix: Option<RawFix>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawFix {
+    registry_mirrors: Option<BTreeMap<String, Spanned<String>>>,
+    insecure_registries: Option<Vec<String>>,
+    github_url: Option<Spanned<String>>,
+    timeout: Option<Spanned<i64>>,
+}
+
+/// The `[fix]` table: where `--fix` looks things up.
+#[derive(Debug, Clone, Default)]
+pub struct FixSettings {
+    /// Registry host → the base URL asked in its place.
+    pub registry_mirrors: HashMap<String, String>,
+    /// Registries that may be spoken to over plain HTTP.
+    pub insecure_registries: Vec<String>,
+    /// A GitHub Enterprise server's URL, for actions.
+    pub github_url: Option<String>,
+    /// Seconds one request may take.
+    pub timeout: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -62,6 +85,7 @@ pub struct Config {
     pub nix: Settings,
     /// `[per-file-ignores]`, in the file's order.
     pub per_file_ignores: Vec<PerFileIgnore>,
+    pub fix: FixSettings,
 }
 
 /// One entry of `[per-file-ignores]`: the files a glob matches (relative
@@ -385,6 +409,40 @@ pub fn parse(text: &str, path: &Path, shown: &str, base: PathBuf) -> Result<Conf
             config.nix.max_age_days = days.into_inner();
         }
         config.nix.supported_refs = nix.supported_refs;
+    }
+
+    if let Some(fix) = raw.fix {
+        let url = |value: &Spanned<String>, key: &str| {
+            let text = value.get_ref().trim_end_matches('/');
+            if text.starts_with("https://") || text.starts_with("http://") {
+                Ok(text.to_owned())
+            } else {
+                Err(error(
+                    format!("`fix.{key}`: `{text}` is not an http:// or https:// URL"),
+                    at(value.span().start),
+                ))
+            }
+        };
+        for (registry, mirror) in fix.registry_mirrors.unwrap_or_default() {
+            let base = url(&mirror, "registry-mirrors")?;
+            config.fix.registry_mirrors.insert(registry, base);
+        }
+        config.fix.insecure_registries = fix.insecure_registries.unwrap_or_default();
+        if let Some(github) = &fix.github_url {
+            config.fix.github_url = Some(url(github, "github-url")?);
+        }
+        if let Some(timeout) = fix.timeout {
+            if *timeout.get_ref() <= 0 {
+                return Err(error(
+                    format!(
+                        "`fix.timeout`: {} is not a number of seconds",
+                        timeout.get_ref()
+                    ),
+                    at(timeout.span().start),
+                ));
+            }
+            config.fix.timeout = Some(*timeout.get_ref() as u64);
+        }
     }
     Ok(config)
 }

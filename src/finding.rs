@@ -52,6 +52,9 @@ pub struct Finding {
     pub end: Position,
     pub message: String,
     pub help: String,
+    /// How `--fix` repairs it, when it can.
+    #[serde(skip)]
+    pub fix: Option<Fix>,
 }
 
 /// A finding as a rule produces it, before it is placed in a file.
@@ -63,6 +66,7 @@ pub struct Diagnostic {
     /// Set when this case is less severe than the rule's default (a
     /// `[severity]` entry of the config still wins).
     pub severity: Option<Severity>,
+    pub fix: Option<Fix>,
 }
 
 impl Diagnostic {
@@ -72,11 +76,82 @@ impl Diagnostic {
             message: message.into(),
             help: help.into(),
             severity: None,
+            fix: None,
         }
+    }
+
+    pub fn with_fix(mut self, fix: Option<Fix>) -> Self {
+        self.fix = fix;
+        self
     }
 
     pub fn with_severity(mut self, severity: Severity) -> Self {
         self.severity = Some(severity);
         self
+    }
+}
+
+/// Whether `--fix` applies a fix, or only `--unsafe-fixes` does (ruff's
+/// applicability): an unsafe fix may change what the build does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Applicability {
+    Safe,
+    Unsafe,
+}
+
+/// A repair for a finding, as data: what to write where, or what to look
+/// up first (a digest, a checksum, a commit) and then write.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Fix {
+    pub applicability: Applicability,
+    pub action: FixAction,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum FixAction {
+    /// Replace text: each edit's span must still read `old`.
+    Edits(Vec<Edit>),
+    /// Pin image `reference`, written at `span` (possibly inside quotes or
+    /// after `docker://`), to the digest its registry gives for it now.
+    PinImage { span: Span, reference: String },
+    /// Download `url`, written at `span` as the `ADD` source, and add
+    /// `--checksum=sha256:<hex>` before it.
+    Checksum { span: Span, url: String },
+    /// Pin action `name@reference`, written at `span`, to the commit the
+    /// reference names in the action's repository: `name@<sha> # reference`.
+    PinAction {
+        span: Span,
+        name: String,
+        reference: String,
+    },
+}
+
+/// One replacement in a file's text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Edit {
+    pub span: Span,
+    /// What the span reads now; the edit is refused if it reads otherwise.
+    pub old: String,
+    pub new: String,
+}
+
+impl Fix {
+    pub fn safe(action: FixAction) -> Fix {
+        Fix {
+            applicability: Applicability::Safe,
+            action,
+        }
+    }
+
+    pub fn unsafe_(action: FixAction) -> Fix {
+        Fix {
+            applicability: Applicability::Unsafe,
+            action,
+        }
+    }
+
+    /// Whether it needs the network to be made.
+    pub fn needs_network(&self) -> bool {
+        !matches!(self.action, FixAction::Edits(_))
     }
 }

@@ -14,6 +14,7 @@ pub mod date;
 pub mod discover;
 pub mod error;
 pub mod finding;
+pub mod fix;
 pub mod glob;
 pub mod input;
 pub mod report;

@@ -1108,7 +1108,7 @@ fn a_bad_config_is_an_error_with_its_place_and_nothing_is_audited() {
     assert_eq!(outcome.stdout, "");
     assert_eq!(
         outcome.stderr,
-        "error: .repro-audit.toml:2:1: unknown key `fial-on`, expected one of `select`, `extend-select`, `ignore`, `fail-on`, `exclude`, `severity`, `build-args`, `per-file-ignores`, `nix`\n"
+        "error: .repro-audit.toml:2:1: unknown key `fial-on`, expected one of `select`, `extend-select`, `ignore`, `fail-on`, `exclude`, `severity`, `build-args`, `per-file-ignores`, `nix`, `fix`\n"
     );
     let missing = audit_in(&dir, &["--config", "nope.toml"]);
     assert_eq!(missing.code, 2);

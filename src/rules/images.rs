@@ -2,7 +2,7 @@
 //! in one finding whose severity says which — an error when it floats (no
 //! tag, or `latest`), a warning when it has a tag and no digest.
 
-use crate::finding::{Diagnostic, Severity};
+use crate::finding::{Diagnostic, Fix, FixAction, Severity};
 use crate::source::dockerfile::image_ref::ImageRef;
 use crate::source::span::Span;
 
@@ -14,11 +14,14 @@ pub fn judge(span: Span, subject: &str, value: &str) -> Option<Diagnostic> {
         return None;
     }
     if !reference.floats() {
-        return Some(Diagnostic::new(
-            span,
-            format!("{subject} is not pinned by digest"),
-            format!("pin it as `{value}@sha256:<digest>`"),
-        ));
+        return Some(
+            Diagnostic::new(
+                span,
+                format!("{subject} is not pinned by digest"),
+                format!("pin it as `{value}@sha256:<digest>`"),
+            )
+            .with_fix(pin_fix(span, value)),
+        );
     }
     let how = match reference.tag {
         Some(_) => "floats on the `latest` tag",
@@ -33,6 +36,26 @@ pub fn judge(span: Span, subject: &str, value: &str) -> Option<Diagnostic> {
                 reference.name
             ),
         )
-        .with_severity(Severity::Error),
+        .with_severity(Severity::Error)
+        .with_fix(pin_fix(span, value)),
     )
+}
+
+/// The safe fix for an image written as `written` at `span`: its digest,
+/// looked up in its registry. None when it is written with variables, whose
+/// value the file does not fix, or when it is no valid reference (quotes a
+/// Dockerfile keeps, spaces).
+pub fn pin_fix(span: Span, written: &str) -> Option<Fix> {
+    let written = written.trim();
+    let valid = !written.is_empty()
+        && written
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | ':' | '@'))
+        && written.starts_with(|c: char| c.is_ascii_alphanumeric());
+    valid.then(|| {
+        Fix::safe(FixAction::PinImage {
+            span,
+            reference: written.to_owned(),
+        })
+    })
 }

@@ -20,13 +20,16 @@ fn check(context: &Context, out: &mut Vec<Diagnostic>) {
             Some(_) => "floats on the `latest` tag",
             None => "has no tag and no digest",
         };
-        out.push(Diagnostic::new(
-            image.span,
-            format!("{} image {} {how}", image.who(), describe(image, value)),
-            format!(
-                "pin a version and its digest: `{}:<version>@sha256:<digest>`",
-                reference.name
-            ),
-        ));
+        out.push(
+            Diagnostic::new(
+                image.span,
+                format!("{} image {} {how}", image.who(), describe(image, value)),
+                format!(
+                    "pin a version and its digest: `{}:<version>@sha256:<digest>`",
+                    reference.name
+                ),
+            )
+            .with_fix(crate::rules::images::pin_fix(image.span, &image.written)),
+        );
     }
 }

@@ -19,14 +19,17 @@ fn check(context: &Context, out: &mut Vec<Diagnostic>) {
         .resolved()
         .filter(|(_, _, r)| !r.is_pinned() && !r.floats())
     {
-        out.push(Diagnostic::new(
-            image.span,
-            format!(
-                "{} image {} is not pinned by digest",
-                image.who(),
-                describe(image, value)
-            ),
-            format!("pin it as `{value}@sha256:<digest>`"),
-        ));
+        out.push(
+            Diagnostic::new(
+                image.span,
+                format!(
+                    "{} image {} is not pinned by digest",
+                    image.who(),
+                    describe(image, value)
+                ),
+                format!("pin it as `{value}@sha256:<digest>`"),
+            )
+            .with_fix(crate::rules::images::pin_fix(image.span, &image.written)),
+        );
     }
 }

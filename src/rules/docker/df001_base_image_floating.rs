@@ -23,13 +23,16 @@ fn check(context: &Context, out: &mut Vec<Diagnostic>) {
             Some(_) => "floats on the `latest` tag",
             None => "has no tag and no digest",
         };
-        out.push(Diagnostic::new(
-            image.span,
-            format!("{} {} {how}", noun(image), describe(image)),
-            format!(
-                "pin a version and its digest: `{}:<version>@sha256:<digest>`",
-                image.reference.name
-            ),
-        ));
+        out.push(
+            Diagnostic::new(
+                image.span,
+                format!("{} {} {how}", noun(image), describe(image)),
+                format!(
+                    "pin a version and its digest: `{}:<version>@sha256:<digest>`",
+                    image.reference.name
+                ),
+            )
+            .with_fix(crate::rules::images::pin_fix(image.span, &image.written)),
+        );
     }
 }

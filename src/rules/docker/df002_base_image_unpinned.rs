@@ -36,6 +36,7 @@ fn check(context: &Context, out: &mut Vec<Diagnostic>) {
             } else {
                 format!("pin it as `{tagged}@sha256:<digest>`")
             },
-        ));
+        )
+        .with_fix(crate::rules::images::pin_fix(image.span, &image.written)));
     }
 }

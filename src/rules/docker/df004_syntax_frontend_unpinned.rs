@@ -26,13 +26,16 @@ fn check(context: &Context, out: &mut Vec<Diagnostic>) {
             Some(tag) => format!("{}:{tag}", reference.name),
             None => format!("{}:<version>", reference.name),
         };
-        out.push(Diagnostic::new(
-            image.span,
-            format!(
-                "syntax frontend `{}` is not pinned by digest",
-                image.written
-            ),
-            format!("pin it as `# syntax={tagged}@sha256:<digest>`"),
-        ));
+        out.push(
+            Diagnostic::new(
+                image.span,
+                format!(
+                    "syntax frontend `{}` is not pinned by digest",
+                    image.written
+                ),
+                format!("pin it as `# syntax={tagged}@sha256:<digest>`"),
+            )
+            .with_fix(crate::rules::images::pin_fix(image.span, &image.written)),
+        );
     }
 }

@@ -4,9 +4,9 @@
 //! without `--locked`), or a command that re-resolves on purpose
 //! (`composer update`, `poetry add`, `bundle update`).
 
-use super::tools::{has_option, Does, Lock};
+use super::tools::{has_option, Does, Found, Lock, LockFix};
 use super::{is_truthy, Context, Run};
-use crate::finding::{Diagnostic, Severity};
+use crate::finding::{Diagnostic, Edit, Fix, FixAction, Severity};
 use crate::rules::{Check, Rule};
 use crate::source::dockerfile::shell::Command;
 
@@ -21,6 +21,7 @@ pub const RULE: Rule = Rule {
 
 fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     let bundler_frozen = bundler_config(context);
+    let mut yarn_berry = None;
     for (run, command, uses) in context.tool_uses() {
         for found in uses {
             let Does::Lock(lock) = found.does else {
@@ -36,13 +37,72 @@ fn check(context: &Context, out: &mut Vec<Diagnostic>) {
                     "`{words}` may re-resolve dependencies instead of installing what the lock file records"
                 ),
             };
-            out.push(Diagnostic::new(
-                command.span_to(found.last),
-                message,
-                lock.help,
-            ));
+            let fix = lock.fix.and_then(|fix| {
+                let berry = *yarn_berry.get_or_insert_with(|| uses_yarn_berry(context));
+                lock_fix(context, command, found, fix, berry)
+            });
+            out.push(
+                Diagnostic::new(command.span_to(found.last), message, lock.help).with_fix(fix),
+            );
         }
     }
+}
+
+/// The unsafe fix: the option written after the subcommand, or the
+/// subcommand renamed, where the word is written plainly in the file.
+fn lock_fix(
+    context: &Context,
+    command: &Command,
+    found: &Found,
+    fix: LockFix,
+    yarn_berry: bool,
+) -> Option<Fix> {
+    let word = command.words.get(found.last)?;
+    let old = context
+        .dockerfile
+        .text
+        .get(word.span.start..word.span.end)?;
+    if old != word.as_str() {
+        return None;
+    }
+    let bare = found.last == command.program;
+    let new = match fix {
+        LockFix::Subcommand(_) | LockFix::Add { bare: false, .. } if bare => return None,
+        LockFix::Subcommand(name) => name.to_owned(),
+        LockFix::Add { option, .. } => format!("{old} {option}"),
+        LockFix::Yarn if yarn_berry => format!("{old} --immutable"),
+        LockFix::Yarn => format!("{old} --frozen-lockfile"),
+    };
+    Some(Fix::unsafe_(FixAction::Edits(vec![Edit {
+        span: word.span,
+        old: old.to_owned(),
+        new,
+    }])))
+}
+
+/// Whether the Dockerfile says it installs with Yarn 2 or later (which
+/// wants `--immutable`): `yarn set version` to anything but `classic` or
+/// 1.x, `corepack prepare|use yarn@<2+ or stable>`, or a `.yarnrc.yml`.
+fn uses_yarn_berry(context: &Context) -> bool {
+    let text = &context.dockerfile.text;
+    if text.contains(".yarnrc.yml") {
+        return true;
+    }
+    let modern = |version: &str| {
+        let version = version.trim_matches(|c| c == '"' || c == '\'');
+        match version.split('.').next().map(str::parse::<u32>) {
+            Some(Ok(major)) => major >= 2,
+            _ => matches!(version, "stable" | "berry" | "canary"),
+        }
+    };
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words
+        .windows(4)
+        .any(|w| w[0] == "yarn" && w[1] == "set" && w[2] == "version" && modern(w[3]))
+        || words.windows(2).any(|w| {
+            matches!(w[0], "prepare" | "use" | "install")
+                && w[1].strip_prefix("yarn@").is_some_and(&modern)
+        })
 }
 
 fn enforced(

@@ -5,7 +5,7 @@
 use super::downloads::is_content_addressed;
 use super::tools::is_full_commit;
 use super::Context;
-use crate::finding::{Diagnostic, Severity};
+use crate::finding::{Diagnostic, Fix, FixAction, Severity};
 use crate::rules::{Check, Rule};
 use crate::source::dockerfile::{Keyword, Word};
 
@@ -30,6 +30,8 @@ fn check(context: &Context, out: &mut Vec<Diagnostic>) {
         };
         // The last word is the destination; heredoc sources are inline.
         let sources = &words[..words.len().saturating_sub(1)];
+        // `--checksum` takes one HTTP source, written out in full.
+        let fixable = add.exec_form.is_none() && sources.len() == 1 && checksum_supported(context);
         for word in sources {
             let written = word.as_str();
             // `ADD https://…/x.git#${COMMIT}`: build arguments are expanded
@@ -67,11 +69,37 @@ fn check(context: &Context, out: &mut Vec<Diagnostic>) {
                     word.span,
                     format!("`ADD` of `{written}` is not verified by a checksum"),
                     "add `--checksum=sha256:<digest>` so the build fails if the file changes",
-                ),
+                )
+                .with_fix((fixable && url == written).then(|| {
+                    Fix::safe(FixAction::Checksum {
+                        span: word.span,
+                        url: url.to_owned(),
+                    })
+                })),
                 Some(Remote::Git { pinned: true }) | None => continue,
             };
             out.push(diagnostic);
         }
+    }
+}
+
+/// Whether the file's frontend knows `ADD --checksum`: Dockerfile syntax
+/// 1.6 and later (and the labs channel since 1.5); a frontend pinned to an
+/// older version would refuse the fixed file.
+fn checksum_supported(context: &Context) -> bool {
+    let Some(syntax) = context.dockerfile.directive("syntax") else {
+        return true;
+    };
+    let reference = crate::source::dockerfile::image_ref::ImageRef::parse(&syntax.value);
+    let Some(tag) = reference.tag else {
+        return true;
+    };
+    let version = tag.split('-').next().unwrap_or_default();
+    let mut parts = version.split('.').map(|p| p.parse::<u32>());
+    match (parts.next(), parts.next()) {
+        (Some(Ok(1)), Some(Ok(minor))) => minor >= 6 || (minor == 5 && tag.contains("labs")),
+        (Some(Ok(major)), _) => major >= 1,
+        _ => true,
     }
 }
 

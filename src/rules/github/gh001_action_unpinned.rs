@@ -4,7 +4,7 @@
 //! (`./…`) are part of the repository.
 
 use super::{is_commit, is_expression, Context};
-use crate::finding::{Diagnostic, Severity};
+use crate::finding::{Diagnostic, Fix, FixAction, Severity};
 use crate::rules::{Check, Rule};
 use crate::source::dockerfile::image_ref::ImageRef;
 
@@ -32,7 +32,8 @@ fn check(context: &Context, out: &mut Vec<Diagnostic>) {
                 uses.span,
                 format!("step image `{image}` is not pinned by digest"),
                 format!("pin it as `docker://{image}@sha256:<digest>`"),
-            );
+            )
+            .with_fix(crate::rules::images::pin_fix(uses.span, image));
             out.push(match reference.floats() {
                 true => diagnostic.with_severity(Severity::Error),
                 false => diagnostic,
@@ -57,10 +58,22 @@ fn check(context: &Context, out: &mut Vec<Diagnostic>) {
         } else {
             format!(" # {reference}")
         };
-        out.push(Diagnostic::new(
-            uses.span,
-            message,
-            format!("pin it to the commit the tag names: `{name}@<40-hex commit>{comment}`"),
-        ));
+        // `--fix` looks the tag (or branch) up in the action's repository.
+        let fix = (!reference.is_empty() && name.split('/').filter(|p| !p.is_empty()).count() >= 2)
+            .then(|| {
+                Fix::safe(FixAction::PinAction {
+                    span: uses.span,
+                    name: name.to_owned(),
+                    reference: reference.to_owned(),
+                })
+            });
+        out.push(
+            Diagnostic::new(
+                uses.span,
+                message,
+                format!("pin it to the commit the tag names: `{name}@<40-hex commit>{comment}`"),
+            )
+            .with_fix(fix),
+        );
     }
 }

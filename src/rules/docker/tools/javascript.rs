@@ -3,7 +3,7 @@
 
 use super::grammar::{is_exact_semver, is_local_path, Grammar};
 use super::is_full_commit;
-use super::{has_option, Does, Entry, Kind, Lock, Operands, Tool};
+use super::{has_option, Does, Entry, Kind, Lock, LockFix, Operands, Tool};
 use crate::source::dockerfile::shell::Command;
 
 /// npm's, yarn's and pnpm's options that take a separate value.
@@ -43,7 +43,7 @@ const NPM_LOCK: Lock = Lock {
     env: &[],
     bundler_config: false,
     rewrites: None,
-    help: "use `npm ci`, which installs exactly what package-lock.json records and fails if it is out of date",
+    help: "use `npm ci`, which installs exactly what package-lock.json records and fails if it is out of date",    fix: Some(LockFix::Subcommand("ci")),
 };
 
 const NPM_RELOCK: Lock = Lock::rewrites(
@@ -56,7 +56,7 @@ const YARN_LOCK: Lock = Lock {
     env: &["YARN_ENABLE_IMMUTABLE_INSTALLS"],
     bundler_config: false,
     rewrites: None,
-    help: "add `--frozen-lockfile` (Yarn 1) or `--immutable` (Yarn 2+) so the install fails instead of changing yarn.lock",
+    help: "add `--frozen-lockfile` (Yarn 1) or `--immutable` (Yarn 2+) so the install fails instead of changing yarn.lock",    fix: Some(LockFix::Yarn),
 };
 
 const YARN_RELOCK: Lock = Lock::rewrites(
@@ -70,6 +70,10 @@ const PNPM_LOCK: Lock = Lock {
     bundler_config: false,
     rewrites: None,
     help: "add `--frozen-lockfile` so the install fails instead of changing pnpm-lock.yaml",
+    fix: Some(LockFix::Add {
+        option: "--frozen-lockfile",
+        bare: false,
+    }),
 };
 
 const PNPM_RELOCK: Lock = Lock::rewrites(

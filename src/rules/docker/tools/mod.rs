@@ -53,6 +53,21 @@ pub struct Lock {
     /// The lock file it rewrites, for commands that always re-resolve.
     pub rewrites: Option<&'static str>,
     pub help: &'static str,
+    /// How `--unsafe-fixes` keeps it to the lock.
+    pub fix: Option<LockFix>,
+}
+
+/// How `--unsafe-fixes` keeps an install to its lock file (DF014).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockFix {
+    /// Add this option after the subcommand; after the bare program too
+    /// when `bare` (`yarn` alone installs).
+    Add { option: &'static str, bare: bool },
+    /// Name this subcommand instead (`npm install` → `npm ci`).
+    Subcommand(&'static str),
+    /// `--frozen-lockfile` for Yarn 1, `--immutable` for Yarn 2 and later
+    /// when the file says it uses one.
+    Yarn,
 }
 
 impl Lock {
@@ -65,6 +80,7 @@ impl Lock {
             bundler_config: false,
             rewrites: Some(file),
             help,
+            fix: None,
         }
     }
 }

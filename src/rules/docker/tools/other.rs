@@ -6,7 +6,7 @@ use super::grammar::{
     is_dated, is_exact_semver, is_exact_version, is_full_commit_ref, is_local_path, name_before,
     Grammar, Needs,
 };
-use super::{has_option, option_value, Does, Entry, Found, Kind, Lock, Operands, Tool};
+use super::{has_option, option_value, Does, Entry, Found, Kind, Lock, LockFix, Operands, Tool};
 use crate::source::dockerfile::shell::Command;
 
 const GEM_OPTIONS: &[&str] = &[
@@ -85,7 +85,7 @@ const BUNDLER_LOCK: Lock = Lock {
     env: &["BUNDLE_FROZEN", "BUNDLE_DEPLOYMENT"],
     bundler_config: true,
     rewrites: None,
-    help: "run `bundle config set frozen true` (or set `ENV BUNDLE_FROZEN=true`) before `bundle install`",
+    help: "run `bundle config set frozen true` (or set `ENV BUNDLE_FROZEN=true`) before `bundle install`",    fix: Some(LockFix::Add { option: "--frozen", bare: false }),
 };
 
 const BUNDLER_RELOCK: Lock = Lock::rewrites(
@@ -99,6 +99,10 @@ const CARGO_LOCK: Lock = Lock {
     bundler_config: false,
     rewrites: None,
     help: "add `--locked` so cargo fails instead of re-resolving Cargo.lock",
+    fix: Some(LockFix::Add {
+        option: "--locked",
+        bare: false,
+    }),
 };
 
 const CARGO_RELOCK: Lock = Lock::rewrites(

@@ -1,7 +1,7 @@
 //! Python: pip, uv, pipx, pipenv, poetry, and the conda family.
 
 use super::grammar::{is_full_commit_ref, is_local_path, Grammar, Needs};
-use super::{option_value, Does, Entry, Kind, Lock, Operands, Tool};
+use super::{option_value, Does, Entry, Kind, Lock, LockFix, Operands, Tool};
 use crate::source::dockerfile::shell::Command;
 
 /// pip's options that take a value: its general options (also valid
@@ -134,6 +134,10 @@ const UV_LOCK: Lock = Lock {
     bundler_config: false,
     rewrites: None,
     help: "add `--locked` (fail if uv.lock is out of date) or `--frozen`, or set `ENV UV_LOCKED=1`",
+    fix: Some(LockFix::Add {
+        option: "--locked",
+        bare: false,
+    }),
 };
 
 const UV_RELOCK: Lock = Lock::rewrites(
@@ -148,6 +152,10 @@ const PIPENV_LOCK: Lock = Lock {
     rewrites: None,
     help:
         "add `--deploy` so the install fails when Pipfile.lock is out of date, or use `pipenv sync`",
+    fix: Some(LockFix::Add {
+        option: "--deploy",
+        bare: false,
+    }),
 };
 
 const PIPENV_RELOCK: Lock = Lock::rewrites(

@@ -1,0 +1,243 @@
+//! Registry credentials as the Docker client keeps them: `config.json` in
+//! `$DOCKER_CONFIG` (else `~/.docker`), with `auths`, `credHelpers` and
+//! `credsStore`, the helpers spoken to through the `docker-credential-*`
+//! protocol (`get`, the server on standard input, JSON on standard output).
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use serde::Deserialize;
+
+/// A user name and its secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credential {
+    pub user: String,
+    pub secret: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DockerConfig {
+    #[serde(default)]
+    auths: HashMap<String, AuthEntry>,
+    #[serde(default)]
+    cred_helpers: HashMap<String, String>,
+    #[serde(default)]
+    creds_store: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct AuthEntry {
+    #[serde(default)]
+    auth: Option<String>,
+    #[serde(default)]
+    username: Option<String>,
+    #[serde(default)]
+    password: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct HelperAnswer {
+    username: String,
+    secret: String,
+}
+
+/// The Docker configuration of a run, read once.
+#[derive(Debug, Default)]
+pub struct Credentials {
+    config: DockerConfig,
+    /// Why the file could not be used, for the messages of a 401.
+    pub problem: Option<String>,
+}
+
+/// The key Docker Hub's credentials are stored under.
+const DOCKER_HUB_KEY: &str = "https://index.docker.io/v1/";
+
+impl Credentials {
+    /// Read `config.json` in `dir`; none there is no credentials.
+    pub fn load(dir: Option<&Path>) -> Credentials {
+        let Some(path) = dir.map(|d| d.join("config.json")) else {
+            return Credentials::default();
+        };
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Credentials::default(),
+            Err(e) => {
+                return Credentials {
+                    problem: Some(format!("{} cannot be read: {e}", path.display())),
+                    ..Credentials::default()
+                }
+            }
+        };
+        match serde_json::from_str(&text) {
+            Ok(config) => Credentials {
+                config,
+                problem: None,
+            },
+            Err(e) => Credentials {
+                problem: Some(format!("{} is not valid: {e}", path.display())),
+                ..Credentials::default()
+            },
+        }
+    }
+
+    /// The credential for registry `host` (`docker.io` for Docker Hub), or
+    /// none: a `credHelpers` entry first, then `credsStore`, then `auths`.
+    pub fn for_registry(&self, host: &str) -> Result<Option<Credential>, String> {
+        let hub = host == "docker.io";
+        let keys: Vec<String> = if hub {
+            vec![
+                DOCKER_HUB_KEY.to_owned(),
+                "docker.io".to_owned(),
+                "index.docker.io".to_owned(),
+                "registry-1.docker.io".to_owned(),
+            ]
+        } else {
+            vec![
+                host.to_owned(),
+                format!("https://{host}"),
+                format!("http://{host}"),
+            ]
+        };
+        let server = if hub { DOCKER_HUB_KEY } else { host };
+        if let Some(helper) = keys.iter().find_map(|k| self.config.cred_helpers.get(k)) {
+            return run_helper(helper, server);
+        }
+        if let Some(store) = &self.config.creds_store {
+            if let Some(found) = run_helper(store, server)? {
+                return Ok(Some(found));
+            }
+        }
+        let Some(entry) = keys.iter().find_map(|k| {
+            self.config
+                .auths
+                .iter()
+                .find(|(key, _)| key.trim_end_matches('/') == k.trim_end_matches('/'))
+                .map(|(_, entry)| entry)
+        }) else {
+            return Ok(None);
+        };
+        if let Some(auth) = entry.auth.as_deref().filter(|a| !a.is_empty()) {
+            use base64::Engine as _;
+            let decoded = base64::engine::general_purpose::STANDARD
+                .decode(auth.trim())
+                .map_err(|_| format!("the Docker config's `auth` for {host} is not base64"))?;
+            let decoded = String::from_utf8_lossy(&decoded).into_owned();
+            let (user, secret) = decoded.split_once(':').ok_or_else(|| {
+                format!("the Docker config's `auth` for {host} is not `user:secret`")
+            })?;
+            return Ok(Some(Credential {
+                user: user.to_owned(),
+                secret: secret.to_owned(),
+            }));
+        }
+        Ok(match (&entry.username, &entry.password) {
+            (Some(user), Some(secret)) => Some(Credential {
+                user: user.clone(),
+                secret: secret.clone(),
+            }),
+            _ => None,
+        })
+    }
+}
+
+/// `docker-credential-<name> get` for `server`; a helper that knows no
+/// credential for it says so, and that is none.
+fn run_helper(name: &str, server: &str) -> Result<Option<Credential>, String> {
+    let program = format!("docker-credential-{name}");
+    let mut child = Command::new(&program)
+        .arg("get")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("credential helper `{program}` cannot be run: {e}"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        // A helper that exits without reading is answered by its status.
+        let _ = stdin.write_all(server.as_bytes());
+    }
+    let output = child
+        .wait_with_output()
+        .map_err(|e| format!("credential helper `{program}`: {e}"))?;
+    if !output.status.success() {
+        let said = String::from_utf8_lossy(&output.stdout).trim().to_owned()
+            + String::from_utf8_lossy(&output.stderr).trim();
+        if said.contains("credentials not found") {
+            return Ok(None);
+        }
+        return Err(format!("credential helper `{program}` failed: {said}"));
+    }
+    let answer: HelperAnswer = serde_json::from_slice(&output.stdout).map_err(|e| {
+        format!("credential helper `{program}` answered something else than credentials: {e}")
+    })?;
+    // `<token>` is an identity token for Docker's OAuth flow, which is not
+    // a password.
+    if answer.username == "<token>" {
+        return Ok(None);
+    }
+    Ok(Some(Credential {
+        user: answer.username,
+        secret: answer.secret,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from(json: &str) -> Credentials {
+        Credentials {
+            config: serde_json::from_str(json).unwrap(),
+            problem: None,
+        }
+    }
+
+    #[test]
+    fn auths_by_host_and_docker_hub_key() {
+        let credentials = from(
+            r#"{"auths": {
+                "https://index.docker.io/v1/": {"auth": "aHViOnNlY3JldA=="},
+                "registry.example.com:5000": {"auth": "dXNlcjpwYTpzcw=="},
+                "https://other.example.com/": {"username": "u", "password": "p"}
+            }}"#,
+        );
+        assert_eq!(
+            credentials.for_registry("docker.io").unwrap(),
+            Some(Credential {
+                user: "hub".into(),
+                secret: "secret".into()
+            })
+        );
+        // The secret may itself hold a colon.
+        assert_eq!(
+            credentials
+                .for_registry("registry.example.com:5000")
+                .unwrap(),
+            Some(Credential {
+                user: "user".into(),
+                secret: "pa:ss".into()
+            })
+        );
+        assert_eq!(
+            credentials.for_registry("other.example.com").unwrap(),
+            Some(Credential {
+                user: "u".into(),
+                secret: "p".into()
+            })
+        );
+        assert_eq!(credentials.for_registry("ghcr.io").unwrap(), None);
+    }
+
+    #[test]
+    fn a_missing_helper_is_an_error_not_silence() {
+        let credentials = from(r#"{"credHelpers": {"ghcr.io": "no-such-helper-here"}}"#);
+        let error = credentials.for_registry("ghcr.io").unwrap_err();
+        assert!(
+            error.contains("docker-credential-no-such-helper-here"),
+            "{error}"
+        );
+    }
+}

@@ -1,0 +1,518 @@
+//! `--fix`, `--unsafe-fixes` and `--diff` (spec §7): each finding's fix
+//! turned into edits of its file — after looking up what it needs (an
+//! image's digest, a download's checksum, a tag's commit), each distinct
+//! thing once, in parallel — applied only where the file still reads what
+//! was audited, and written atomically.
+
+pub mod credentials;
+pub mod download;
+pub mod git;
+pub mod net;
+pub mod registry;
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use crate::audit::Report;
+use crate::finding::{Applicability, Edit, Finding, Fix, FixAction};
+use crate::source::dockerfile::image_ref::ImageRef;
+use crate::source::span::{Position, Span};
+
+/// What a run may fix.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// Unsafe fixes too (`--unsafe-fixes`).
+    pub unsafe_fixes: bool,
+    /// Only fixes that need no network (`--offline`).
+    pub offline: bool,
+    pub network: net::Network,
+}
+
+/// What the fixes of a run do.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// The files that change, in path order.
+    pub files: Vec<FileChange>,
+    /// Fixes that could not be made, and why.
+    pub failed: Vec<NotFixed>,
+    /// Fixes left out because they need the network (`--offline`).
+    pub offline: usize,
+    /// Fixes left out because they are unsafe (no `--unsafe-fixes`).
+    pub unsafe_left: usize,
+}
+
+#[derive(Debug)]
+pub struct FileChange {
+    /// As shown in reports.
+    pub path: String,
+    pub before: String,
+    pub after: String,
+    /// What changed, for the report: where, the rule, old and new text.
+    pub fixed: Vec<Fixed>,
+}
+
+#[derive(Debug)]
+pub struct Fixed {
+    pub code: &'static str,
+    pub start: Position,
+    pub old: String,
+    pub new: String,
+}
+
+#[derive(Debug)]
+pub struct NotFixed {
+    pub code: &'static str,
+    pub path: String,
+    pub start: Position,
+    /// What was to be looked up or changed.
+    pub subject: String,
+    pub reason: String,
+}
+
+/// Something a fix must look up first.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Lookup {
+    Digest(String),
+    Checksum(String),
+    Commit {
+        repository: String,
+        reference: String,
+    },
+}
+
+impl Lookup {
+    fn subject(&self) -> String {
+        match self {
+            Lookup::Digest(reference) => format!("`{reference}`"),
+            Lookup::Checksum(url) => format!("`{url}`"),
+            Lookup::Commit {
+                repository,
+                reference,
+            } => format!("`{repository}@{reference}`"),
+        }
+    }
+}
+
+/// The fixes of `report`'s findings that `settings` allow, as changed
+/// files; `progress` shows the lookups on stderr when there are many.
+pub fn plan(report: &Report, settings: &Settings, cwd: &Path) -> Plan {
+    let mut plan = Plan::default();
+    let broken: std::collections::HashSet<&str> =
+        report.errors.iter().map(|e| e.path.as_str()).collect();
+    let mut chosen: Vec<(&Finding, &Fix)> = Vec::new();
+    for finding in &report.findings {
+        let Some(fix) = &finding.fix else { continue };
+        if fix.applicability == Applicability::Unsafe && !settings.unsafe_fixes {
+            plan.unsafe_left += 1;
+            continue;
+        }
+        if fix.needs_network() && settings.offline {
+            plan.offline += 1;
+            continue;
+        }
+        // Standard input has no file to write, and a file that could not be
+        // read whole is never rewritten.
+        if finding.path == "-" || broken.contains(finding.path.as_str()) {
+            continue;
+        }
+        chosen.push((finding, fix));
+    }
+    let mut lookups: Vec<Lookup> = chosen.iter().filter_map(|(_, fix)| lookup(fix)).collect();
+    lookups.sort();
+    lookups.dedup();
+    let answers = resolve_all(&lookups, &settings.network);
+
+    let mut by_file: BTreeMap<&str, Vec<(&Finding, &Fix)>> = BTreeMap::new();
+    for (finding, fix) in chosen {
+        by_file
+            .entry(finding.path.as_str())
+            .or_default()
+            .push((finding, fix));
+    }
+    for (path, fixes) in by_file {
+        let Some(before) = report.sources.get(path) else {
+            continue;
+        };
+        let mut edits: Vec<(Edit, &Finding)> = Vec::new();
+        for (finding, fix) in fixes {
+            let failure = |reason: String, subject: String| NotFixed {
+                code: finding.code,
+                path: path.to_owned(),
+                start: finding.start,
+                subject,
+                reason,
+            };
+            let made = match (&fix.action, lookup(fix)) {
+                (FixAction::Edits(list), _) => Ok(list.clone()),
+                (action, Some(key)) => match answers.get(&key) {
+                    Some(Ok(answer)) => edits_for(action, answer, before)
+                        .map_err(|reason| failure(reason, key.subject())),
+                    Some(Err(reason)) => Err(failure(reason.clone(), key.subject())),
+                    None => continue,
+                },
+                (_, None) => continue,
+            };
+            match made {
+                Ok(list) => edits.extend(list.into_iter().map(|edit| (edit, finding))),
+                Err(not_fixed) => plan.failed.push(not_fixed),
+            }
+        }
+        let Some((after, fixed)) = apply(before, edits) else {
+            continue;
+        };
+        if after == *before {
+            continue;
+        }
+        if let Some(problem) = syntax_problem(path, &after, &fixed) {
+            for fix in &fixed {
+                plan.failed.push(NotFixed {
+                    code: fix.code,
+                    path: path.to_owned(),
+                    start: fix.start,
+                    subject: format!("`{}`", fix.old),
+                    reason: format!("the fixed file would not parse ({problem})"),
+                });
+            }
+            continue;
+        }
+        // The file must still read what was audited.
+        match crate::input::read_file(&cwd.join(path), 64 * 1024 * 1024) {
+            Ok(now) if now == before.as_bytes() => {}
+            _ => {
+                for fix in &fixed {
+                    plan.failed.push(NotFixed {
+                        code: fix.code,
+                        path: path.to_owned(),
+                        start: fix.start,
+                        subject: format!("`{}`", fix.old),
+                        reason: "the file changed while it was audited".to_owned(),
+                    });
+                }
+                continue;
+            }
+        }
+        plan.files.push(FileChange {
+            path: path.to_owned(),
+            before: before.clone(),
+            after,
+            fixed,
+        });
+    }
+    plan.failed
+        .sort_by(|a, b| (a.path.as_str(), a.start).cmp(&(b.path.as_str(), b.start)));
+    plan
+}
+
+fn lookup(fix: &Fix) -> Option<Lookup> {
+    match &fix.action {
+        FixAction::Edits(_) => None,
+        FixAction::PinImage { reference, .. } => Some(Lookup::Digest(reference.clone())),
+        FixAction::Checksum { url, .. } => Some(Lookup::Checksum(url.clone())),
+        FixAction::PinAction {
+            name, reference, ..
+        } => {
+            let repository: Vec<&str> = name.split('/').take(2).collect();
+            Some(Lookup::Commit {
+                repository: repository.join("/"),
+                reference: reference.clone(),
+            })
+        }
+    }
+}
+
+/// Look every lookup up, at most eight at a time; a progress line on a
+/// terminal's stderr when there are many.
+fn resolve_all(
+    lookups: &[Lookup],
+    network: &net::Network,
+) -> HashMap<Lookup, Result<String, String>> {
+    if lookups.is_empty() {
+        return HashMap::new();
+    }
+    let agent = network.agent();
+    let credentials = credentials::Credentials::load(network.docker_config.as_deref());
+    let registry = registry::Registry {
+        network,
+        agent: agent.clone(),
+        credentials: &credentials,
+    };
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let results: Mutex<HashMap<Lookup, Result<String, String>>> = Mutex::new(HashMap::new());
+    let progress = lookups.len() >= 8 && std::io::stderr().is_terminal();
+    let workers = lookups.len().min(8);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                let Some(item) = lookups.get(index) else {
+                    break;
+                };
+                let answer = match item {
+                    Lookup::Digest(reference) => registry.digest(reference),
+                    Lookup::Checksum(url) => download::checksum(&agent, url),
+                    Lookup::Commit {
+                        repository,
+                        reference,
+                    } => git::commit(&agent, network, repository, reference),
+                };
+                if let Ok(mut map) = results.lock() {
+                    map.insert(item.clone(), answer);
+                }
+                let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
+                if progress {
+                    eprint!(
+                        "\rlooking up digests, checksums and commits: {finished}/{}",
+                        lookups.len()
+                    );
+                }
+            });
+        }
+    });
+    if progress {
+        eprint!("\r\x1b[2K");
+    }
+    results.into_inner().unwrap_or_default()
+}
+
+/// The edits a looked-up fix makes, checked against the text it changes.
+fn edits_for(action: &FixAction, answer: &str, text: &str) -> Result<Vec<Edit>, String> {
+    let read = |span: &Span| {
+        text.get(span.start..span.end)
+            .ok_or_else(|| "the finding's place is not in the file".to_owned())
+    };
+    match action {
+        FixAction::PinImage { span, reference } => {
+            let written = read(span)?;
+            let inner = locate_inner(written, reference, &["docker://"])
+                .ok_or("it is written with quoting or escapes that --fix does not rewrite")?;
+            let image = ImageRef::parse(reference);
+            let tag = image.tag.as_deref().unwrap_or("latest");
+            let start = span.start + inner;
+            Ok(vec![Edit {
+                span: Span {
+                    start,
+                    end: start + reference.len(),
+                },
+                old: reference.clone(),
+                new: format!("{}:{tag}@{answer}", image.name),
+            }])
+        }
+        FixAction::Checksum { span, url } => {
+            if read(span)? != url {
+                return Err("the URL is not written out in the file".to_owned());
+            }
+            Ok(vec![Edit {
+                span: *span,
+                old: url.clone(),
+                new: format!("--checksum={answer} {url}"),
+            }])
+        }
+        FixAction::PinAction {
+            span,
+            name,
+            reference,
+        } => {
+            let written = read(span)?;
+            let uses = format!("{name}@{reference}");
+            let inner = locate_inner(written, &uses, &[])
+                .ok_or("it is written with quoting or escapes that --fix does not rewrite")?;
+            // The tag stays readable, as a comment: only where the line
+            // can take one (not inside a flow mapping).
+            let rest = text[span.end..]
+                .split(['\n', '\r'])
+                .next()
+                .unwrap_or_default();
+            let comment = match rest.trim_start() {
+                "" => format!(" # {reference}"),
+                r if r.starts_with('#') && rest.starts_with([' ', '\t']) => {
+                    format!(" # {reference}")
+                }
+                _ => String::new(),
+            };
+            let mut new = written.to_owned();
+            new.replace_range(inner..inner + uses.len(), &format!("{name}@{answer}"));
+            new.push_str(&comment);
+            Ok(vec![Edit {
+                span: *span,
+                old: written.to_owned(),
+                new,
+            }])
+        }
+        FixAction::Edits(list) => Ok(list.clone()),
+    }
+}
+
+/// Where `value` sits in `written`: the whole of it, or inside quotes,
+/// after one of `prefixes`.
+fn locate_inner(written: &str, value: &str, prefixes: &[&str]) -> Option<usize> {
+    let (open, body, close) = match written.as_bytes().first() {
+        Some(q @ (b'"' | b'\''))
+            if written.len() >= 2 && written.as_bytes()[written.len() - 1] == *q =>
+        {
+            (1, &written[1..written.len() - 1], 1)
+        }
+        _ => (0, written, 0),
+    };
+    let _ = close;
+    let trimmed = body.trim();
+    let lead = body.len() - body.trim_start().len();
+    if trimmed == value {
+        return Some(open + lead);
+    }
+    prefixes.iter().find_map(|prefix| {
+        (trimmed.strip_prefix(prefix)? == value).then_some(open + lead + prefix.len())
+    })
+}
+
+/// Apply `edits` to `text`, in order; an edit whose span no longer reads
+/// what it expects, or that overlaps an earlier one, is left out.
+fn apply(text: &str, mut edits: Vec<(Edit, &Finding)>) -> Option<(String, Vec<Fixed>)> {
+    edits.sort_by_key(|a| (a.0.span.start, a.0.span.end));
+    edits.dedup_by(|a, b| a.0 == b.0);
+    let mut out = String::with_capacity(text.len() + 128);
+    let mut fixed = Vec::new();
+    let mut at = 0;
+    for (edit, finding) in edits {
+        if edit.span.start < at
+            || text.get(edit.span.start..edit.span.end) != Some(edit.old.as_str())
+        {
+            continue;
+        }
+        out.push_str(&text[at..edit.span.start]);
+        out.push_str(&edit.new);
+        at = edit.span.end;
+        fixed.push(Fixed {
+            code: finding.code,
+            start: finding.start,
+            old: edit.old,
+            new: edit.new,
+        });
+    }
+    out.push_str(&text[at..]);
+    (!fixed.is_empty()).then_some((out, fixed))
+}
+
+/// Why the fixed text of `path` would not parse as what it is (judged by
+/// the rules that fixed it), if it would not.
+fn syntax_problem(path: &str, text: &str, fixed: &[Fixed]) -> Option<String> {
+    let code = fixed.first()?.code;
+    let owned = text.to_owned();
+    match &code[..2] {
+        "DF" => crate::source::dockerfile::parse(owned)
+            .err()
+            .map(|e| e.message),
+        "CP" | "GH" | "GL" => crate::source::yaml::parse(text).err().map(|e| e.message),
+        "DC" => crate::source::devcontainer::Devcontainer::parse(owned)
+            .err()
+            .map(|e| e.message),
+        "NX" if path.ends_with("flake.nix") => crate::source::flake_nix::FlakeNix::parse(owned)
+            .err()
+            .map(|e| e.message),
+        _ => None,
+    }
+}
+
+/// Write `text` to `path` atomically: a temporary file beside it, its
+/// permissions, then a rename over it (through a symlink to its target).
+pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let target = std::fs::canonicalize(path)?;
+    let permissions = std::fs::metadata(&target)?.permissions();
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = dir.join(format!(".{name}.repro-audit-{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temporary)?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()?;
+        std::fs::set_permissions(&temporary, permissions)?;
+        std::fs::rename(&temporary, &target)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    result
+}
+
+/// Lower-case hexadecimal, as digests are written.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The unified diff of a change, as ruff's `--diff` prints it.
+pub fn diff(change: &FileChange) -> String {
+    similar::TextDiff::from_lines(&change.before, &change.after)
+        .unified_diff()
+        .context_radius(3)
+        .header(&change.path, &change.path)
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_found_inside_quotes_and_after_prefixes() {
+        assert_eq!(locate_inner("python:3", "python:3", &[]), Some(0));
+        assert_eq!(locate_inner("\"python:3\"", "python:3", &[]), Some(1));
+        assert_eq!(locate_inner("'python:3'", "python:3", &[]), Some(1));
+        assert_eq!(
+            locate_inner("docker://alpine:3", "alpine:3", &["docker://"]),
+            Some(9)
+        );
+        assert_eq!(locate_inner("\"py\\u0074hon:3\"", "python:3", &[]), None);
+        assert_eq!(locate_inner("${IMAGE}", "python:3", &[]), None);
+    }
+
+    #[test]
+    fn pins_keep_the_tag_and_add_latest_when_there_is_none() {
+        let digest = format!("sha256:{}", "a".repeat(64));
+        let text = "FROM python\nFROM \"ghcr.io/o/app:1\"\n";
+        let edits = edits_for(
+            &FixAction::PinImage {
+                span: Span { start: 5, end: 11 },
+                reference: "python".into(),
+            },
+            &digest,
+            text,
+        )
+        .unwrap();
+        assert_eq!(edits[0].new, format!("python:latest@{digest}"));
+        let edits = edits_for(
+            &FixAction::PinImage {
+                span: Span { start: 17, end: 34 },
+                reference: "ghcr.io/o/app:1".into(),
+            },
+            &digest,
+            text,
+        )
+        .unwrap();
+        assert_eq!(edits[0].span, Span { start: 18, end: 33 });
+        assert_eq!(edits[0].new, format!("ghcr.io/o/app:1@{digest}"));
+    }
+
+    #[test]
+    fn actions_keep_their_tag_as_a_comment_where_the_line_allows() {
+        let sha = "c".repeat(40);
+        let text = "- uses: actions/checkout@v4\n- {uses: actions/setup-go@v5, with: {}}\n";
+        let fix = |start, end, name: &str, reference: &str| FixAction::PinAction {
+            span: Span { start, end },
+            name: name.into(),
+            reference: reference.into(),
+        };
+        let edits = edits_for(&fix(8, 27, "actions/checkout", "v4"), &sha, text).unwrap();
+        assert_eq!(edits[0].new, format!("actions/checkout@{sha} # v4"));
+        let edits = edits_for(&fix(37, 56, "actions/setup-go", "v5"), &sha, text).unwrap();
+        assert_eq!(edits[0].new, format!("actions/setup-go@{sha}"));
+    }
+}

@@ -1,0 +1,420 @@
+//! An image's digest, as the OCI distribution API gives it: `HEAD
+//! /v2/<name>/manifests/<tag>` with the Accept headers for indexes,
+//! manifest lists and manifests, answering the registry's challenge
+//! (anonymous or credentialed Bearer tokens, Basic) as Docker clients do.
+
+use std::io::Read as _;
+
+use serde::Deserialize;
+use sha2::{Digest as _, Sha256};
+
+use super::credentials::{Credential, Credentials};
+use super::net::{self, Network};
+use crate::source::dockerfile::image_ref::ImageRef;
+
+/// What we accept, a multi-platform index first: the digest written is
+/// the index's whenever the tag names one, never one platform's manifest.
+pub const ACCEPT: &str = "application/vnd.oci.image.index.v1+json, \
+application/vnd.docker.distribution.manifest.list.v2+json, \
+application/vnd.oci.image.manifest.v1+json, \
+application/vnd.docker.distribution.manifest.v2+json";
+
+const MEDIA_TYPES: &[&str] = &[
+    "application/vnd.oci.image.index.v1+json",
+    "application/vnd.docker.distribution.manifest.list.v2+json",
+    "application/vnd.oci.image.manifest.v1+json",
+    "application/vnd.docker.distribution.manifest.v2+json",
+];
+
+/// The largest manifest read when its digest must be computed.
+const MAX_MANIFEST: u64 = 4 * 1024 * 1024;
+
+/// Where an image lives: its registry (as credentials name it), the base
+/// URLs to ask, its repository and the tag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// `docker.io`, `ghcr.io`, `localhost:5000`.
+    pub registry: String,
+    /// `https://registry-1.docker.io`; with a second, plain-HTTP URL to
+    /// fall back on for loopback and configured registries.
+    pub bases: Vec<String>,
+    /// `library/python`.
+    pub repository: String,
+    pub tag: String,
+}
+
+/// Where `reference` is to be looked up: Docker Hub names normalised as
+/// Docker normalises them (`python` → `docker.io/library/python`).
+pub fn locate(reference: &ImageRef, network: &Network) -> Location {
+    let (registry, repository) = match &reference.domain {
+        Some(domain) => (
+            domain.clone(),
+            reference.name[domain.len() + 1..].to_owned(),
+        ),
+        None => ("docker.io".to_owned(), reference.name.clone()),
+    };
+    let registry = match registry.as_str() {
+        "index.docker.io" | "registry-1.docker.io" => "docker.io".to_owned(),
+        _ => registry,
+    };
+    let repository = if registry == "docker.io" && !repository.contains('/') {
+        format!("library/{repository}")
+    } else {
+        repository
+    };
+    let bases = match network.mirrors.get(&registry) {
+        Some(mirror) => vec![mirror.trim_end_matches('/').to_owned()],
+        None => {
+            let host = if registry == "docker.io" {
+                "registry-1.docker.io"
+            } else {
+                registry.as_str()
+            };
+            let mut bases = vec![format!("https://{host}")];
+            if network.allows_plain_http(&registry) {
+                bases.push(format!("http://{host}"));
+            }
+            bases
+        }
+    };
+    Location {
+        registry,
+        bases,
+        repository,
+        tag: reference.tag.clone().unwrap_or_else(|| "latest".to_owned()),
+    }
+}
+
+/// A registry client for one run: one agent, the Docker credentials.
+pub struct Registry<'a> {
+    pub network: &'a Network,
+    pub agent: ureq::Agent,
+    pub credentials: &'a Credentials,
+}
+
+impl Registry<'_> {
+    /// The digest `reference`'s tag names now (`sha256:…`), or why not.
+    pub fn digest(&self, reference: &str) -> Result<String, String> {
+        let parsed = ImageRef::parse(reference);
+        let location = locate(&parsed, self.network);
+        let mut last_error = String::new();
+        for (index, base) in location.bases.iter().enumerate() {
+            match self.digest_at(base, &location) {
+                Ok(digest) => return Ok(digest),
+                // Plain HTTP is tried only when HTTPS could not connect.
+                Err(Failure::Transport(e)) if index + 1 < location.bases.len() => last_error = e,
+                Err(Failure::Transport(e)) => {
+                    return Err(format!("registry {} unreachable: {e}", location.registry))
+                }
+                Err(Failure::Answer(e)) => return Err(e),
+            }
+        }
+        Err(last_error)
+    }
+
+    fn digest_at(&self, base: &str, location: &Location) -> Result<String, Failure> {
+        let url = format!(
+            "{base}/v2/{}/manifests/{}",
+            location.repository, location.tag
+        );
+        let mut authorization: Option<String> = None;
+        let mut asked_token = false;
+        let mut method_get = false;
+        loop {
+            let request = if method_get {
+                self.agent.get(&url)
+            } else {
+                self.agent.head(&url)
+            };
+            let request = request.header("Accept", ACCEPT);
+            let request = match &authorization {
+                Some(value) => request.header("Authorization", value),
+                None => request,
+            };
+            let mut response = request
+                .call()
+                .map_err(|e| Failure::Transport(net::describe(&e)))?;
+            let status = response.status().as_u16();
+            match status {
+                200 => {
+                    let media = net::header(&response, "content-type")
+                        .map(|m| m.split(';').next().unwrap_or_default().trim().to_owned())
+                        .unwrap_or_default();
+                    if !media.is_empty() && !MEDIA_TYPES.contains(&media.as_str()) {
+                        return Err(Failure::Answer(format!(
+                            "{} answered with a `{media}` manifest, which cannot be pinned",
+                            location.registry
+                        )));
+                    }
+                    let header = net::header(&response, "docker-content-digest").map(str::to_owned);
+                    if !method_get {
+                        match header {
+                            Some(digest) => return checked(&digest, location),
+                            // No digest in the answer: read the manifest
+                            // and hash it.
+                            None => {
+                                method_get = true;
+                                continue;
+                            }
+                        }
+                    }
+                    let mut body = Vec::new();
+                    response
+                        .body_mut()
+                        .with_config()
+                        .limit(MAX_MANIFEST)
+                        .reader()
+                        .read_to_end(&mut body)
+                        .map_err(|e| Failure::Transport(e.to_string()))?;
+                    let computed = format!("sha256:{}", super::hex(&Sha256::digest(&body)));
+                    if let Some(digest) = header {
+                        if digest != computed {
+                            return Err(Failure::Answer(format!(
+                                "{} sent a manifest whose digest is {computed}, not the {digest} it claims",
+                                location.registry
+                            )));
+                        }
+                    }
+                    return Ok(computed);
+                }
+                // Registries that refuse HEAD are asked with GET.
+                405 if !method_get => method_get = true,
+                401 if !asked_token => {
+                    asked_token = true;
+                    let challenge = net::header(&response, "www-authenticate")
+                        .unwrap_or_default()
+                        .to_owned();
+                    let credential = self
+                        .credentials
+                        .for_registry(&location.registry)
+                        .map_err(Failure::Answer)?;
+                    authorization =
+                        Some(self.authorize(&challenge, credential.as_ref(), location)?);
+                }
+                401 | 403 => {
+                    let mut why = format!(
+                        "{} refused access to {} ({status})",
+                        location.registry, location.repository
+                    );
+                    if let Some(problem) = &self.credentials.problem {
+                        why.push_str(&format!("; {problem}"));
+                    } else if matches!(self.credentials.for_registry(&location.registry), Ok(None))
+                    {
+                        why.push_str("; no credentials for it in the Docker config");
+                    }
+                    return Err(Failure::Answer(why));
+                }
+                404 => {
+                    return Err(Failure::Answer(format!(
+                        "{} has no tag `{}` for {}",
+                        location.registry, location.tag, location.repository
+                    )))
+                }
+                429 => {
+                    return Err(Failure::Answer(format!(
+                        "{} is rate-limiting requests (429); log in to raise the limit",
+                        location.registry
+                    )))
+                }
+                other => {
+                    return Err(Failure::Answer(format!(
+                        "{} answered HTTP {other} for {}:{}",
+                        location.registry, location.repository, location.tag
+                    )))
+                }
+            }
+        }
+    }
+
+    /// The Authorization header that answers `challenge`: a Bearer token
+    /// from the realm (with the credential as Basic authentication when
+    /// there is one), or the credential itself for a Basic challenge.
+    fn authorize(
+        &self,
+        challenge: &str,
+        credential: Option<&Credential>,
+        location: &Location,
+    ) -> Result<String, Failure> {
+        let (scheme, params) = parse_challenge(challenge);
+        if scheme.eq_ignore_ascii_case("basic") {
+            return credential
+                .map(|c| net::basic(&c.user, &c.secret))
+                .ok_or_else(|| {
+                    Failure::Answer(format!(
+                        "{} wants a user name and password, and the Docker config has none for it",
+                        location.registry
+                    ))
+                });
+        }
+        if !scheme.eq_ignore_ascii_case("bearer") {
+            return Err(Failure::Answer(format!(
+                "{} asked for `{scheme}` authentication, which is not supported",
+                location.registry
+            )));
+        }
+        let realm = params.get("realm").ok_or_else(|| {
+            Failure::Answer(format!(
+                "{}'s Bearer challenge names no realm",
+                location.registry
+            ))
+        })?;
+        let scope = params
+            .get("scope")
+            .cloned()
+            .unwrap_or_else(|| format!("repository:{}:pull", location.repository));
+        let mut request = self.agent.get(realm.as_str()).query("scope", &scope);
+        if let Some(service) = params.get("service") {
+            request = request.query("service", service);
+        }
+        if let Some(c) = credential {
+            request = request
+                .query("account", &c.user)
+                .header("Authorization", &net::basic(&c.user, &c.secret));
+        }
+        let mut response = request.call().map_err(|e| {
+            Failure::Transport(format!("token server {realm}: {}", net::describe(&e)))
+        })?;
+        let status = response.status().as_u16();
+        if status != 200 {
+            return Err(Failure::Answer(format!(
+                "token server {realm} answered HTTP {status} for {scope}"
+            )));
+        }
+        #[derive(Deserialize)]
+        struct TokenAnswer {
+            token: Option<String>,
+            access_token: Option<String>,
+        }
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(1024 * 1024)
+            .read_to_vec()
+            .map_err(|e| Failure::Transport(format!("token server {realm}: {e}")))?;
+        let answer: TokenAnswer = serde_json::from_slice(&body)
+            .map_err(|e| Failure::Answer(format!("token server {realm} sent no token: {e}")))?;
+        let token = answer
+            .token
+            .or(answer.access_token)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| Failure::Answer(format!("token server {realm} sent no token")))?;
+        Ok(format!("Bearer {token}"))
+    }
+}
+
+enum Failure {
+    /// No answer: connection refused, TLS, timeout.
+    Transport(String),
+    /// An answer that is not a digest.
+    Answer(String),
+}
+
+fn checked(digest: &str, location: &Location) -> Result<String, Failure> {
+    let valid = digest.strip_prefix("sha256:").is_some_and(|hex| {
+        hex.len() == 64 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    });
+    if valid {
+        Ok(digest.to_owned())
+    } else {
+        Err(Failure::Answer(format!(
+            "{} gave `{digest}`, which is not a sha256 digest",
+            location.registry
+        )))
+    }
+}
+
+/// `Bearer realm="…",service="…",scope="…"` → the scheme and its
+/// parameters (quoted or not; commas inside quotes kept).
+pub fn parse_challenge(header: &str) -> (String, std::collections::HashMap<String, String>) {
+    let header = header.trim();
+    let (scheme, rest) = header.split_once(' ').unwrap_or((header, ""));
+    let mut params = std::collections::HashMap::new();
+    let mut chars = rest.chars().peekable();
+    loop {
+        while chars.peek().is_some_and(|c| *c == ',' || c.is_whitespace()) {
+            chars.next();
+        }
+        let key: String = chars.by_ref().take_while(|c| *c != '=').collect();
+        if key.is_empty() {
+            break;
+        }
+        let mut value = String::new();
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => value.extend(chars.next()),
+                    '"' => break,
+                    c => value.push(c),
+                }
+            }
+        } else {
+            while let Some(c) = chars.peek().copied() {
+                if c == ',' {
+                    break;
+                }
+                value.push(c);
+                chars.next();
+            }
+        }
+        params.insert(key.trim().to_ascii_lowercase(), value.trim().to_owned());
+    }
+    (scheme.to_owned(), params)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(reference: &str) -> Location {
+        locate(&ImageRef::parse(reference), &Network::default())
+    }
+
+    #[test]
+    fn docker_hub_names_are_normalised() {
+        let python = at("python:3.12-slim");
+        assert_eq!(python.registry, "docker.io");
+        assert_eq!(python.bases, vec!["https://registry-1.docker.io"]);
+        assert_eq!(python.repository, "library/python");
+        assert_eq!(python.tag, "3.12-slim");
+        assert_eq!(at("bitnami/redis").repository, "bitnami/redis");
+        assert_eq!(at("bitnami/redis").tag, "latest");
+        assert_eq!(at("docker.io/library/node:20").repository, "library/node");
+        assert_eq!(at("index.docker.io/node:20").repository, "library/node");
+        let ghcr = at("ghcr.io/owner/app:1");
+        assert_eq!(
+            (ghcr.registry.as_str(), ghcr.repository.as_str()),
+            ("ghcr.io", "owner/app")
+        );
+        assert_eq!(ghcr.bases, vec!["https://ghcr.io"]);
+    }
+
+    #[test]
+    fn plain_http_only_for_loopback_and_configured_registries() {
+        assert_eq!(
+            at("localhost:5000/app:1").bases,
+            vec!["https://localhost:5000", "http://localhost:5000"]
+        );
+        let mut network = Network::default();
+        network
+            .mirrors
+            .insert("docker.io".into(), "http://127.0.0.1:5000/".into());
+        let mirrored = locate(&ImageRef::parse("python:3"), &network);
+        assert_eq!(mirrored.bases, vec!["http://127.0.0.1:5000"]);
+        assert_eq!(mirrored.repository, "library/python");
+    }
+
+    #[test]
+    fn challenges() {
+        let (scheme, params) = parse_challenge(
+            r#"Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/python:pull,push""#,
+        );
+        assert_eq!(scheme, "Bearer");
+        assert_eq!(params["realm"], "https://auth.docker.io/token");
+        assert_eq!(params["service"], "registry.docker.io");
+        assert_eq!(params["scope"], "repository:library/python:pull,push");
+        let (scheme, params) = parse_challenge(r#"Basic realm="Registry Realm""#);
+        assert_eq!(scheme, "Basic");
+        assert_eq!(params["realm"], "Registry Realm");
+    }
+}
