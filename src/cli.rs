@@ -562,14 +562,19 @@ fn apply_fixes(
         summary.push('.');
         if plan.unsafe_left > 0 {
             summary.push_str(&format!(
-                " {} more with `--unsafe-fixes`.",
-                plural(plan.unsafe_left, "unsafe fix", "unsafe fixes")
+                " {} more {} with `--unsafe-fixes`.",
+                plan.unsafe_left,
+                if plan.unsafe_left == 1 {
+                    "unsafe fix"
+                } else {
+                    "unsafe fixes"
+                }
             ));
         }
         if plan.offline > 0 {
             summary.push_str(&format!(
-                " {} need the network (left out by `--offline`).",
-                plural(plan.offline, "fix", "fixes")
+                " {} the network (left out by `--offline`).",
+                plural(plan.offline, "fix needs", "fixes need")
             ));
         }
         writeln!(err, "{summary}")?;

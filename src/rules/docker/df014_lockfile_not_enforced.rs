@@ -66,6 +66,12 @@ fn lock_fix(
         return None;
     }
     let bare = found.last == command.program;
+    // Inside a quoted word (an exec-form RUN's JSON string), an option
+    // cannot be added: it would join the word.
+    let quoted = context.dockerfile.text[word.span.end..].starts_with(['"', '\'']);
+    if quoted && matches!(fix, LockFix::Add { .. } | LockFix::Yarn) {
+        return None;
+    }
     let new = match fix {
         LockFix::Subcommand(_) | LockFix::Add { bare: false, .. } if bare => return None,
         LockFix::Subcommand(name) => name.to_owned(),

@@ -1,0 +1,536 @@
+//! `--fix`, `--diff`, `--unsafe-fixes` and `--offline` against real
+//! servers this test starts on loopback (tests/servers): the distribution
+//! registry with images pushed by skopeo, with token and htpasswd
+//! authentication; an HTTP server for `ADD --checksum`; git's smart HTTP
+//! for action commits. The binary runs as a user runs it, with its own
+//! HOME, so no Docker config of this machine is read.
+
+mod servers;
+
+use std::path::Path;
+use std::process::Command;
+
+use servers::{have, images, scratch, Auth, HttpServer, Registry, SigningKey};
+
+struct Outcome {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn repro_audit(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Outcome {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_repro-audit"));
+    command
+        .current_dir(dir)
+        .args(args)
+        .env("HOME", dir.join(".home"))
+        .env_remove("DOCKER_CONFIG")
+        .env_remove("GITHUB_TOKEN")
+        .env("NO_COLOR", "1");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let output = command.output().unwrap();
+    Outcome {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+fn write(dir: &Path, files: &[(&str, String)]) {
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
+fn read(dir: &Path, path: &str) -> String {
+    std::fs::read_to_string(dir.join(path)).unwrap()
+}
+
+/// Every kind of file that names an image, one registry standing in for
+/// Docker Hub (a configured mirror) and named by its own address too.
+#[test]
+fn fix_pins_every_image_to_its_index_digest_and_a_second_run_changes_nothing() {
+    if !have(&["docker-registry", "skopeo"]) {
+        return;
+    }
+    let images = images();
+    let dir = scratch("pins");
+    let registry = Registry::start(&dir, &images.storage, Auth::None);
+    let host = registry.host();
+    write(
+        &dir,
+        &[
+            (
+                ".repro-audit.toml",
+                format!("[fix]\nregistry-mirrors = {{ \"docker.io\" = \"http://{host}\" }}\n"),
+            ),
+            (
+                "Dockerfile",
+                format!(
+                    "FROM python:3.12-slim AS build\nFROM {host}/team/app:1.4\nFROM alpine\nFROM python:3.99-missing\nCOPY --from=build / /\n"
+                ),
+            ),
+            (
+                "compose.yaml",
+                "services:\n  web:\n    image: \"python:3.12-slim\"\n  db:\n    image: alpine:3.20\n  cache:\n    image: ${CACHE:-alpine:3.20}\n".to_owned(),
+            ),
+            (
+                ".github/workflows/ci.yml",
+                "on: push\njobs:\n  test:\n    runs-on: ubuntu-24.04\n    container: python:3.12-slim\n    services:\n      db:\n        image: alpine:3.20\n    steps:\n      - uses: docker://alpine:3.20\n".to_owned(),
+            ),
+            (
+                ".devcontainer/devcontainer.json",
+                "{\n  // the dev image\n  \"image\": \"python:3.12-slim\",\n}\n".to_owned(),
+            ),
+            (".gitlab-ci.yml", "image: alpine:3.20\ntest:\n  script: [make]\n".to_owned()),
+        ],
+    );
+    let python = format!("python:3.12-slim@{}", images.python_index);
+    let alpine = format!("alpine:3.20@{}", images.alpine);
+
+    // --diff writes nothing and exits 1.
+    let before = read(&dir, "Dockerfile");
+    let diff = repro_audit(&dir, &["--diff", "."], &[]);
+    assert_eq!(diff.code, 1, "{}", diff.stderr);
+    assert_eq!(read(&dir, "Dockerfile"), before);
+    assert!(diff.stdout.contains(&format!(
+        "--- Dockerfile\n+++ Dockerfile\n@@ -1,5 +1,5 @@\n-FROM python:3.12-slim AS build\n-FROM {host}/team/app:1.4\n-FROM alpine\n+FROM {python} AS build\n+FROM {host}/team/app:1.4@{}\n+FROM alpine:latest@{}\n FROM python:3.99-missing\n",
+        images.app, images.alpine_latest
+    )), "{}", diff.stdout);
+    assert!(
+        diff.stderr
+            .contains("Would fix 10 findings in 5 files; 1 could not be fixed."),
+        "{}",
+        diff.stderr
+    );
+
+    let fixed = repro_audit(&dir, &["--fix", "."], &[]);
+    assert_eq!(
+        read(&dir, "Dockerfile"),
+        format!(
+            "FROM {python} AS build\nFROM {host}/team/app:1.4@{}\nFROM alpine:latest@{}\nFROM python:3.99-missing\nCOPY --from=build / /\n",
+            images.app, images.alpine_latest
+        )
+    );
+    // The index's digest, never one platform's manifest.
+    assert!(!read(&dir, "Dockerfile").contains(&images.python_amd64));
+    assert_eq!(
+        read(&dir, "compose.yaml"),
+        format!("services:\n  web:\n    image: \"{python}\"\n  db:\n    image: {alpine}\n  cache:\n    image: ${{CACHE:-alpine:3.20}}\n")
+    );
+    assert_eq!(
+        read(&dir, ".github/workflows/ci.yml"),
+        format!("on: push\njobs:\n  test:\n    runs-on: ubuntu-24.04\n    container: {python}\n    services:\n      db:\n        image: {alpine}\n    steps:\n      - uses: docker://{alpine}\n")
+    );
+    assert_eq!(
+        read(&dir, ".devcontainer/devcontainer.json"),
+        format!("{{\n  // the dev image\n  \"image\": \"{python}\",\n}}\n")
+    );
+    assert_eq!(
+        read(&dir, ".gitlab-ci.yml"),
+        format!("image: {alpine}\ntest:\n  script: [make]\n")
+    );
+    // What it fixed, what it could not and why, then what remains.
+    assert!(
+        fixed.stderr.contains(&format!(
+            "fixed Dockerfile:1:6: DF002 `python:3.12-slim` → `{python}`\n"
+        )),
+        "{}",
+        fixed.stderr
+    );
+    assert!(fixed.stderr.contains(
+        "not fixed Dockerfile:4:6: DF002 `python:3.99-missing`: docker.io has no tag `3.99-missing` for library/python\n"
+    ), "{}", fixed.stderr);
+    assert!(fixed
+        .stderr
+        .contains("Fixed 10 findings in 5 files; 1 could not be fixed."));
+    assert_eq!(fixed.code, 1);
+    assert!(
+        fixed.stdout.contains("Dockerfile:4:6: warning[DF002]"),
+        "{}",
+        fixed.stdout
+    );
+    // Written with a variable: reported, not rewritten.
+    assert!(
+        fixed.stdout.contains("compose.yaml:7:12: warning[CP002]"),
+        "{}",
+        fixed.stdout
+    );
+    assert!(!fixed.stdout.contains("DF001"), "{}", fixed.stdout);
+
+    // A second run changes nothing.
+    let snapshot: Vec<String> = ["Dockerfile", "compose.yaml", ".github/workflows/ci.yml"]
+        .iter()
+        .map(|p| read(&dir, p))
+        .collect();
+    let again = repro_audit(&dir, &["--fix", "."], &[]);
+    assert!(
+        again
+            .stderr
+            .contains("Nothing was fixed; 1 could not be fixed."),
+        "{}",
+        again.stderr
+    );
+    let now: Vec<String> = ["Dockerfile", "compose.yaml", ".github/workflows/ci.yml"]
+        .iter()
+        .map(|p| read(&dir, p))
+        .collect();
+    assert_eq!(now, snapshot);
+    assert_eq!(repro_audit(&dir, &["--diff", "."], &[]).code, 0);
+}
+
+/// The Bearer flow Docker Hub and GHCR use: a 401 naming a realm, a token
+/// from it for the repository's scope, the request again with the token.
+#[test]
+fn anonymous_bearer_tokens_from_the_registrys_realm() {
+    if !have(&["docker-registry", "skopeo", "openssl"]) {
+        return;
+    }
+    let images = images();
+    let dir = scratch("bearer");
+    let key = SigningKey::new(&dir);
+    let token = key.token(&dir, "", &[("library/python", &["pull"])]);
+    let issuer = HttpServer::start(Box::new(move |_| {
+        (
+            200,
+            vec![("Content-Type".into(), "application/json".into())],
+            serde_json::json!({"token": token}).to_string().into_bytes(),
+        )
+    }));
+    let registry = Registry::start(
+        &dir,
+        &images.storage,
+        Auth::Token {
+            realm: format!("{}/token", issuer.url()),
+            bundle: &key.certificate,
+        },
+    );
+    let host = registry.host();
+    write(
+        &dir,
+        &[(
+            "Dockerfile",
+            format!("FROM {host}/library/python:3.12-slim\nFROM {host}/team/app:1.4\n"),
+        )],
+    );
+    let fixed = repro_audit(&dir, &["--fix", "--no-config", "Dockerfile"], &[]);
+    assert_eq!(
+        read(&dir, "Dockerfile"),
+        format!(
+            "FROM {host}/library/python:3.12-slim@{}\nFROM {host}/team/app:1.4\n",
+            images.python_index
+        ),
+        "{}",
+        fixed.stderr
+    );
+    // The token does not grant team/app: the registry says no, and that
+    // reference stays as it was.
+    assert!(fixed.stderr.contains(&format!(
+        "not fixed Dockerfile:2:6: DF002 `{host}/team/app:1.4`: {host} refused access to team/app (401); no credentials for it in the Docker config"
+    )), "{}", fixed.stderr);
+    let asked: Vec<String> = issuer.requests().iter().map(|r| r.target.clone()).collect();
+    assert!(
+        asked.iter().any(|t| t.starts_with("/token?")
+            && t.contains("scope=repository%3Alibrary%2Fpython%3Apull")
+            && t.contains(&format!("service={}", servers::SERVICE))),
+        "{asked:?}"
+    );
+    // Anonymous: no credentials were sent.
+    assert!(issuer
+        .requests()
+        .iter()
+        .all(|r| r.header("authorization").is_none()));
+}
+
+/// htpasswd: no credentials is a clear refusal; credentials from a Docker
+/// config (`auths`), or from a credential helper (`credHelpers`), work.
+#[test]
+fn credentials_from_the_docker_config_and_its_helpers() {
+    if !have(&["docker-registry", "skopeo"]) {
+        return;
+    }
+    let images = images();
+    let dir = scratch("htpasswd");
+    let htpasswd = dir.join("htpasswd");
+    std::fs::write(
+        &htpasswd,
+        "tester:$2b$04$H5sl/DvPRWiVCFhS8oKzCOXWa8d4nHuusOHCcxFDsFzss4KJp8ot2\n",
+    )
+    .unwrap();
+    let registry = Registry::start(&dir, &images.storage, Auth::Htpasswd(&htpasswd));
+    let host = registry.host();
+    let dockerfile = format!("FROM {host}/library/alpine:3.20\n");
+    let pinned = format!("FROM {host}/library/alpine:3.20@{}\n", images.alpine);
+    write(&dir, &[("Dockerfile", dockerfile.clone())]);
+
+    let refused = repro_audit(&dir, &["--fix", "Dockerfile"], &[]);
+    assert_eq!(read(&dir, "Dockerfile"), dockerfile);
+    assert!(refused.stderr.contains(&format!(
+        "not fixed Dockerfile:1:6: DF002 `{host}/library/alpine:3.20`: {host} wants a user name and password, and the Docker config has none for it"
+    )), "{}", refused.stderr);
+
+    // `auths` in $DOCKER_CONFIG/config.json.
+    let config = dir.join("docker-config");
+    use base64::Engine as _;
+    let auth = base64::engine::general_purpose::STANDARD.encode("tester:s3cret-pass");
+    write(
+        &config,
+        &[(
+            "config.json",
+            serde_json::json!({"auths": {host.clone(): {"auth": auth}}}).to_string(),
+        )],
+    );
+    let with_config = repro_audit(
+        &dir,
+        &["--fix", "Dockerfile"],
+        &[("DOCKER_CONFIG", config.to_str().unwrap())],
+    );
+    assert_eq!(read(&dir, "Dockerfile"), pinned, "{}", with_config.stderr);
+
+    // `credHelpers`: docker-credential-<name> get, in ~/.docker.
+    write(&dir, &[("Dockerfile", dockerfile.clone())]);
+    let bin = dir.join("bin");
+    write(
+        &bin,
+        &[(
+            "docker-credential-test",
+            format!(
+                "#!/bin/sh\nread server\n[ \"$1\" = get ] && [ \"$server\" = \"{host}\" ] || exit 1\necho '{{\"ServerURL\":\"{host}\",\"Username\":\"tester\",\"Secret\":\"s3cret-pass\"}}'\n"
+            ),
+        )],
+    );
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(
+        bin.join("docker-credential-test"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    write(
+        &dir,
+        &[(
+            ".home/.docker/config.json",
+            serde_json::json!({"credHelpers": {host.clone(): "test"}}).to_string(),
+        )],
+    );
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let with_helper = repro_audit(&dir, &["--fix", "Dockerfile"], &[("PATH", &path)]);
+    assert_eq!(read(&dir, "Dockerfile"), pinned, "{}", with_helper.stderr);
+}
+
+/// DF020: the URL downloaded once, its sha256 written as `--checksum`.
+#[test]
+fn add_gets_the_checksum_of_what_its_url_serves() {
+    let payload: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+    let served = payload.clone();
+    let server = HttpServer::start(Box::new(move |request| match request.target.as_str() {
+        "/tool-1.0.tar.gz" => (200, Vec::new(), served.clone()),
+        "/moved" => (
+            302,
+            vec![("Location".into(), "/tool-1.0.tar.gz".into())],
+            Vec::new(),
+        ),
+        _ => (404, Vec::new(), b"no".to_vec()),
+    }));
+    let url = server.url();
+    let dir = scratch("checksum");
+    let dockerfile = format!(
+        "FROM scratch\nADD {url}/tool-1.0.tar.gz /opt/\nADD --chown=1:1 {url}/moved /opt/b\nADD {url}/gone /opt/c\nADD {url}/tool-1.0.tar.gz {url}/moved /opt/d/\n"
+    );
+    write(&dir, &[("Dockerfile", dockerfile)]);
+    let fixed = repro_audit(&dir, &["--fix", "--select", "DF020", "Dockerfile"], &[]);
+    let sum = format!("sha256:{}", servers::sha256(&payload));
+    assert_eq!(
+        read(&dir, "Dockerfile"),
+        format!(
+            "FROM scratch\nADD --checksum={sum} {url}/tool-1.0.tar.gz /opt/\nADD --chown=1:1 --checksum={sum} {url}/moved /opt/b\nADD {url}/gone /opt/c\nADD {url}/tool-1.0.tar.gz {url}/moved /opt/d/\n"
+        ),
+        "{}",
+        fixed.stderr
+    );
+    assert!(
+        fixed.stderr.contains(&format!(
+            "not fixed Dockerfile:4:5: DF020 `{url}/gone`: the server answered HTTP 404"
+        )),
+        "{}",
+        fixed.stderr
+    );
+    // Downloaded once for the two findings that name it.
+    let downloads = server
+        .requests()
+        .iter()
+        .filter(|r| r.target == "/tool-1.0.tar.gz")
+        .count();
+    assert_eq!(downloads, 2, "once directly, once through the redirect");
+}
+
+/// GH001: the tag's commit through git's smart HTTP (`git http-backend`),
+/// an annotated tag peeled to its commit, the tag kept as a comment.
+#[test]
+fn actions_are_pinned_to_the_commit_their_tag_names() {
+    if !have(&["git"]) {
+        return;
+    }
+    let dir = scratch("actions");
+    let (commit, tag_object) = servers::git_repository(&dir, "acme/setup-thing");
+    assert_ne!(commit, tag_object);
+    let server = servers::git_server(&dir);
+    let project = dir.join("project");
+    write(
+        &project,
+        &[
+            (
+                ".repro-audit.toml",
+                format!("[fix]\ngithub-url = \"{}\"\n", server.url()),
+            ),
+            (
+                ".github/workflows/ci.yml",
+                "on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: acme/setup-thing@v4\n      - uses: \"acme/setup-thing/sub@v1.2\"  # the sub-action\n      - {uses: acme/setup-thing@main}\n      - uses: acme/setup-thing@v9\n      - uses: acme/absent@v1\n".to_owned(),
+            ),
+        ],
+    );
+    let fixed = repro_audit(&project, &["--fix", "."], &[]);
+    assert_eq!(
+        read(&project, ".github/workflows/ci.yml"),
+        format!(
+            "on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: acme/setup-thing@{commit} # v4\n      - uses: \"acme/setup-thing/sub@{commit}\" # v1.2  # the sub-action\n      - {{uses: acme/setup-thing@{commit}}}\n      - uses: acme/setup-thing@v9\n      - uses: acme/absent@v1\n"
+        ),
+        "{}",
+        fixed.stderr
+    );
+    assert!(fixed.stderr.contains(
+        "not fixed .github/workflows/ci.yml:9:15: GH001 `acme/setup-thing@v9`: acme/setup-thing has no tag or branch `v9`"
+    ), "{}", fixed.stderr);
+    assert!(fixed.stderr.contains("not fixed .github/workflows/ci.yml:10:15: GH001 `acme/absent@v1`: no repository acme/absent at"), "{}", fixed.stderr);
+    // One advertisement per repository, for three references to it.
+    let asked = server
+        .requests()
+        .iter()
+        .filter(|r| r.target.starts_with("/acme/setup-thing.git/info/refs"))
+        .count();
+    assert!(asked <= 4, "{asked}");
+}
+
+/// DF014's fixes are unsafe: shown by --diff only with --unsafe-fixes,
+/// made with --fix --unsafe-fixes, and --offline keeps them (they need no
+/// network) while leaving out the lookups.
+#[test]
+fn unsafe_and_offline_fixes() {
+    let dir = scratch("unsafe");
+    let dockerfile = "FROM node:20\nCOPY . .\nRUN npm install && yarn install && \\\n    cargo build --release && uv sync --no-dev && pnpm i && bundle install\nRUN [\"npm\", \"install\"]\nRUN [\"cargo\", \"build\"]\n";
+    write(&dir, &[("Dockerfile", dockerfile.to_owned())]);
+    let safe_only = repro_audit(&dir, &["--diff", "--offline", "Dockerfile"], &[]);
+    assert_eq!(safe_only.code, 0);
+    assert_eq!(safe_only.stdout, "");
+    assert!(safe_only.stderr.contains(
+        "Nothing would be fixed. 7 more unsafe fixes with `--unsafe-fixes`. 1 fix needs the network (left out by `--offline`)."
+    ), "{}", safe_only.stderr);
+
+    let fixed = repro_audit(
+        &dir,
+        &["--fix", "--unsafe-fixes", "--offline", "Dockerfile"],
+        &[],
+    );
+    assert_eq!(
+        read(&dir, "Dockerfile"),
+        "FROM node:20\nCOPY . .\nRUN npm ci && yarn install --frozen-lockfile && \\\n    cargo build --locked --release && uv sync --locked --no-dev && pnpm i --frozen-lockfile && bundle install --frozen\nRUN [\"npm\", \"ci\"]\nRUN [\"cargo\", \"build\"]\n",
+        "{}",
+        fixed.stderr
+    );
+    // In the exec form a subcommand can be renamed, but an option cannot
+    // be added inside its JSON string: that one is still reported.
+    assert!(
+        fixed.stdout.contains("Dockerfile:6:7: warning[DF014]"),
+        "{}",
+        fixed.stdout
+    );
+
+    // Yarn 2 and later, when the file says so.
+    write(
+        &dir,
+        &[(
+            "Dockerfile",
+            "FROM node:20\nRUN corepack enable && corepack prepare yarn@4.5.0 --activate\nRUN yarn install\n".to_owned(),
+        )],
+    );
+    repro_audit(
+        &dir,
+        &["--fix", "--unsafe-fixes", "--offline", "Dockerfile"],
+        &[],
+    );
+    assert!(read(&dir, "Dockerfile").ends_with("RUN yarn install --immutable\n"));
+}
+
+/// A registry that is not there: the reference stays, the reason is given,
+/// and the other fixes are made.
+#[test]
+fn an_unreachable_registry_leaves_its_references_and_the_rest_is_fixed() {
+    let dir = scratch("unreachable");
+    let port = servers::free_port();
+    write(
+        &dir,
+        &[(
+            "Dockerfile",
+            format!("FROM 127.0.0.1:{port}/app:1\nRUN cargo build\n"),
+        )],
+    );
+    let fixed = repro_audit(&dir, &["--fix", "--unsafe-fixes", "Dockerfile"], &[]);
+    assert_eq!(
+        read(&dir, "Dockerfile"),
+        format!("FROM 127.0.0.1:{port}/app:1\nRUN cargo build --locked\n")
+    );
+    assert!(fixed.stderr.contains(&format!(
+        "not fixed Dockerfile:1:6: DF002 `127.0.0.1:{port}/app:1`: registry 127.0.0.1:{port} unreachable"
+    )), "{}", fixed.stderr);
+}
+
+/// The file is replaced whole and atomically: its permissions and its
+/// line endings stay; a file with a syntax error is never touched.
+#[test]
+fn rewrites_keep_permissions_and_line_endings_and_skip_broken_files() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = scratch("atomic");
+    write(
+        &dir,
+        &[
+            (
+                "Dockerfile",
+                "FROM node:20\r\nRUN npm install\r\n".to_owned(),
+            ),
+            // An unknown instruction: a syntax error.
+            (
+                "broken/Dockerfile",
+                "FROM node:20\nRUN npm install\nFROMM x\n".to_owned(),
+            ),
+        ],
+    );
+    std::fs::set_permissions(
+        dir.join("Dockerfile"),
+        std::fs::Permissions::from_mode(0o640),
+    )
+    .unwrap();
+    let broken = read(&dir, "broken/Dockerfile");
+    let fixed = repro_audit(&dir, &["--fix", "--unsafe-fixes", "--offline", "."], &[]);
+    assert_eq!(read(&dir, "Dockerfile"), "FROM node:20\r\nRUN npm ci\r\n");
+    let mode = std::fs::metadata(dir.join("Dockerfile"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o640);
+    assert_eq!(read(&dir, "broken/Dockerfile"), broken);
+    assert_eq!(fixed.code, 2, "{}", fixed.stderr);
+    // No temporary file is left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
