@@ -499,6 +499,7 @@ fn apply_fixes(
     err: &mut dyn Write,
 ) -> Result<bool> {
     let mut written = true;
+    let mut relocks: Vec<&str> = Vec::new();
     let mut count = 0;
     let mut files = 0;
     for change in &plan.files {
@@ -516,17 +517,29 @@ fn apply_fixes(
         }
         files += 1;
         count += change.fixed.len();
+        if change.fixed.iter().any(|f| f.code == "NX005") {
+            relocks.push(change.path.as_str());
+        }
         if !args.quiet && !args.diff {
             for fixed in &change.fixed {
+                // An insertion says what it added; a rewrite, old → new.
+                let what = match fixed.new.strip_prefix(fixed.old.as_str()) {
+                    Some(added) if !fixed.old.is_empty() && added.starts_with(['\n', '\r']) => {
+                        format!("added `{}`", text::printable(added.trim()))
+                    }
+                    _ => format!(
+                        "`{}` → `{}`",
+                        text::printable(&fixed.old),
+                        text::printable(&fixed.new)
+                    ),
+                };
                 writeln!(
                     err,
-                    "fixed {}:{}:{}: {} `{}` → `{}`",
+                    "fixed {}:{}:{}: {} {what}",
                     text::printable(&change.path),
                     fixed.start.line,
                     fixed.start.column,
                     fixed.code,
-                    text::printable(&fixed.old),
-                    text::printable(&fixed.new)
                 )?;
             }
         }
@@ -578,6 +591,31 @@ fn apply_fixes(
             ));
         }
         writeln!(err, "{summary}")?;
+    }
+    // A flake.nix with a new `follows` line wants its lock redone.
+    for flake in relocks {
+        let dir = Path::new(flake).parent().unwrap_or(Path::new(""));
+        let shown = match dir.as_os_str().is_empty() {
+            true => ".".to_owned(),
+            false => text::printable(&dir.to_string_lossy()),
+        };
+        if args.diff || args.offline || !fix::relock::nix_available() {
+            writeln!(
+                err,
+                "{} {flake}: run `nix flake lock` in {shown} to update its flake.lock",
+                if args.diff { "After fixing" } else { "Changed" },
+                flake = text::printable(flake)
+            )?;
+            continue;
+        }
+        match fix::relock::run(&cwd.join(dir)) {
+            Ok(()) => writeln!(err, "ran `nix flake lock` in {shown}")?,
+            Err(why) => writeln!(
+                err,
+                "`nix flake lock` in {shown} failed ({}); run it yourself",
+                text::printable(&why)
+            )?,
+        }
     }
     Ok(written)
 }

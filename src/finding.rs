@@ -124,6 +124,9 @@ pub enum FixAction {
         name: String,
         reference: String,
     },
+    /// Add `inputs.<path…>.follows = "<target>";` to the flake.nix beside
+    /// the finding's flake.lock, in the file's own style.
+    Follows { path: Vec<String>, target: String },
 }
 
 /// One replacement in a file's text.
@@ -152,6 +155,15 @@ impl Fix {
 
     /// Whether it needs the network to be made.
     pub fn needs_network(&self) -> bool {
-        !matches!(self.action, FixAction::Edits(_))
+        !matches!(self.action, FixAction::Edits(_) | FixAction::Follows { .. })
+    }
+
+    /// The file it changes, when it is not the finding's own: a sibling
+    /// of it (flake.nix for a finding in flake.lock).
+    pub fn file(&self) -> Option<&'static str> {
+        match self.action {
+            FixAction::Follows { .. } => Some("flake.nix"),
+            _ => None,
+        }
     }
 }

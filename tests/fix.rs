@@ -534,3 +534,146 @@ fn rewrites_keep_permissions_and_line_endings_and_skip_broken_files() {
         .collect();
     assert!(leftovers.is_empty());
 }
+
+/// NX005 (unsafe): the suggested `follows` line written into flake.nix in
+/// its own style; with `--offline` the user is told to relock, without it
+/// `nix flake lock` runs and the duplicate leaves flake.lock. Real Nix makes
+/// the lock, from `path:` flakes on this machine.
+#[test]
+fn follows_lines_are_added_and_the_flake_relocked() {
+    if !have(&["nix"]) {
+        return;
+    }
+    let dir = scratch("follows");
+    let (a, b) = (dir.join("a"), dir.join("b"));
+    write(
+        &dir,
+        &[
+            ("b/flake.nix", "{ outputs = _: { }; }\n".to_owned()),
+            (
+                "a/flake.nix",
+                format!("{{ inputs.b.url = \"path:{}\"; outputs = _: {{ }}; }}\n", b.display()),
+            ),
+            (
+                "root/flake.nix",
+                format!(
+                    "{{\n  inputs = {{\n    a.url = \"path:{}\";\n    b.url = \"path:{}\";\n  }};\n  outputs = _: {{ }};\n}}\n",
+                    a.display(),
+                    b.display()
+                ),
+            ),
+        ],
+    );
+    let root = dir.join("root");
+    let nix = |args: &[&str]| {
+        let output = Command::new("nix")
+            .args([
+                "--extra-experimental-features",
+                "nix-command flakes",
+                "flake",
+                "lock",
+            ])
+            .args(args)
+            .current_dir(&root)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    nix(&[]);
+    // b changes and only the root's copy is updated: a's stays behind.
+    write(
+        &dir,
+        &[("b/flake.nix", "{ outputs = _: { x = 1; }; }\n".to_owned())],
+    );
+    nix(&["--update-input", "b"]);
+    let lock = read(&root, "flake.lock");
+    let audit = repro_audit(&root, &["--select", "NX005", "."], &[]);
+    assert!(
+        audit
+            .stdout
+            .contains("warning[NX005] input `a/b` locks a second copy"),
+        "{}",
+        audit.stdout
+    );
+
+    // Safe fixes only: nothing; --offline: the line, and a word to relock.
+    let safe = repro_audit(&root, &["--fix", "--select", "NX005", "."], &[]);
+    assert!(
+        safe.stderr
+            .contains("Nothing was fixed. 1 more unsafe fix with `--unsafe-fixes`."),
+        "{}",
+        safe.stderr
+    );
+    let offline = repro_audit(
+        &root,
+        &[
+            "--fix",
+            "--unsafe-fixes",
+            "--offline",
+            "--select",
+            "NX005",
+            ".",
+        ],
+        &[],
+    );
+    let expected = format!(
+        "{{\n  inputs = {{\n    a.url = \"path:{}\";\n    a.inputs.b.follows = \"b\";\n    b.url = \"path:{}\";\n  }};\n  outputs = _: {{ }};\n}}\n",
+        a.display(),
+        b.display()
+    );
+    assert_eq!(read(&root, "flake.nix"), expected, "{}", offline.stderr);
+    assert_eq!(read(&root, "flake.lock"), lock);
+    assert!(
+        offline
+            .stderr
+            .contains("fixed flake.nix:3:5: NX005 added `a.inputs.b.follows = \"b\";`"),
+        "{}",
+        offline.stderr
+    );
+    assert!(
+        offline
+            .stderr
+            .contains("Changed flake.nix: run `nix flake lock` in . to update its flake.lock"),
+        "{}",
+        offline.stderr
+    );
+
+    // Without --offline, Nix relocks and the duplicate is gone.
+    std::fs::write(root.join("flake.lock"), &lock).unwrap();
+    write(
+        &dir,
+        &[(
+            "root/flake.nix",
+            format!(
+                "{{\n  inputs = {{\n    a.url = \"path:{}\";\n    b.url = \"path:{}\";\n  }};\n  outputs = _: {{ }};\n}}\n",
+                a.display(),
+                b.display()
+            ),
+        )],
+    );
+    let fixed = repro_audit(
+        &root,
+        &["--fix", "--unsafe-fixes", "--select", "NX", "."],
+        &[],
+    );
+    assert_eq!(read(&root, "flake.nix"), expected);
+    assert!(
+        fixed.stderr.contains("ran `nix flake lock` in ."),
+        "{}",
+        fixed.stderr
+    );
+    assert!(
+        !fixed.stdout.contains("NX005") && !fixed.stdout.contains("NX003"),
+        "{}",
+        fixed.stdout
+    );
+    let relocked: serde_json::Value = serde_json::from_str(&read(&root, "flake.lock")).unwrap();
+    assert_eq!(
+        relocked["nodes"]["a"]["inputs"]["b"],
+        serde_json::json!(["b"])
+    );
+}

@@ -6,9 +6,11 @@
 
 pub mod credentials;
 pub mod download;
+pub mod follows;
 pub mod git;
 pub mod net;
 pub mod registry;
+pub mod relock;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{IsTerminal, Write};
@@ -125,28 +127,52 @@ pub fn plan(report: &Report, settings: &Settings, cwd: &Path) -> Plan {
     lookups.dedup();
     let answers = resolve_all(&lookups, &settings.network);
 
-    let mut by_file: BTreeMap<&str, Vec<(&Finding, &Fix)>> = BTreeMap::new();
+    // By the file each fix changes (flake.nix for NX005's, found in
+    // flake.lock).
+    let mut by_file: BTreeMap<String, Vec<(&Finding, &Fix)>> = BTreeMap::new();
     for (finding, fix) in chosen {
-        by_file
-            .entry(finding.path.as_str())
-            .or_default()
-            .push((finding, fix));
+        let target = match fix.file() {
+            Some(name) => sibling(&finding.path, name),
+            None => finding.path.clone(),
+        };
+        if broken.contains(target.as_str()) {
+            continue;
+        }
+        by_file.entry(target).or_default().push((finding, fix));
     }
     for (path, fixes) in by_file {
-        let Some(before) = report.sources.get(path) else {
-            continue;
+        let path = path.as_str();
+        let before = match report.sources.get(path) {
+            Some(text) => text.clone(),
+            None => match crate::input::read_file(&cwd.join(path), 64 * 1024 * 1024)
+                .ok()
+                .and_then(|bytes| String::from_utf8(bytes).ok())
+            {
+                Some(text) => text,
+                None => continue,
+            },
         };
+        let before = &before;
         let mut edits: Vec<(Edit, &Finding)> = Vec::new();
         for (finding, fix) in fixes {
             let failure = |reason: String, subject: String| NotFixed {
                 code: finding.code,
-                path: path.to_owned(),
+                path: finding.path.clone(),
                 start: finding.start,
                 subject,
                 reason,
             };
             let made = match (&fix.action, lookup(fix)) {
                 (FixAction::Edits(list), _) => Ok(list.clone()),
+                (
+                    FixAction::Follows {
+                        path: input,
+                        target,
+                    },
+                    _,
+                ) => edits_for(&fix.action, "", before).map_err(|reason| {
+                    failure(reason, format!("`{}` → `{target}`", input.join("/")))
+                }),
                 (action, Some(key)) => match answers.get(&key) {
                     Some(Ok(answer)) => edits_for(action, answer, before)
                         .map_err(|reason| failure(reason, key.subject())),
@@ -206,9 +232,17 @@ pub fn plan(report: &Report, settings: &Settings, cwd: &Path) -> Plan {
     plan
 }
 
+/// `name` in the directory of the shown path `path`.
+fn sibling(path: &str, name: &str) -> String {
+    match path.rfind('/') {
+        Some(slash) => format!("{}/{name}", &path[..slash]),
+        None => name.to_owned(),
+    }
+}
+
 fn lookup(fix: &Fix) -> Option<Lookup> {
     match &fix.action {
-        FixAction::Edits(_) => None,
+        FixAction::Edits(_) | FixAction::Follows { .. } => None,
         FixAction::PinImage { reference, .. } => Some(Lookup::Digest(reference.clone())),
         FixAction::Checksum { url, .. } => Some(Lookup::Checksum(url.clone())),
         FixAction::PinAction {
@@ -343,6 +377,9 @@ fn edits_for(action: &FixAction, answer: &str, text: &str) -> Result<Vec<Edit>, 
             }])
         }
         FixAction::Edits(list) => Ok(list.clone()),
+        FixAction::Follows { path, target } => follows::insert(text, path, target)
+            .map(|edit| vec![edit])
+            .ok_or_else(|| "flake.nix does not take a `follows` line plainly here".to_owned()),
     }
 }
 
@@ -373,10 +410,30 @@ fn locate_inner(written: &str, value: &str, prefixes: &[&str]) -> Option<usize> 
 fn apply(text: &str, mut edits: Vec<(Edit, &Finding)>) -> Option<(String, Vec<Fixed>)> {
     edits.sort_by_key(|a| (a.0.span.start, a.0.span.end));
     edits.dedup_by(|a, b| a.0 == b.0);
+    let lines = crate::source::span::LineIndex::new(text);
     let mut out = String::with_capacity(text.len() + 128);
-    let mut fixed = Vec::new();
+    let mut fixed: Vec<Fixed> = Vec::new();
     let mut at = 0;
+    let mut last: Option<Edit> = None;
     for (edit, finding) in edits {
+        // Two insertions after the same text (two `follows` lines after
+        // one binding) are both made.
+        if let Some(previous) = last
+            .as_ref()
+            .filter(|p| p.span == edit.span && p.old == edit.old)
+        {
+            let mine = edit.new.strip_prefix(edit.old.as_str());
+            let theirs = previous.new.strip_prefix(previous.old.as_str());
+            if let (Some(mine), Some(theirs)) = (mine, theirs) {
+                if !theirs.contains(mine) {
+                    out.push_str(mine);
+                    if let Some(entry) = fixed.last_mut() {
+                        entry.new.push_str(mine);
+                    }
+                }
+                continue;
+            }
+        }
         if edit.span.start < at
             || text.get(edit.span.start..edit.span.end) != Some(edit.old.as_str())
         {
@@ -387,10 +444,11 @@ fn apply(text: &str, mut edits: Vec<(Edit, &Finding)>) -> Option<(String, Vec<Fi
         at = edit.span.end;
         fixed.push(Fixed {
             code: finding.code,
-            start: finding.start,
-            old: edit.old,
-            new: edit.new,
+            start: lines.position(text, edit.span.start),
+            old: edit.old.clone(),
+            new: edit.new.clone(),
         });
+        last = Some(edit);
     }
     out.push_str(&text[at..]);
     (!fixed.is_empty()).then_some((out, fixed))

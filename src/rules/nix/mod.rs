@@ -287,7 +287,10 @@ pub fn show_path(path: &[String]) -> String {
 
 /// A short revision for messages.
 pub fn short_rev(rev: &str) -> &str {
-    rev.get(..7).unwrap_or(rev)
+    // A narHash (`sha256-…`, for inputs with no revision) keeps its
+    // algorithm and the first characters of the hash.
+    let keep = if rev.starts_with("sha256-") { 15 } else { 7 };
+    rev.get(..keep).unwrap_or(rev)
 }
 
 /// `inputs.a.inputs.b.follows = "c";` for input path `[a, b]`.

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::{follows_line, short_rev, Context, NixDiagnostic};
-use crate::finding::Severity;
+use crate::finding::{Fix, FixAction, Severity};
 use crate::rules::{Check, Rule};
 use crate::source::flake_lock::Node;
 use crate::source::flakeref::FlakeRef;
@@ -89,7 +89,16 @@ fn check(context: &Context, out: &mut Vec<NixDiagnostic>) {
                 ),
                 _ => "make the input that brings it in follow that copy".to_owned(),
             };
-            extras.push((&node.key, context.at_node(node, message, help)));
+            let mut diagnostic = context.at_node(node, message, help);
+            // `--unsafe-fixes` writes that line into flake.nix (the lock
+            // changes only when `nix flake lock` runs).
+            if let (Some(path), Some(keep_path), Some(_)) = (&path, &keep_path, context.nix) {
+                diagnostic.diagnostic.fix = Some(Fix::unsafe_(FixAction::Follows {
+                    path: path.clone(),
+                    target: keep_path.clone(),
+                }));
+            }
+            extras.push((&node.key, diagnostic));
         }
     }
     // Once `a` follows, everything under `a` goes with it: a suggestion
