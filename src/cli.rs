@@ -759,6 +759,10 @@ fn list_rules(format: Format, out: &mut dyn Write) -> Result<()> {
                     "name": r.name,
                     "severity": r.severity,
                     "summary": r.summary,
+                    "fix": rules::fix_of(r.code).map(|a| match a {
+                        crate::finding::Applicability::Safe => "safe",
+                        crate::finding::Applicability::Unsafe => "unsafe",
+                    }),
                 })
             })
             .collect();

@@ -494,7 +494,7 @@ fn list_rules_and_explain() {
     let list: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(
         list[0],
-        serde_json::json!({"code": "DF001", "name": "base-image-floating", "severity": "error", "summary": "an image with no tag or the tag `latest`, and no digest"})
+        serde_json::json!({"code": "DF001", "name": "base-image-floating", "severity": "error", "summary": "an image with no tag or the tag `latest`, and no digest", "fix": "safe"})
     );
     let explain = audit(&["--explain", "package-upgrade"]);
     assert_eq!(explain.code, 0);

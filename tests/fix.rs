@@ -677,3 +677,64 @@ fn follows_lines_are_added_and_the_flake_relocked() {
         serde_json::json!(["b"])
     );
 }
+
+/// The README's `--diff` and `--fix` examples are real: run on a copy of
+/// the example project, a registry standing in for Docker Hub with its
+/// images under the same names (through `[fix] registry-mirrors`).
+#[test]
+fn readme_fix_examples_are_real_output() {
+    if !have(&["docker-registry", "skopeo"]) {
+        return;
+    }
+    let images = images();
+    let dir = scratch("readme");
+    let registry = Registry::start(&dir, &images.storage, Auth::None);
+    let project = dir.join("fortune-cat");
+    let fixture = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/fortune-cat");
+    std::fs::create_dir_all(&project).unwrap();
+    for entry in std::fs::read_dir(&fixture).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), project.join(entry.file_name())).unwrap();
+    }
+    write(
+        &project,
+        &[(
+            ".repro-audit.toml",
+            format!(
+                "[fix]\nregistry-mirrors = {{ \"docker.io\" = \"http://{}\" }}\n",
+                registry.host()
+            ),
+        )],
+    );
+    let readme = std::fs::read_to_string(
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("README.md"),
+    )
+    .unwrap();
+    let mut lines = readme.lines();
+    let mut checked = 0;
+    while let Some(line) = lines.next() {
+        if line != "```console" {
+            continue;
+        }
+        let block: Vec<&str> = lines.by_ref().take_while(|l| *l != "```").collect();
+        let Some(command) = block
+            .first()
+            .and_then(|l| l.strip_prefix("$ cd fortune-cat && repro-audit "))
+        else {
+            continue;
+        };
+        let expected = block[1..].join("\n") + "\n";
+        let args: Vec<&str> = command.split_whitespace().collect();
+        let outcome = repro_audit(&project, &args, &[]);
+        // In the order a terminal shows them: the diff before its summary;
+        // what was fixed before the report of what remains.
+        let shown = if args.contains(&"--diff") {
+            outcome.stdout + &outcome.stderr
+        } else {
+            outcome.stderr + &outcome.stdout
+        };
+        assert_eq!(shown, expected, "README example `{command}`:\n{shown}");
+        checked += 1;
+    }
+    assert_eq!(checked, 2, "the README shows --diff and --fix");
+}

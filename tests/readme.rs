@@ -14,7 +14,7 @@ fn readme() -> String {
 #[test]
 fn rule_table_matches_the_registry() {
     let readme = readme();
-    let rows: Vec<(String, String, String)> = readme
+    let rows: Vec<(String, String, String, String)> = readme
         .lines()
         .filter(|l| {
             ["| DF", "| CP", "| DC", "| GH", "| GL", "| NX", "| RA"]
@@ -27,12 +27,25 @@ fn rule_table_matches_the_registry() {
                 cells[1].to_owned(),
                 cells[2].to_owned(),
                 cells[3].to_owned(),
+                cells[4].to_owned(),
             )
         })
         .collect();
-    let registry: Vec<(String, String, String)> = RULES
+    let registry: Vec<(String, String, String, String)> = RULES
         .iter()
-        .map(|r| (r.code.to_owned(), r.name.to_owned(), r.severity.to_string()))
+        .map(|r| {
+            let fix = match repro_audit::rules::fix_of(r.code) {
+                Some(repro_audit::finding::Applicability::Safe) => "safe",
+                Some(repro_audit::finding::Applicability::Unsafe) => "unsafe",
+                None => "",
+            };
+            (
+                r.code.to_owned(),
+                r.name.to_owned(),
+                r.severity.to_string(),
+                fix.to_owned(),
+            )
+        })
         .collect();
     assert_eq!(rows, registry);
 }

@@ -17,6 +17,7 @@ use repro_audit::audit::{
     audit_nix_file, audit_workflow, LockState, Options, Report,
 };
 use repro_audit::date::Date;
+use repro_audit::finding::Applicability;
 use repro_audit::report::text::{self, TextOptions};
 use repro_audit::rules::{self, Check, Rule, RULES};
 
@@ -80,8 +81,8 @@ enum Sample {
 }
 
 /// What the rule reports on a sample, as the text format prints it
-/// (without the summary line).
-fn rendered(rule: &'static Rule, sample: &Sample) -> String {
+/// (without the summary line), and how each finding can be fixed.
+fn rendered(rule: &'static Rule, sample: &Sample) -> (String, Vec<Option<Applicability>>) {
     let options = options(rule);
     let mut report = match sample {
         Sample::Flake { nix, lock } => {
@@ -156,6 +157,11 @@ fn rendered(rule: &'static Rule, sample: &Sample) -> String {
     };
     // Only this rule's findings.
     report.findings.retain(|f| f.code == rule.code);
+    let fixes = report
+        .findings
+        .iter()
+        .map(|f| f.fix.as_ref().map(|fix| fix.applicability))
+        .collect();
     let out = text::render(
         &report,
         &TextOptions {
@@ -169,7 +175,7 @@ fn rendered(rule: &'static Rule, sample: &Sample) -> String {
         .trim_end()
         .rsplit_once('\n')
         .map_or("", |(body, _)| body);
-    body.trim_end().to_owned()
+    (body.trim_end().to_owned(), fixes)
 }
 
 #[test]
@@ -179,6 +185,7 @@ fn every_rule_doc_example_holds() {
         let blocks = blocks(rule.doc);
         let mut iter = blocks.iter().peekable();
         let mut examples = 0;
+        let mut seen_fixes: Vec<Option<Applicability>> = Vec::new();
         let mut last_lock: Option<String> = None;
         while let Some((section, info, body)) = iter.next() {
             let sample = match info.as_str() {
@@ -220,7 +227,8 @@ fn every_rule_doc_example_holds() {
                         "{}: an example's output is a text block",
                         rule.code
                     );
-                    let actual = rendered(rule, &sample);
+                    let (actual, fixes) = rendered(rule, &sample);
+                    seen_fixes.extend(fixes);
                     assert_eq!(
                         actual,
                         expected.trim_end(),
@@ -236,7 +244,7 @@ fn every_rule_doc_example_holds() {
                 }
                 "Fixed" | "Suppress" => {
                     assert_eq!(
-                        rendered(rule, &sample),
+                        rendered(rule, &sample).0,
                         "",
                         "{}: a {section} example still triggers",
                         rule.code
@@ -256,6 +264,39 @@ fn every_rule_doc_example_holds() {
             "{}: the doc needs Example, Fixed and Suppress examples",
             rule.code
         );
+        // The fixes the rule attaches are the ones `rules::FIXES` lists,
+        // and the doc says what they do and how safe they are.
+        let says = rule.doc.contains("\n## With `--fix`\n");
+        match rules::fix_of(rule.code) {
+            Some(applicability) => {
+                assert!(
+                    seen_fixes.contains(&Some(applicability)),
+                    "{}: FIXES lists a {applicability:?} fix, and no example finding has one: {seen_fixes:?}",
+                    rule.code
+                );
+                let word = match applicability {
+                    Applicability::Safe => "A **safe fix**",
+                    Applicability::Unsafe => "An **unsafe fix**",
+                };
+                assert!(
+                    says && rule.doc.contains(word),
+                    "{}: the doc needs a `## With `--fix`` section that says `{word}`",
+                    rule.code
+                );
+            }
+            None => {
+                assert!(
+                    seen_fixes.iter().all(Option::is_none),
+                    "{}: an example finding has a fix, and FIXES does not list the rule",
+                    rule.code
+                );
+                assert!(
+                    !says,
+                    "{}: the doc speaks of a fix the rule does not have",
+                    rule.code
+                );
+            }
+        }
         checked += examples;
     }
     eprintln!("{checked} rule doc examples hold");

@@ -272,6 +272,7 @@ fn resolve_all(
         network,
         agent: agent.clone(),
         credentials: &credentials,
+        unreachable: Mutex::new(HashMap::new()),
     };
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);

@@ -90,6 +90,9 @@ pub struct Registry<'a> {
     pub network: &'a Network,
     pub agent: ureq::Agent,
     pub credentials: &'a Credentials,
+    /// Registries that could not be reached, and why: their other
+    /// references are not tried again in this run.
+    pub unreachable: std::sync::Mutex<std::collections::HashMap<String, String>>,
 }
 
 impl Registry<'_> {
@@ -97,6 +100,14 @@ impl Registry<'_> {
     pub fn digest(&self, reference: &str) -> Result<String, String> {
         let parsed = ImageRef::parse(reference);
         let location = locate(&parsed, self.network);
+        if let Some(why) = self
+            .unreachable
+            .lock()
+            .ok()
+            .and_then(|dead| dead.get(&location.registry).cloned())
+        {
+            return Err(why);
+        }
         let mut last_error = String::new();
         for (index, base) in location.bases.iter().enumerate() {
             match self.digest_at(base, &location) {
@@ -104,7 +115,11 @@ impl Registry<'_> {
                 // Plain HTTP is tried only when HTTPS could not connect.
                 Err(Failure::Transport(e)) if index + 1 < location.bases.len() => last_error = e,
                 Err(Failure::Transport(e)) => {
-                    return Err(format!("registry {} unreachable: {e}", location.registry))
+                    let why = format!("registry {} unreachable: {e}", location.registry);
+                    if let Ok(mut dead) = self.unreachable.lock() {
+                        dead.insert(location.registry.clone(), why.clone());
+                    }
+                    return Err(why);
                 }
                 Err(Failure::Answer(e)) => return Err(e),
             }

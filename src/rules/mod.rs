@@ -10,7 +10,7 @@ pub mod images;
 pub mod meta;
 pub mod nix;
 
-use crate::finding::{Diagnostic, Severity};
+use crate::finding::{Applicability, Diagnostic, Severity};
 
 /// What a rule reads.
 pub enum Check {
@@ -92,6 +92,30 @@ pub static RULES: &[Rule] = &[
 /// Rules that run only when selected by code, name or prefix (ruff's
 /// RUF100 is the model).
 pub const OPT_IN: &[&str] = &["RA002"];
+
+/// The rules `--fix` repairs, and whether their fix is safe (made by
+/// `--fix`) or unsafe (only with `--unsafe-fixes`). What a fix does is
+/// each rule's own; this table is what `--list-rules` and the rule docs
+/// say, and a test checks it against the fixes the rules attach.
+pub const FIXES: &[(&str, Applicability)] = &[
+    ("DF001", Applicability::Safe),
+    ("DF002", Applicability::Safe),
+    ("DF004", Applicability::Safe),
+    ("DF014", Applicability::Unsafe),
+    ("DF020", Applicability::Safe),
+    ("CP001", Applicability::Safe),
+    ("CP002", Applicability::Safe),
+    ("GH001", Applicability::Safe),
+    ("GH002", Applicability::Safe),
+    ("GL001", Applicability::Safe),
+    ("DC001", Applicability::Safe),
+    ("NX005", Applicability::Unsafe),
+];
+
+/// Whether rule `code` has a fix, and how safe it is.
+pub fn fix_of(code: &str) -> Option<Applicability> {
+    FIXES.iter().find(|(c, _)| *c == code).map(|(_, a)| *a)
+}
 
 /// A rule by code or name.
 pub fn find(key: &str) -> Option<&'static Rule> {

@@ -191,15 +191,11 @@ impl Layout {
         }
     }
 
-    /// One platform's image: a config, one (empty, gzipped) layer and the
-    /// manifest naming them.
+    /// One platform's image: a config, one layer (an empty tar archive,
+    /// uncompressed, so that every digest is the same on every machine) and
+    /// the manifest naming them.
     pub fn image(&self, arch: &str, label: &str) -> Blob {
-        let tarball = self.dir.join(format!("layer-{arch}-{label}.tgz"));
-        run(Command::new("tar")
-            .arg("-czf")
-            .arg(&tarball)
-            .args(["-T", "/dev/null"]));
-        let layer = self.blob(&std::fs::read(&tarball).unwrap());
+        let layer = self.blob(&[0u8; 10240]);
         let config = self.blob(
             serde_json::json!({
                 "architecture": arch,
@@ -215,7 +211,7 @@ impl Layout {
                 "schemaVersion": 2,
                 "mediaType": "application/vnd.oci.image.manifest.v1+json",
                 "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": config.digest, "size": config.size},
-                "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": layer.digest, "size": layer.size}]
+                "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": layer.digest, "size": layer.size}]
             })
             .to_string()
             .as_bytes(),
@@ -270,6 +266,7 @@ impl Layout {
                 "--insecure-policy",
                 "copy",
                 "--all",
+                "--preserve-digests",
                 "--quiet",
                 "--dest-tls-verify=false",
             ])
@@ -294,7 +291,9 @@ pub struct Images {
 }
 
 /// Build the layout, push it through a registry with no authentication,
-/// stop it; once per test binary.
+/// stop it; once per test binary. The storage also holds the example
+/// project's images under their own names: `library/python:3.13-slim` and
+/// `nixos/nix:latest`, both indexes.
 pub fn images() -> &'static Images {
     static IMAGES: OnceLock<Images> = OnceLock::new();
     IMAGES.get_or_init(|| {
@@ -311,12 +310,20 @@ pub fn images() -> &'static Images {
         layout.name("alpine-latest", &latest, false);
         let app = layout.image("amd64", "app");
         layout.name("app", &app, false);
+        for (name, label) in [("python-3.13", "python-3.13-slim"), ("nix", "nixos-nix")] {
+            let amd64 = layout.image("amd64", label);
+            let arm64 = layout.image("arm64", label);
+            let index = layout.index(&[("amd64", amd64), ("arm64", arm64)]);
+            layout.name(name, &index, true);
+        }
         let registry = Registry::start(&dir, &storage, Auth::None);
         let host = registry.host();
         layout.push("python", &format!("{host}/library/python:3.12-slim"));
         layout.push("alpine", &format!("{host}/library/alpine:3.20"));
         layout.push("alpine-latest", &format!("{host}/library/alpine:latest"));
         layout.push("app", &format!("{host}/team/app:1.4"));
+        layout.push("python-3.13", &format!("{host}/library/python:3.13-slim"));
+        layout.push("nix", &format!("{host}/nixos/nix:latest"));
         drop(registry);
         Images {
             storage,
