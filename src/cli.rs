@@ -323,6 +323,10 @@ fn execute(
         configs: &configs,
     };
     let (targets, mut errors) = discover::discover(&paths, cwd, &walk);
+    let stdin_shown = targets
+        .iter()
+        .find(|t| t.source == discover::Source::Stdin)
+        .map(|t| t.display.clone());
     if targets.is_empty() && errors.is_empty() && !args.quiet {
         writeln!(
             err,
@@ -417,8 +421,27 @@ fn execute(
     };
     if args.fix || args.diff {
         let settings = fix_settings(args, here.as_deref());
-        let plan = fix::plan(&report, &settings, cwd);
+        let plan = fix::plan(&report, &settings, cwd, stdin_shown.as_deref());
         let written = apply_fixes(args, &plan, cwd, out, err)?;
+        // Standard input, fixed, goes to standard output (as ruff does, for
+        // editors); it cannot be read again to report what remains, so the
+        // status says whether a finding at `--fail-on` is left unfixed.
+        if let (Some(name), true) = (&stdin_shown, args.fix && !args.diff) {
+            let change = plan.files.iter().find(|c| c.stdin);
+            let text = change
+                .map(|c| c.after.as_str())
+                .or_else(|| report.sources.get(name).map(String::as_str))
+                .unwrap_or_default();
+            out.write_all(text.as_bytes())?;
+            out.flush()?;
+            let fixed: Vec<(&str, crate::source::span::Position)> = change
+                .map(|c| c.fixed.iter().map(|f| (f.code, f.finding)).collect())
+                .unwrap_or_default();
+            report
+                .findings
+                .retain(|f| !(f.path == *name && fixed.contains(&(f.code, f.start))));
+            return Ok(exit_status(&report, fail_on));
+        }
         if args.diff {
             return Ok(match (report.errors.is_empty(), plan.files.is_empty()) {
                 (false, _) => 2,
@@ -505,6 +528,8 @@ fn apply_fixes(
     for change in &plan.files {
         if args.diff {
             out.write_all(fix::diff(change).as_bytes())?;
+        } else if change.stdin {
+            // Printed whole by the caller.
         } else if let Err(error) = fix::write_atomically(&cwd.join(&change.path), &change.after) {
             writeln!(
                 err,

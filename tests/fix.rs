@@ -738,3 +738,88 @@ fn readme_fix_examples_are_real_output() {
     }
     assert_eq!(checked, 2, "the README shows --diff and --fix");
 }
+
+/// A registry that accepts connections and never answers: each request
+/// ends at `[fix] timeout`, the reference stays, and the run ends.
+#[test]
+fn a_registry_that_never_answers_times_out() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    let dir = scratch("silent");
+    write(
+        &dir,
+        &[
+            (".repro-audit.toml", "[fix]\ntimeout = 1\n".to_owned()),
+            ("Dockerfile", format!("FROM 127.0.0.1:{port}/app:1\n")),
+        ],
+    );
+    let started = std::time::Instant::now();
+    let fixed = repro_audit(&dir, &["--fix", "Dockerfile"], &[]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    assert_eq!(
+        read(&dir, "Dockerfile"),
+        format!("FROM 127.0.0.1:{port}/app:1\n")
+    );
+    assert!(
+        fixed.stderr.contains(&format!(
+            "not fixed Dockerfile:1:6: DF002 `127.0.0.1:{port}/app:1`: registry 127.0.0.1:{port} unreachable: timed out"
+        )),
+        "{}",
+        fixed.stderr
+    );
+}
+
+/// Standard input: `--fix` prints the fixed text (as ruff does, for
+/// editors) and exits 1 only when a finding is left; `--diff` shows it.
+#[test]
+fn standard_input_is_fixed_to_standard_output() {
+    let dir = scratch("stdin");
+    let run = |args: &[&str]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_repro-audit"))
+            .current_dir(&dir)
+            .args(args)
+            .env("HOME", &dir)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write as _;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(b"FROM node:20@sha256:0000000000000000000000000000000000000000000000000000000000000000\nRUN npm install\n")
+            .unwrap();
+        let output = child.wait_with_output().unwrap();
+        (
+            output.status.code().unwrap(),
+            String::from_utf8(output.stdout).unwrap(),
+            String::from_utf8(output.stderr).unwrap(),
+        )
+    };
+    let (code, stdout, stderr) = run(&["--fix", "--unsafe-fixes", "-"]);
+    assert_eq!(
+        stdout,
+        "FROM node:20@sha256:0000000000000000000000000000000000000000000000000000000000000000\nRUN npm ci\n",
+        "{stderr}"
+    );
+    assert_eq!(code, 0);
+    // A Dockerfile of that name in the directory is not touched.
+    assert!(!dir.join("Dockerfile").exists());
+    let (code, stdout, _) = run(&["--fix", "-"]);
+    assert_eq!(code, 1, "the unsafe fix was not made: DF014 remains");
+    assert!(stdout.ends_with("RUN npm install\n"));
+    let (code, stdout, _) = run(&["--diff", "--unsafe-fixes", "-"]);
+    assert_eq!(code, 1);
+    assert!(
+        stdout.contains("-RUN npm install\n+RUN npm ci\n"),
+        "{stdout}"
+    );
+}

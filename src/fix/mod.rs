@@ -54,12 +54,17 @@ pub struct FileChange {
     pub after: String,
     /// What changed, for the report: where, the rule, old and new text.
     pub fixed: Vec<Fixed>,
+    /// It is standard input: there is no file to write.
+    pub stdin: bool,
 }
 
 #[derive(Debug)]
 pub struct Fixed {
     pub code: &'static str,
+    /// Where the edit starts.
     pub start: Position,
+    /// Where the finding it fixes is (in its own file).
+    pub finding: Position,
     pub old: String,
     pub new: String,
 }
@@ -100,7 +105,7 @@ impl Lookup {
 
 /// The fixes of `report`'s findings that `settings` allow, as changed
 /// files; `progress` shows the lookups on stderr when there are many.
-pub fn plan(report: &Report, settings: &Settings, cwd: &Path) -> Plan {
+pub fn plan(report: &Report, settings: &Settings, cwd: &Path, stdin: Option<&str>) -> Plan {
     let mut plan = Plan::default();
     let broken: std::collections::HashSet<&str> =
         report.errors.iter().map(|e| e.path.as_str()).collect();
@@ -115,9 +120,12 @@ pub fn plan(report: &Report, settings: &Settings, cwd: &Path) -> Plan {
             plan.offline += 1;
             continue;
         }
-        // Standard input has no file to write, and a file that could not be
-        // read whole is never rewritten.
-        if finding.path == "-" || broken.contains(finding.path.as_str()) {
+        // A file that could not be read whole is never rewritten.
+        if broken.contains(finding.path.as_str()) {
+            continue;
+        }
+        // Standard input's own text is fixed, not a file beside it.
+        if stdin == Some(finding.path.as_str()) && fix.file().is_some() {
             continue;
         }
         chosen.push((finding, fix));
@@ -205,7 +213,9 @@ pub fn plan(report: &Report, settings: &Settings, cwd: &Path) -> Plan {
             continue;
         }
         // The file must still read what was audited.
+        let from_stdin = stdin == Some(path);
         match crate::input::read_file(&cwd.join(path), 64 * 1024 * 1024) {
+            _ if from_stdin => {}
             Ok(now) if now == before.as_bytes() => {}
             _ => {
                 for fix in &fixed {
@@ -225,6 +235,7 @@ pub fn plan(report: &Report, settings: &Settings, cwd: &Path) -> Plan {
             before: before.clone(),
             after,
             fixed,
+            stdin: from_stdin,
         });
     }
     plan.failed
@@ -446,6 +457,7 @@ fn apply(text: &str, mut edits: Vec<(Edit, &Finding)>) -> Option<(String, Vec<Fi
         fixed.push(Fixed {
             code: finding.code,
             start: lines.position(text, edit.span.start),
+            finding: finding.start,
             old: edit.old.clone(),
             new: edit.new.clone(),
         });
