@@ -185,7 +185,7 @@ fn a_broken_file_is_reported_and_the_others_still_audited() {
     );
     assert!(outcome
         .stdout
-        .ends_with("Found 1 finding (1 error) in 4 files. 3 inputs could not be audited.\n"));
+        .ends_with("Found 1 finding (1 error) in 4 files. 3 inputs could not be audited.\n[*] 1 fixable with `--fix` (`--diff` to see how).\n"));
     let json = audit_in(&dir, &["--format", "json", "."]);
     let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(
@@ -230,7 +230,7 @@ fn walking_finds_audited_names_and_skips_build_directories() {
         .stdout
         .lines()
         .filter_map(|l| l.split(':').next())
-        .filter(|p| !p.is_empty() && !p.starts_with("Found"))
+        .filter(|p| !p.is_empty() && !p.starts_with("Found") && !p.starts_with("[*]"))
         .collect();
     assert_eq!(
         paths,
@@ -1143,7 +1143,7 @@ fn each_file_follows_its_nearest_configuration() {
         outcome
             .stdout
             .lines()
-            .filter(|l| l.contains("]"))
+            .filter(|l| l.contains("]") && !l.starts_with("[*]"))
             .map(|l| {
                 l.split(' ').next().unwrap_or("").to_owned()
                     + &l[l.find('[').unwrap()..l.find(']').unwrap() + 1]

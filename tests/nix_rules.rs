@@ -51,7 +51,12 @@ fn concise_file(dir: &Path, path: &str) -> (String, Vec<&'static str>) {
     );
     let body: Vec<&str> = out
         .lines()
-        .filter(|l| !l.is_empty() && !l.starts_with("Found ") && !l.starts_with("No findings"))
+        .filter(|l| {
+            !l.is_empty()
+                && !l.starts_with("Found ")
+                && !l.starts_with("No findings")
+                && !l.contains(" fixable with `--fix")
+        })
         .collect();
     (body.join("\n"), codes)
 }

@@ -170,7 +170,13 @@ fn rendered(rule: &'static Rule, sample: &Sample) -> (String, Vec<Option<Applica
             summary: true,
         },
     );
-    // Drop the summary line.
+    // Drop the summary line, and the hint about `--fix` after it.
+    let mut out = out.trim_end();
+    if let Some((before, last)) = out.rsplit_once('\n') {
+        if last.contains(" fixable with `--fix") {
+            out = before;
+        }
+    }
     let body = out
         .trim_end()
         .rsplit_once('\n')

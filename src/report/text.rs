@@ -64,7 +64,34 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
         out.push('\n');
     }
     summary(&mut out, report);
+    fixable(&mut out, report);
     out
+}
+
+/// ruff's hint: how many findings `--fix` (and `--unsafe-fixes`) repair.
+fn fixable(out: &mut String, report: &Report) {
+    use crate::finding::Applicability;
+    let count = |wanted: Applicability| {
+        report
+            .findings
+            .iter()
+            .filter(|f| {
+                f.fix
+                    .as_ref()
+                    .is_some_and(|fix| fix.applicability == wanted)
+            })
+            .count()
+    };
+    let (safe, unsafe_) = (count(Applicability::Safe), count(Applicability::Unsafe));
+    let _ = match (safe, unsafe_) {
+        (0, 0) => return,
+        (safe, 0) => writeln!(out, "[*] {safe} fixable with `--fix` (`--diff` to see how)."),
+        (0, more) => writeln!(out, "{more} fixable with `--fix --unsafe-fixes`."),
+        (safe, more) => writeln!(
+            out,
+            "[*] {safe} fixable with `--fix` (`--diff` to see how); {more} more with `--unsafe-fixes`."
+        ),
+    };
 }
 
 /// `error: path:line:col: message`, for standard error.
