@@ -14,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
     let options = common::options();
     let text = invalid_bytes_as_question_marks(data);
     let path = ["nixpkgs".to_owned(), "b.c".to_owned()];
-    if let Some(edit) = repro_audit::fix::follows::insert(&text, &path, "nixpkgs") {
+    if let Ok(edit) = repro_audit::fix::follows::insert(&text, &path, "nixpkgs") {
         assert_eq!(text.get(edit.span.start..edit.span.end), Some(edit.old.as_str()));
         assert!(edit.new.starts_with(&edit.old));
     }

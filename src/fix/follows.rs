@@ -14,10 +14,10 @@ use crate::source::nix_syntax::{self, strip_parens};
 use crate::source::span::Span;
 
 /// The edit that adds `inputs.<path…>.follows = "<target>";` to the
-/// flake.nix `text`; none when the file cannot take it plainly (its top
-/// level is not an attribute set, or it already says where that input
-/// comes from).
-pub fn insert(text: &str, path: &[String], target: &str) -> Option<Edit> {
+/// flake.nix `text`, or why there is none: the file cannot take it plainly
+/// (its top level is not an attribute set), or it already says where that
+/// input comes from.
+pub fn insert(text: &str, path: &[String], target: &str) -> Result<Edit, String> {
     let mut wanted: Vec<String> = Vec::new();
     for name in path {
         wanted.push("inputs".to_owned());
@@ -29,8 +29,7 @@ pub fn insert(text: &str, path: &[String], target: &str) -> Option<Edit> {
     nix_syntax::on_parser_thread(shared, move |text, root| {
         Ok(place(text, root, &wanted, &target))
     })
-    .ok()
-    .flatten()
+    .map_err(|(message, _)| format!("flake.nix does not parse: {message}"))?
 }
 
 /// The names of a binding's attribute path, when all are plain.
@@ -55,10 +54,11 @@ fn names(binding: &ast::AttrpathValue) -> Option<Vec<String>> {
         .collect()
 }
 
-fn place(text: &str, root: rnix::Root, wanted: &[String], target: &str) -> Option<Edit> {
-    let mut set = match strip_parens(root.expr()?)? {
-        ast::Expr::AttrSet(set) => set,
-        _ => return None,
+fn place(text: &str, root: rnix::Root, wanted: &[String], target: &str) -> Result<Edit, String> {
+    let not_a_set = || "flake.nix's top level is not a plain attribute set".to_owned();
+    let mut set = match root.expr().and_then(strip_parens) {
+        Some(ast::Expr::AttrSet(set)) => set,
+        _ => return Err(not_a_set()),
     };
     let mut rest: &[String] = wanted;
     // Into the nested set that spells out the longest part of the path.
@@ -69,8 +69,12 @@ fn place(text: &str, root: rnix::Root, wanted: &[String], target: &str) -> Optio
             };
             let Some(own) = names(&binding) else { continue };
             if own.as_slice() == rest {
-                // It says where that input comes from already.
-                return None;
+                // It says where that input comes from already: the lock is
+                // what is behind.
+                return Err(
+                    "flake.nix makes it follow already; run `nix flake lock` to update flake.lock"
+                        .to_owned(),
+                );
             }
             if own.len() < rest.len() && rest.starts_with(&own) {
                 if let Some(ast::Expr::AttrSet(inner)) = binding.value().and_then(strip_parens) {
@@ -96,7 +100,7 @@ fn place(text: &str, root: rnix::Root, wanted: &[String], target: &str) -> Optio
             anchor = Some((shared, binding));
         }
     }
-    let (_, anchor) = anchor?;
+    let (_, anchor) = anchor.ok_or_else(not_a_set)?;
     let range = anchor.syntax().text_range();
     let (start, end) = (usize::from(range.start()), usize::from(range.end()));
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
@@ -130,7 +134,7 @@ fn place(text: &str, root: rnix::Root, wanted: &[String], target: &str) -> Optio
         (end, format!(" {binding}"))
     };
     let old = text[start..span_end].to_owned();
-    Some(Edit {
+    Ok(Edit {
         span: Span {
             start,
             end: span_end,
@@ -146,7 +150,7 @@ mod tests {
 
     fn fixed(text: &str, path: &[&str], target: &str) -> Option<String> {
         let path: Vec<String> = path.iter().map(|s| s.to_string()).collect();
-        let edit = insert(text, &path, target)?;
+        let edit = insert(text, &path, target).ok()?;
         let mut out = text.to_owned();
         assert_eq!(&text[edit.span.start..edit.span.end], edit.old);
         out.replace_range(edit.span.start..edit.span.end, &edit.new);

@@ -389,9 +389,9 @@ fn edits_for(action: &FixAction, answer: &str, text: &str) -> Result<Vec<Edit>, 
             }])
         }
         FixAction::Edits(list) => Ok(list.clone()),
-        FixAction::Follows { path, target } => follows::insert(text, path, target)
-            .map(|edit| vec![edit])
-            .ok_or_else(|| "flake.nix does not take a `follows` line plainly here".to_owned()),
+        FixAction::Follows { path, target } => {
+            follows::insert(text, path, target).map(|edit| vec![edit])
+        }
     }
 }
 
