@@ -193,8 +193,25 @@ fn anonymous_bearer_tokens_from_the_registrys_realm() {
     let images = images();
     let dir = scratch("bearer");
     let key = SigningKey::new(&dir);
-    let token = key.token(&dir, "", &[("library/python", &["pull"])]);
-    let issuer = HttpServer::start(Box::new(move |_| {
+    // Anyone may pull library/python; a logged-in user team/app too.
+    let anonymous = key.token(&dir, "", &[("library/python", &["pull"])]);
+    let tester = key.token(
+        &dir,
+        "tester",
+        &[("library/python", &["pull"]), ("team/app", &["pull"])],
+    );
+    use base64::Engine as _;
+    let login = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode("tester:s3cret-pass")
+    );
+    let expected_login = login.clone();
+    let issuer = HttpServer::start(Box::new(move |request| {
+        let token = match request.header("authorization") {
+            Some(given) if given == expected_login => &tester,
+            Some(_) => return (401, Vec::new(), Vec::new()),
+            None => &anonymous,
+        };
         (
             200,
             vec![("Content-Type".into(), "application/json".into())],
@@ -244,6 +261,35 @@ fn anonymous_bearer_tokens_from_the_registrys_realm() {
         .requests()
         .iter()
         .all(|r| r.header("authorization").is_none()));
+
+    // Logged in (the Docker config's `auths`): the token server gets the
+    // credentials, and its token grants team/app too.
+    let config = dir.join("docker-config");
+    let auth = base64::engine::general_purpose::STANDARD.encode("tester:s3cret-pass");
+    write(
+        &config,
+        &[(
+            "config.json",
+            serde_json::json!({"auths": {host.clone(): {"auth": auth}}}).to_string(),
+        )],
+    );
+    let logged_in = repro_audit(
+        &dir,
+        &["--fix", "--no-config", "Dockerfile"],
+        &[("DOCKER_CONFIG", config.to_str().unwrap())],
+    );
+    assert_eq!(
+        read(&dir, "Dockerfile"),
+        format!(
+            "FROM {host}/library/python:3.12-slim@{}\nFROM {host}/team/app:1.4@{}\n",
+            images.python_index, images.app
+        ),
+        "{}",
+        logged_in.stderr
+    );
+    assert!(issuer.requests().iter().any(|r| {
+        r.header("authorization") == Some(login.as_str()) && r.target.contains("account=tester")
+    }));
 }
 
 /// htpasswd: no credentials is a clear refusal; credentials from a Docker
@@ -323,6 +369,20 @@ fn credentials_from_the_docker_config_and_its_helpers() {
     );
     let with_helper = repro_audit(&dir, &["--fix", "Dockerfile"], &[("PATH", &path)]);
     assert_eq!(read(&dir, "Dockerfile"), pinned, "{}", with_helper.stderr);
+
+    // `credsStore`: the same helper for every registry.
+    write(
+        &dir,
+        &[
+            ("Dockerfile", dockerfile.clone()),
+            (
+                ".home/.docker/config.json",
+                serde_json::json!({"credsStore": "test"}).to_string(),
+            ),
+        ],
+    );
+    let with_store = repro_audit(&dir, &["--fix", "Dockerfile"], &[("PATH", &path)]);
+    assert_eq!(read(&dir, "Dockerfile"), pinned, "{}", with_store.stderr);
 }
 
 /// DF020: the URL downloaded once, its sha256 written as `--checksum`.
