@@ -143,7 +143,7 @@ fn fix_pins_every_image_to_its_index_digest_and_a_second_run_changes_nothing() {
         fixed.stderr
     );
     assert!(fixed.stderr.contains(
-        "not fixed Dockerfile:4:6: DF002 `python:3.99-missing`: docker.io has no tag `3.99-missing` for library/python\n"
+        &format!("not fixed Dockerfile:4:6: DF002 `python:3.99-missing`: docker.io (through http://{host}) has no tag `3.99-missing` for library/python\n")
     ), "{}", fixed.stderr);
     assert!(fixed
         .stderr
@@ -337,6 +337,43 @@ fn credentials_from_the_docker_config_and_its_helpers() {
     );
     assert_eq!(read(&dir, "Dockerfile"), pinned, "{}", with_config.stderr);
 
+    // A mirror named by the project's configuration is sent the mirror's
+    // own credentials, never Docker Hub's.
+    let hub_only = dir.join("hub-config");
+    write(
+        &hub_only,
+        &[(
+            "config.json",
+            serde_json::json!({"auths": {"https://index.docker.io/v1/": {"auth": auth}}})
+                .to_string(),
+        )],
+    );
+    write(
+        &dir,
+        &[
+            ("Dockerfile", "FROM alpine:3.20\n".to_owned()),
+            (
+                ".repro-audit.toml",
+                format!("[fix]\nregistry-mirrors = {{ \"docker.io\" = \"http://{host}\" }}\n"),
+            ),
+        ],
+    );
+    let mirrored = repro_audit(
+        &dir,
+        &["--fix", "Dockerfile"],
+        &[("DOCKER_CONFIG", hub_only.to_str().unwrap())],
+    );
+    assert_eq!(
+        read(&dir, "Dockerfile"),
+        "FROM alpine:3.20\n",
+        "{}",
+        mirrored.stderr
+    );
+    assert!(mirrored.stderr.contains(&format!(
+        "docker.io (through http://{host}) wants a user name and password, and the Docker config has none for it"
+    )), "{}", mirrored.stderr);
+    std::fs::remove_file(dir.join(".repro-audit.toml")).unwrap();
+
     // `credHelpers`: docker-credential-<name> get, in ~/.docker.
     write(&dir, &[("Dockerfile", dockerfile.clone())]);
     let bin = dir.join("bin");
@@ -456,7 +493,13 @@ fn actions_are_pinned_to_the_commit_their_tag_names() {
             ),
         ],
     );
-    let fixed = repro_audit(&project, &["--fix", "."], &[]);
+    // $GITHUB_TOKEN is GitHub's: never sent to a server the project's
+    // configuration names.
+    let fixed = repro_audit(&project, &["--fix", "."], &[("GITHUB_TOKEN", "ghs_secret")]);
+    assert!(server
+        .requests()
+        .iter()
+        .all(|r| r.header("authorization").is_none()));
     assert_eq!(
         read(&project, ".github/workflows/ci.yml"),
         format!(

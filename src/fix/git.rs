@@ -28,7 +28,13 @@ pub fn commit(
         }
     }
     let mut request = agent.get(&url);
-    if let Some(token) = &network.github_token {
+    // The token is GitHub's: sent to github.com only, never to a server a
+    // project's configuration names.
+    if let Some(token) = network
+        .github_token
+        .as_ref()
+        .filter(|_| base == "https://github.com")
+    {
         request = request.header("Authorization", &net::basic("x-access-token", token));
     }
     let mut response = request

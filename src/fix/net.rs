@@ -63,6 +63,7 @@ impl Network {
         ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(self.timeout))
+            .timeout_connect(Some(self.timeout.min(Duration::from_secs(10))))
             .user_agent(concat!("repro-audit/", env!("CARGO_PKG_VERSION")))
             .build()
             .into()
@@ -103,6 +104,25 @@ pub fn describe(error: &ureq::Error) -> String {
         ureq::Error::HostNotFound => "host not found".to_owned(),
         ureq::Error::Io(e) => e.to_string(),
         other => other.to_string(),
+    }
+}
+
+/// Whether a request failed before any connection was made: a name that
+/// does not resolve, a connection refused or never established.
+pub fn is_connect_failure(error: &ureq::Error) -> bool {
+    match error {
+        ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => true,
+        ureq::Error::Timeout(timeout) => {
+            matches!(timeout, ureq::Timeout::Resolve | ureq::Timeout::Connect)
+        }
+        ureq::Error::Io(e) => matches!(
+            e.kind(),
+            std::io::ErrorKind::ConnectionRefused
+                | std::io::ErrorKind::HostUnreachable
+                | std::io::ErrorKind::NetworkUnreachable
+                | std::io::ErrorKind::AddrNotAvailable
+        ),
+        _ => false,
     }
 }
 

@@ -35,6 +35,9 @@ const MAX_MANIFEST: u64 = 4 * 1024 * 1024;
 pub struct Location {
     /// `docker.io`, `ghcr.io`, `localhost:5000`.
     pub registry: String,
+    /// How messages name where it was asked: the registry, or the mirror
+    /// asked in its place.
+    pub shown: String,
     /// `https://registry-1.docker.io`; with a second, plain-HTTP URL to
     /// fall back on for loopback and configured registries.
     pub bases: Vec<String>,
@@ -62,7 +65,12 @@ pub fn locate(reference: &ImageRef, network: &Network) -> Location {
     } else {
         repository
     };
-    let bases = match network.mirrors.get(&registry) {
+    let mirror = network.mirrors.get(&registry);
+    let shown = match mirror {
+        Some(url) => format!("{registry} (through {})", url.trim_end_matches('/')),
+        None => registry.clone(),
+    };
+    let bases = match mirror {
         Some(mirror) => vec![mirror.trim_end_matches('/').to_owned()],
         None => {
             let host = if registry == "docker.io" {
@@ -79,6 +87,7 @@ pub fn locate(reference: &ImageRef, network: &Network) -> Location {
     };
     Location {
         registry,
+        shown,
         bases,
         repository,
         tag: reference.tag.clone().unwrap_or_else(|| "latest".to_owned()),
@@ -112,12 +121,17 @@ impl Registry<'_> {
         for (index, base) in location.bases.iter().enumerate() {
             match self.digest_at(base, &location) {
                 Ok(digest) => return Ok(digest),
-                // Plain HTTP is tried only when HTTPS could not connect.
-                Err(Failure::Transport(e)) if index + 1 < location.bases.len() => last_error = e,
-                Err(Failure::Transport(e)) => {
-                    let why = format!("registry {} unreachable: {e}", location.registry);
-                    if let Ok(mut dead) = self.unreachable.lock() {
-                        dead.insert(location.registry.clone(), why.clone());
+                // Plain HTTP is tried only when HTTPS did not answer.
+                Err(Failure::Transport(e, _)) if index + 1 < location.bases.len() => last_error = e,
+                Err(Failure::Transport(e, connecting)) => {
+                    let why = format!("registry {} unreachable: {e}", location.shown);
+                    // Only a registry that could not be connected to is not
+                    // asked again: one slow or odd answer says nothing of
+                    // the others.
+                    if connecting {
+                        if let Ok(mut dead) = self.unreachable.lock() {
+                            dead.insert(location.registry.clone(), why.clone());
+                        }
                     }
                     return Err(why);
                 }
@@ -146,9 +160,7 @@ impl Registry<'_> {
                 Some(value) => request.header("Authorization", value),
                 None => request,
             };
-            let mut response = request
-                .call()
-                .map_err(|e| Failure::Transport(net::describe(&e)))?;
+            let mut response = request.call().map_err(Failure::transport)?;
             let status = response.status().as_u16();
             match status {
                 200 => {
@@ -180,7 +192,7 @@ impl Registry<'_> {
                         .limit(MAX_MANIFEST)
                         .reader()
                         .read_to_end(&mut body)
-                        .map_err(|e| Failure::Transport(e.to_string()))?;
+                        .map_err(|e| Failure::Answer(format!("reading the manifest: {e}")))?;
                     let computed = format!("sha256:{}", super::hex(&Sha256::digest(&body)));
                     if let Some(digest) = header {
                         if digest != computed {
@@ -199,9 +211,11 @@ impl Registry<'_> {
                     let challenge = net::header(&response, "www-authenticate")
                         .unwrap_or_default()
                         .to_owned();
+                    // The credential of the host asked: a mirror's own,
+                    // never the registry's it stands in for.
                     let credential = self
                         .credentials
-                        .for_registry(&location.registry)
+                        .for_registry(&credential_key(base))
                         .map_err(Failure::Answer)?;
                     authorization =
                         Some(self.authorize(&challenge, credential.as_ref(), location)?);
@@ -209,12 +223,14 @@ impl Registry<'_> {
                 401 | 403 => {
                     let mut why = format!(
                         "{} refused access to {} ({status})",
-                        location.registry, location.repository
+                        location.shown, location.repository
                     );
                     if let Some(problem) = &self.credentials.problem {
                         why.push_str(&format!("; {problem}"));
-                    } else if matches!(self.credentials.for_registry(&location.registry), Ok(None))
-                    {
+                    } else if matches!(
+                        self.credentials.for_registry(&credential_key(base)),
+                        Ok(None)
+                    ) {
                         why.push_str("; no credentials for it in the Docker config");
                     }
                     return Err(Failure::Answer(why));
@@ -222,19 +238,19 @@ impl Registry<'_> {
                 404 => {
                     return Err(Failure::Answer(format!(
                         "{} has no tag `{}` for {}",
-                        location.registry, location.tag, location.repository
+                        location.shown, location.tag, location.repository
                     )))
                 }
                 429 => {
                     return Err(Failure::Answer(format!(
                         "{} is rate-limiting requests (429); log in to raise the limit",
-                        location.registry
+                        location.shown
                     )))
                 }
                 other => {
                     return Err(Failure::Answer(format!(
                         "{} answered HTTP {other} for {}:{}",
-                        location.registry, location.repository, location.tag
+                        location.shown, location.repository, location.tag
                     )))
                 }
             }
@@ -257,14 +273,14 @@ impl Registry<'_> {
                 .ok_or_else(|| {
                     Failure::Answer(format!(
                         "{} wants a user name and password, and the Docker config has none for it",
-                        location.registry
+                        location.shown
                     ))
                 });
         }
         if !scheme.eq_ignore_ascii_case("bearer") {
             return Err(Failure::Answer(format!(
                 "{} asked for `{scheme}` authentication, which is not supported",
-                location.registry
+                location.shown
             )));
         }
         let realm = params.get("realm").ok_or_else(|| {
@@ -281,13 +297,23 @@ impl Registry<'_> {
         if let Some(service) = params.get("service") {
             request = request.query("service", service);
         }
-        if let Some(c) = credential {
+        // Credentials go to a token server over HTTPS, or over plain HTTP
+        // only on this machine or to a host the configuration allows.
+        let realm_host = realm
+            .split_once("://")
+            .map(|(_, rest)| rest.split(['/', '?']).next().unwrap_or_default())
+            .unwrap_or_default();
+        let secure = realm.starts_with("https://") || self.network.allows_plain_http(realm_host);
+        if let Some(c) = credential.filter(|_| secure) {
             request = request
                 .query("account", &c.user)
                 .header("Authorization", &net::basic(&c.user, &c.secret));
         }
         let mut response = request.call().map_err(|e| {
-            Failure::Transport(format!("token server {realm}: {}", net::describe(&e)))
+            Failure::Answer(format!(
+                "token server {realm} unreachable: {}",
+                net::describe(&e)
+            ))
         })?;
         let status = response.status().as_u16();
         if status != 200 {
@@ -305,7 +331,7 @@ impl Registry<'_> {
             .with_config()
             .limit(1024 * 1024)
             .read_to_vec()
-            .map_err(|e| Failure::Transport(format!("token server {realm}: {e}")))?;
+            .map_err(|e| Failure::Answer(format!("token server {realm}: {e}")))?;
         let answer: TokenAnswer = serde_json::from_slice(&body)
             .map_err(|e| Failure::Answer(format!("token server {realm} sent no token: {e}")))?;
         let token = answer
@@ -318,10 +344,30 @@ impl Registry<'_> {
 }
 
 enum Failure {
-    /// No answer: connection refused, TLS, timeout.
-    Transport(String),
+    /// No answer: TLS, timeout; `true` when the host could not even be
+    /// connected to (not found, refused, no route).
+    Transport(String, bool),
     /// An answer that is not a digest.
     Answer(String),
+}
+
+impl Failure {
+    fn transport(error: ureq::Error) -> Failure {
+        Failure::Transport(net::describe(&error), net::is_connect_failure(&error))
+    }
+}
+
+/// Whose credentials answer a challenge from `base`: the registry's when
+/// it is asked itself, the mirror's host when a mirror stands in for it.
+fn credential_key(base: &str) -> String {
+    let host = base
+        .split_once("://")
+        .map(|(_, rest)| rest.split('/').next().unwrap_or_default())
+        .unwrap_or(base);
+    match host {
+        "registry-1.docker.io" => "docker.io".to_owned(),
+        host => host.to_owned(),
+    }
 }
 
 fn checked(digest: &str, location: &Location) -> Result<String, Failure> {
