@@ -327,6 +327,11 @@ fn execute(
         .iter()
         .find(|t| t.source == discover::Source::Stdin)
         .map(|t| t.display.clone());
+    // Fixed standard input goes to standard output: with other paths, the
+    // two could not be told apart.
+    if stdin_shown.is_some() && (args.fix || args.diff) && targets.len() + errors.len() > 1 {
+        bail!("--fix and --diff take standard input (`-`) alone: name no other path with it");
+    }
     if targets.is_empty() && errors.is_empty() && !args.quiet {
         writeln!(
             err,
@@ -549,7 +554,7 @@ fn apply_fixes(
             for fixed in &change.fixed {
                 // An insertion says what it added; a rewrite, old → new.
                 let what = match fixed.new.strip_prefix(fixed.old.as_str()) {
-                    Some(added) if !fixed.old.is_empty() && added.starts_with(['\n', '\r']) => {
+                    Some(added) if fixed.old.is_empty() || added.starts_with(['\n', '\r']) => {
                         format!("added `{}`", text::printable(added.trim()))
                     }
                     _ => format!(

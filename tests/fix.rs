@@ -733,7 +733,7 @@ fn follows_lines_are_added_and_the_flake_relocked() {
     assert!(
         offline
             .stderr
-            .contains("fixed flake.nix:3:5: NX005 added `a.inputs.b.follows = \"b\";`"),
+            .contains("fixed flake.nix:4:5: NX005 added `a.inputs.b.follows = \"b\";`"),
         "{}",
         offline.stderr
     );
@@ -924,5 +924,64 @@ fn standard_input_is_fixed_to_standard_output() {
     assert!(
         stdout.contains("-RUN npm install\n+RUN npm ci\n"),
         "{stdout}"
+    );
+}
+
+/// A credential helper that never answers is stopped at `[fix] timeout`,
+/// asked once for its registry, and the reference stays.
+#[test]
+fn a_credential_helper_that_hangs_is_stopped() {
+    let registry = HttpServer::start(Box::new(|_| {
+        (
+            401,
+            vec![("WWW-Authenticate".into(), "Basic realm=\"test\"".into())],
+            Vec::new(),
+        )
+    }));
+    let host = format!("127.0.0.1:{}", registry.port);
+    let dir = scratch("hanging-helper");
+    write(
+        &dir,
+        &[
+            (".repro-audit.toml", "[fix]\ntimeout = 1\n".to_owned()),
+            ("Dockerfile", format!("FROM {host}/a:1\nFROM {host}/b:1\n")),
+            (
+                ".home/.docker/config.json",
+                r#"{"credsStore": "hang"}"#.to_owned(),
+            ),
+            (
+                "bin/docker-credential-hang",
+                "#!/bin/sh\nsleep 30\n".to_owned(),
+            ),
+        ],
+    );
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(
+        dir.join("bin/docker-credential-hang"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    let path = format!(
+        "{}:{}",
+        dir.join("bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let started = std::time::Instant::now();
+    let fixed = repro_audit(&dir, &["--fix", "Dockerfile"], &[("PATH", &path)]);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        fixed.stderr.contains(&format!(
+            "not fixed Dockerfile:1:6: DF002 `{host}/a:1`: credential helper `docker-credential-hang`: still running after 1 s"
+        )),
+        "{}",
+        fixed.stderr
+    );
+    assert_eq!(
+        read(&dir, "Dockerfile"),
+        format!("FROM {host}/a:1\nFROM {host}/b:1\n")
     );
 }

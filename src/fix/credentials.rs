@@ -4,9 +4,12 @@
 //! protocol (`get`, the server on standard input, JSON on standard output).
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use super::process;
 
 use serde::Deserialize;
 
@@ -51,42 +54,55 @@ pub struct Credentials {
     config: DockerConfig,
     /// Why the file could not be used, for the messages of a 401.
     pub problem: Option<String>,
+    /// How long a credential helper may take.
+    pub timeout: Duration,
+    /// Each registry's answer, asked once per run.
+    known: Mutex<HashMap<String, Result<Option<Credential>, String>>>,
 }
 
 /// The key Docker Hub's credentials are stored under.
 const DOCKER_HUB_KEY: &str = "https://index.docker.io/v1/";
 
 impl Credentials {
-    /// Read `config.json` in `dir`; none there is no credentials.
-    pub fn load(dir: Option<&Path>) -> Credentials {
+    /// Read `config.json` in `dir`; none there is no credentials. A
+    /// credential helper may take `timeout`.
+    pub fn load(dir: Option<&Path>, timeout: Duration) -> Credentials {
+        let mut credentials = Credentials {
+            timeout,
+            ..Credentials::default()
+        };
         let Some(path) = dir.map(|d| d.join("config.json")) else {
-            return Credentials::default();
+            return credentials;
         };
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Credentials::default(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return credentials,
             Err(e) => {
-                return Credentials {
-                    problem: Some(format!("{} cannot be read: {e}", path.display())),
-                    ..Credentials::default()
-                }
+                credentials.problem = Some(format!("{} cannot be read: {e}", path.display()));
+                return credentials;
             }
         };
         match serde_json::from_str(&text) {
-            Ok(config) => Credentials {
-                config,
-                problem: None,
-            },
-            Err(e) => Credentials {
-                problem: Some(format!("{} is not valid: {e}", path.display())),
-                ..Credentials::default()
-            },
+            Ok(config) => credentials.config = config,
+            Err(e) => credentials.problem = Some(format!("{} is not valid: {e}", path.display())),
         }
+        credentials
     }
 
     /// The credential for registry `host` (`docker.io` for Docker Hub), or
     /// none: a `credHelpers` entry first, then `credsStore`, then `auths`.
     pub fn for_registry(&self, host: &str) -> Result<Option<Credential>, String> {
+        if let Some(known) = self.known.lock().ok().and_then(|k| k.get(host).cloned()) {
+            return known;
+        }
+        let found = self.look_up(host);
+        if let Ok(mut known) = self.known.lock() {
+            known.insert(host.to_owned(), found.clone());
+        }
+        found
+    }
+
+    fn look_up(&self, host: &str) -> Result<Option<Credential>, String> {
         let hub = host == "docker.io";
         let keys: Vec<String> = if hub {
             vec![
@@ -104,10 +120,10 @@ impl Credentials {
         };
         let server = if hub { DOCKER_HUB_KEY } else { host };
         if let Some(helper) = keys.iter().find_map(|k| self.config.cred_helpers.get(k)) {
-            return run_helper(helper, server);
+            return run_helper(helper, server, self.timeout);
         }
         if let Some(store) = &self.config.creds_store {
-            if let Some(found) = run_helper(store, server)? {
+            if let Some(found) = run_helper(store, server, self.timeout)? {
                 return Ok(Some(found));
             }
         }
@@ -145,23 +161,15 @@ impl Credentials {
 }
 
 /// `docker-credential-<name> get` for `server`; a helper that knows no
-/// credential for it says so, and that is none.
-fn run_helper(name: &str, server: &str) -> Result<Option<Credential>, String> {
+/// credential for it says so, and that is none. It may take `timeout`.
+fn run_helper(name: &str, server: &str, timeout: Duration) -> Result<Option<Credential>, String> {
     let program = format!("docker-credential-{name}");
-    let mut child = Command::new(&program)
-        .arg("get")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("credential helper `{program}` cannot be run: {e}"))?;
-    if let Some(mut stdin) = child.stdin.take() {
-        // A helper that exits without reading is answered by its status.
-        let _ = stdin.write_all(server.as_bytes());
-    }
-    let output = child
-        .wait_with_output()
-        .map_err(|e| format!("credential helper `{program}`: {e}"))?;
+    let output = process::run(
+        Command::new(&program).arg("get"),
+        server.as_bytes(),
+        timeout,
+    )
+    .map_err(|e| format!("credential helper `{program}`: {e}"))?;
     if !output.status.success() {
         let said = String::from_utf8_lossy(&output.stdout).trim().to_owned()
             + String::from_utf8_lossy(&output.stderr).trim();
@@ -191,7 +199,8 @@ mod tests {
     fn from(json: &str) -> Credentials {
         Credentials {
             config: serde_json::from_str(json).unwrap(),
-            problem: None,
+            timeout: Duration::from_secs(5),
+            ..Credentials::default()
         }
     }
 

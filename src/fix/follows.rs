@@ -18,18 +18,39 @@ use crate::source::span::Span;
 /// (its top level is not an attribute set), or it already says where that
 /// input comes from.
 pub fn insert(text: &str, path: &[String], target: &str) -> Result<Edit, String> {
-    let mut wanted: Vec<String> = Vec::new();
-    for name in path {
-        wanted.push("inputs".to_owned());
-        wanted.push(name.clone());
-    }
-    wanted.push("follows".to_owned());
+    insert_all(text, &[(path.to_vec(), target.to_owned())])
+        .pop()
+        .unwrap_or_else(|| Err("nothing to insert".to_owned()))
+}
+
+/// The edits for several `(path, target)` lines, the file parsed once.
+/// Each edit only adds text after a binding (its span is what follows the
+/// binding on its line), so that edits of one file never overlap: two
+/// lines after the same binding have the same span and are both written.
+pub fn insert_all(text: &str, lines: &[(Vec<String>, String)]) -> Vec<Result<Edit, String>> {
+    let wanted: Vec<(Vec<String>, String)> = lines
+        .iter()
+        .map(|(path, target)| {
+            let mut wanted: Vec<String> = Vec::new();
+            for name in path {
+                wanted.push("inputs".to_owned());
+                wanted.push(name.clone());
+            }
+            wanted.push("follows".to_owned());
+            (wanted, target.clone())
+        })
+        .collect();
+    let count = wanted.len();
     let shared = std::sync::Arc::new(text.to_owned());
-    let target = target.to_owned();
-    nix_syntax::on_parser_thread(shared, move |text, root| {
-        Ok(place(text, root, &wanted, &target))
-    })
-    .map_err(|(message, _)| format!("flake.nix does not parse: {message}"))?
+    match nix_syntax::on_parser_thread(shared, move |text, root| {
+        Ok(wanted
+            .iter()
+            .map(|(wanted, target)| place(text, &root, wanted, target))
+            .collect::<Vec<_>>())
+    }) {
+        Ok(edits) => edits,
+        Err((message, _)) => vec![Err(format!("flake.nix does not parse: {message}")); count],
+    }
 }
 
 /// The names of a binding's attribute path, when all are plain.
@@ -54,21 +75,27 @@ fn names(binding: &ast::AttrpathValue) -> Option<Vec<String>> {
         .collect()
 }
 
-fn place(text: &str, root: rnix::Root, wanted: &[String], target: &str) -> Result<Edit, String> {
+fn place(text: &str, root: &rnix::Root, wanted: &[String], target: &str) -> Result<Edit, String> {
     let not_a_set = || "flake.nix's top level is not a plain attribute set".to_owned();
     let mut set = match root.expr().and_then(strip_parens) {
         Some(ast::Expr::AttrSet(set)) => set,
         _ => return Err(not_a_set()),
     };
-    let mut rest: &[String] = wanted;
-    // Into the nested set that spells out the longest part of the path.
+    // The binding that shares the most of the path, in the top-level set
+    // or in the nested sets that spell out part of it (the same input's
+    // lines, wherever they are written); on a tie the deeper one, and
+    // after the last such binding of its set.
+    let mut consumed = 0;
+    let mut anchor: Option<(usize, usize, ast::AttrpathValue)> = None;
     'descend: loop {
+        let rest = &wanted[consumed..];
+        let mut inner_set: Option<(ast::AttrSet, usize)> = None;
         for entry in set.entries() {
             let ast::Entry::AttrpathValue(binding) = entry else {
                 continue;
             };
-            let Some(own) = names(&binding) else { continue };
-            if own.as_slice() == rest {
+            let own = names(&binding);
+            if own.as_deref() == Some(rest) {
                 // It says where that input comes from already: the lock is
                 // what is behind.
                 return Err(
@@ -76,34 +103,47 @@ fn place(text: &str, root: rnix::Root, wanted: &[String], target: &str) -> Resul
                         .to_owned(),
                 );
             }
-            if own.len() < rest.len() && rest.starts_with(&own) {
+            let shared = own.as_ref().map_or(0, |own| {
+                own.iter().zip(rest).take_while(|(a, b)| a == b).count()
+            });
+            if anchor
+                .as_ref()
+                .is_none_or(|(best, _, _)| consumed + shared >= *best)
+            {
+                anchor = Some((consumed + shared, consumed, binding.clone()));
+            }
+            // Into a set with bindings (an empty one is written beside,
+            // not into).
+            if let Some(own) = own.filter(|own| own.len() < rest.len() && rest.starts_with(own)) {
                 if let Some(ast::Expr::AttrSet(inner)) = binding.value().and_then(strip_parens) {
-                    set = inner;
-                    rest = &rest[own.len()..];
-                    continue 'descend;
+                    if inner.entries().next().is_some() {
+                        inner_set = Some((inner, own.len()));
+                    }
                 }
             }
         }
+        if let Some((inner, length)) = inner_set {
+            set = inner;
+            consumed += length;
+            continue 'descend;
+        }
         break;
     }
-    // After the last binding that shares the most of the path (the same
-    // input's lines), else after the last binding of the set.
-    let mut anchor: Option<(usize, ast::AttrpathValue)> = None;
-    for entry in set.entries() {
-        let ast::Entry::AttrpathValue(binding) = entry else {
-            continue;
-        };
-        let shared = names(&binding).map_or(0, |own| {
-            own.iter().zip(rest).take_while(|(a, b)| a == b).count()
-        });
-        if anchor.as_ref().is_none_or(|(best, _)| shared >= *best) {
-            anchor = Some((shared, binding));
-        }
-    }
-    let (_, anchor) = anchor.ok_or_else(not_a_set)?;
+    let (_, consumed, anchor) = anchor.ok_or_else(not_a_set)?;
+    let rest = &wanted[consumed..];
     let range = anchor.syntax().text_range();
     let (start, end) = (usize::from(range.start()), usize::from(range.end()));
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_start = anchor
+        .syntax()
+        .first_token()
+        .map(|token| {
+            // The anchor's own line: back from its first token over the
+            // blanks that indent it.
+            let before = &text[..usize::from(token.text_range().start())];
+            let blanks = before.len() - before.trim_end_matches([' ', '\t']).len();
+            before.len() - blanks
+        })
+        .unwrap_or(start);
     let indent: String = text[line_start..]
         .chars()
         .take_while(|c| *c == ' ' || *c == '\t')
@@ -133,10 +173,10 @@ fn place(text: &str, root: rnix::Root, wanted: &[String], target: &str) -> Resul
     } else {
         (end, format!(" {binding}"))
     };
-    let old = text[start..span_end].to_owned();
+    let old = text[end..span_end].to_owned();
     Ok(Edit {
         span: Span {
-            start,
+            start: end,
             end: span_end,
         },
         new: format!("{old}{insertion}"),

@@ -9,6 +9,7 @@ pub mod download;
 pub mod follows;
 pub mod git;
 pub mod net;
+pub mod process;
 pub mod registry;
 pub mod relock;
 
@@ -162,6 +163,7 @@ pub fn plan(report: &Report, settings: &Settings, cwd: &Path, stdin: Option<&str
         };
         let before = &before;
         let mut edits: Vec<(Edit, &Finding)> = Vec::new();
+        let mut follows_made = follows_edits(&fixes, before).into_iter();
         for (finding, fix) in fixes {
             let failure = |reason: String, subject: String| NotFixed {
                 code: finding.code,
@@ -178,9 +180,13 @@ pub fn plan(report: &Report, settings: &Settings, cwd: &Path, stdin: Option<&str
                         target,
                     },
                     _,
-                ) => edits_for(&fix.action, "", before).map_err(|reason| {
-                    failure(reason, format!("`{}` → `{target}`", input.join("/")))
-                }),
+                ) => follows_made
+                    .next()
+                    .unwrap_or_else(|| Err("no edit".to_owned()))
+                    .map(|edit| vec![edit])
+                    .map_err(|reason| {
+                        failure(reason, format!("`{}` → `{target}`", input.join("/")))
+                    }),
                 (action, Some(key)) => match answers.get(&key) {
                     Some(Ok(answer)) => edits_for(action, answer, before)
                         .map_err(|reason| failure(reason, key.subject())),
@@ -194,10 +200,17 @@ pub fn plan(report: &Report, settings: &Settings, cwd: &Path, stdin: Option<&str
                 Err(not_fixed) => plan.failed.push(not_fixed),
             }
         }
-        let Some((after, fixed)) = apply(before, edits) else {
-            continue;
-        };
-        if after == *before {
+        let (after, fixed, dropped) = apply(before, edits);
+        for finding in dropped {
+            plan.failed.push(NotFixed {
+                code: finding.code,
+                path: finding.path.clone(),
+                start: finding.start,
+                subject: "its edit".to_owned(),
+                reason: "it overlaps another fix in the same place; run --fix again".to_owned(),
+            });
+        }
+        if fixed.is_empty() || after == *before {
             continue;
         }
         if let Some(problem) = syntax_problem(path, &after, &fixed) {
@@ -278,7 +291,8 @@ fn resolve_all(
         return HashMap::new();
     }
     let agent = network.agent();
-    let credentials = credentials::Credentials::load(network.docker_config.as_deref());
+    let credentials =
+        credentials::Credentials::load(network.docker_config.as_deref(), network.timeout);
     let registry = registry::Registry {
         network,
         agent: agent.clone(),
@@ -333,8 +347,13 @@ fn edits_for(action: &FixAction, answer: &str, text: &str) -> Result<Vec<Edit>, 
     match action {
         FixAction::PinImage { span, reference } => {
             let written = read(span)?;
-            let inner = locate_inner(written, reference, &["docker://"])
-                .ok_or("it is written with quoting or escapes that --fix does not rewrite")?;
+            let inner = locate_inner(written, reference, &["docker://"]).ok_or(
+                if written.trim_start().starts_with('*') {
+                    "it is a YAML alias: pin the image where its anchor is written"
+                } else {
+                    "it is written with quoting or escapes that --fix does not rewrite"
+                },
+            )?;
             let image = ImageRef::parse(reference);
             let tag = image.tag.as_deref().unwrap_or("latest");
             let start = span.start + inner;
@@ -367,17 +386,12 @@ fn edits_for(action: &FixAction, answer: &str, text: &str) -> Result<Vec<Edit>, 
             let inner = locate_inner(written, &uses, &[])
                 .ok_or("it is written with quoting or escapes that --fix does not rewrite")?;
             // The tag stays readable, as a comment: only where the line
-            // can take one (not inside a flow mapping).
-            let rest = text[span.end..]
-                .split(['\n', '\r'])
-                .next()
-                .unwrap_or_default();
-            let comment = match rest.trim_start() {
-                "" => format!(" # {reference}"),
-                r if r.starts_with('#') && rest.starts_with([' ', '\t']) => {
-                    format!(" # {reference}")
-                }
-                _ => String::new(),
+            // can take one — not inside a flow mapping, nor in a block
+            // scalar, where `#` is text.
+            let comment = if takes_comment(text, span) {
+                format!(" # {reference}")
+            } else {
+                String::new()
             };
             let mut new = written.to_owned();
             new.replace_range(inner..inner + uses.len(), &format!("{name}@{answer}"));
@@ -395,76 +409,183 @@ fn edits_for(action: &FixAction, answer: &str, text: &str) -> Result<Vec<Edit>, 
     }
 }
 
-/// Where `value` sits in `written`: the whole of it, or inside quotes,
-/// after one of `prefixes`.
-fn locate_inner(written: &str, value: &str, prefixes: &[&str]) -> Option<usize> {
-    let (open, body, close) = match written.as_bytes().first() {
-        Some(q @ (b'"' | b'\''))
-            if written.len() >= 2 && written.as_bytes()[written.len() - 1] == *q =>
-        {
-            (1, &written[1..written.len() - 1], 1)
-        }
-        _ => (0, written, 0),
-    };
-    let _ = close;
-    let trimmed = body.trim();
-    let lead = body.len() - body.trim_start().len();
-    if trimmed == value {
-        return Some(open + lead);
+/// The `follows` lines wanted in one flake.nix, placed with one parse, in
+/// the order of `fixes`.
+fn follows_edits(fixes: &[(&Finding, &Fix)], text: &str) -> Vec<Result<Edit, String>> {
+    let wanted: Vec<(Vec<String>, String)> = fixes
+        .iter()
+        .filter_map(|(_, fix)| match &fix.action {
+            FixAction::Follows { path, target } => Some((path.clone(), target.clone())),
+            _ => None,
+        })
+        .collect();
+    if wanted.is_empty() {
+        return Vec::new();
     }
-    prefixes.iter().find_map(|prefix| {
-        (trimmed.strip_prefix(prefix)? == value).then_some(open + lead + prefix.len())
-    })
+    follows::insert_all(text, &wanted)
 }
 
-/// Apply `edits` to `text`, in order; an edit whose span no longer reads
-/// what it expects, or that overlaps an earlier one, is left out.
-fn apply(text: &str, mut edits: Vec<(Edit, &Finding)>) -> Option<(String, Vec<Fixed>)> {
+/// Whether a comment may follow the YAML value at `span`: what follows it
+/// on its line is blanks, then nothing or a comment, and the value is not
+/// the content of a block scalar (`uses: >-` and the value on the next
+/// line). Reads only the blanks after it and the indicator before it.
+fn takes_comment(text: &str, span: &Span) -> bool {
+    let after = &text.as_bytes()[span.end..];
+    let blanks = after
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t'))
+        .count();
+    let rest_ok = match after.get(blanks) {
+        None | Some(b'\n' | b'\r') => true,
+        Some(b'#') => blanks > 0,
+        Some(_) => false,
+    };
+    if !rest_ok {
+        return false;
+    }
+    // The last word before the value: a block scalar's indicator (`|`,
+    // `>-`, `|2+`) when the value starts on a later line.
+    let before = text[..span.start].trim_end_matches([' ', '\t']);
+    if !before.ends_with(['\n', '\r']) {
+        return true;
+    }
+    let line = before.trim_end_matches(['\n', '\r']);
+    let line = line.rsplit(['\n', '\r']).next().unwrap_or_default();
+    let line = match line.find(" #") {
+        Some(comment) => &line[..comment],
+        None => line,
+    };
+    let last = line
+        .trim_end()
+        .rsplit([' ', '\t'])
+        .next()
+        .unwrap_or_default();
+    let block = last.starts_with(['|', '>'])
+        && last[1..]
+            .chars()
+            .all(|c| matches!(c, '+' | '-' | '1'..='9'));
+    !block
+}
+
+/// Where `value` sits in `written`: the whole of it, or inside quotes,
+/// after one of `prefixes`; a YAML anchor or tag before it (`&base
+/// alpine:3`, `!!str python:3.12`) stays where it is.
+fn locate_inner(written: &str, value: &str, prefixes: &[&str]) -> Option<usize> {
+    let mut skipped = 0;
+    loop {
+        let rest = &written[skipped..];
+        let trimmed = rest.trim_start();
+        if !trimmed.starts_with(['&', '!']) {
+            break;
+        }
+        let end = trimmed.find([' ', '\t', '\n', '\r'])?;
+        skipped += rest.len() - trimmed.len() + end;
+    }
+    let rest = &written[skipped..];
+    let lead = rest.len() - rest.trim_start().len();
+    let rest = rest.trim();
+    let (open, body) = match rest.as_bytes().first() {
+        Some(q @ (b'"' | b'\'')) if rest.len() >= 2 && rest.as_bytes()[rest.len() - 1] == *q => {
+            (1, &rest[1..rest.len() - 1])
+        }
+        _ => (0, rest),
+    };
+    let at = skipped + lead + open;
+    if body == value {
+        return Some(at);
+    }
+    prefixes
+        .iter()
+        .find_map(|prefix| (body.strip_prefix(prefix)? == value).then_some(at + prefix.len()))
+}
+
+/// Apply `edits` to `text`, in order: the text, what was fixed, and the
+/// findings whose edit was left out because it overlaps an earlier one or
+/// its span no longer reads what it expects.
+fn apply<'f>(
+    text: &str,
+    mut edits: Vec<(Edit, &'f Finding)>,
+) -> (String, Vec<Fixed>, Vec<&'f Finding>) {
     edits.sort_by_key(|a| (a.0.span.start, a.0.span.end));
     edits.dedup_by(|a, b| a.0 == b.0);
     let lines = crate::source::span::LineIndex::new(text);
     let mut out = String::with_capacity(text.len() + 128);
     let mut fixed: Vec<Fixed> = Vec::new();
+    let mut dropped = Vec::new();
     let mut at = 0;
-    let mut last: Option<Edit> = None;
+    // The last edit made, and what has been added after its text.
+    let mut last: Option<(Edit, String)> = None;
     for (edit, finding) in edits {
+        let added = edit.new.strip_prefix(edit.old.as_str()).map(str::to_owned);
         // Two insertions after the same text (two `follows` lines after
-        // one binding) are both made.
-        if let Some(previous) = last
-            .as_ref()
-            .filter(|p| p.span == edit.span && p.old == edit.old)
+        // one binding) are both made, one after the other.
+        if let Some((previous, so_far)) = last
+            .as_mut()
+            .filter(|(p, _)| p.span == edit.span && p.old == edit.old)
         {
-            let mine = edit.new.strip_prefix(edit.old.as_str());
-            let theirs = previous.new.strip_prefix(previous.old.as_str());
-            if let (Some(mine), Some(theirs)) = (mine, theirs) {
-                if !theirs.contains(mine) {
-                    out.push_str(mine);
-                    if let Some(entry) = fixed.last_mut() {
-                        entry.new.push_str(mine);
-                    }
-                }
+            if let Some(mine) = added.as_deref() {
+                fixed.push(Fixed {
+                    code: finding.code,
+                    start: insertion_at(&lines, text, previous.span.end, so_far, mine),
+                    finding: finding.start,
+                    old: edit.old.clone(),
+                    new: edit.new.clone(),
+                });
+                out.push_str(mine);
+                so_far.push_str(mine);
                 continue;
             }
         }
         if edit.span.start < at
             || text.get(edit.span.start..edit.span.end) != Some(edit.old.as_str())
         {
+            dropped.push(finding);
             continue;
         }
         out.push_str(&text[at..edit.span.start]);
         out.push_str(&edit.new);
         at = edit.span.end;
+        let start = match added.as_deref() {
+            Some(mine) if mine.starts_with(['\n', '\r']) => {
+                insertion_at(&lines, text, edit.span.end, "", mine)
+            }
+            _ => lines.position(text, edit.span.start),
+        };
         fixed.push(Fixed {
             code: finding.code,
-            start: lines.position(text, edit.span.start),
+            start,
             finding: finding.start,
             old: edit.old.clone(),
             new: edit.new.clone(),
         });
-        last = Some(edit);
+        let so_far = added.unwrap_or_default();
+        last = Some((edit, so_far));
     }
     out.push_str(&text[at..]);
-    (!fixed.is_empty()).then_some((out, fixed))
+    (out, fixed, dropped)
+}
+
+/// Where a line inserted at `offset` (after `before`, inserted there
+/// already) starts in the fixed file: the next line, at its indentation.
+fn insertion_at(
+    lines: &crate::source::span::LineIndex,
+    text: &str,
+    offset: usize,
+    before: &str,
+    added: &str,
+) -> Position {
+    let base = lines.position(text, offset);
+    let indent = added
+        .trim_start_matches(['\r', '\n'])
+        .chars()
+        .take_while(|c| matches!(c, ' ' | '\t'))
+        .count();
+    Position {
+        line: base.line
+            + before.matches('\n').count()
+            + usize::from(added.starts_with(['\n', '\r'])),
+        column: indent + 1,
+    }
 }
 
 /// Why the fixed text of `path` would not parse as what it is (judged by
@@ -543,6 +664,9 @@ mod tests {
         );
         assert_eq!(locate_inner("\"py\\u0074hon:3\"", "python:3", &[]), None);
         assert_eq!(locate_inner("${IMAGE}", "python:3", &[]), None);
+        assert_eq!(locate_inner("&base alpine:3", "alpine:3", &[]), Some(6));
+        assert_eq!(locate_inner("!!str \"python:3\"", "python:3", &[]), Some(7));
+        assert_eq!(locate_inner("*base", "alpine:3", &[]), None);
     }
 
     #[test]
@@ -585,5 +709,26 @@ mod tests {
         assert_eq!(edits[0].new, format!("actions/checkout@{sha} # v4"));
         let edits = edits_for(&fix(37, 56, "actions/setup-go", "v5"), &sha, text).unwrap();
         assert_eq!(edits[0].new, format!("actions/setup-go@{sha}"));
+        // In a block scalar `#` is text; after a value, an old comment stays.
+        for (text, expected) in [
+            ("- uses: >-\n    actions/y@v1\n", format!("actions/y@{sha}")),
+            (
+                "- uses: |2 # why\n    actions/y@v1\n",
+                format!("actions/y@{sha}"),
+            ),
+            (
+                "- uses:\n    actions/y@v1\n",
+                format!("actions/y@{sha} # v1"),
+            ),
+            (
+                "- uses: actions/y@v1  # keep\n",
+                format!("actions/y@{sha} # v1"),
+            ),
+            ("- uses: actions/y@v1#x\n", format!("actions/y@{sha}")),
+        ] {
+            let start = text.find("actions/y").unwrap();
+            let edits = edits_for(&fix(start, start + 12, "actions/y", "v1"), &sha, text).unwrap();
+            assert_eq!(edits[0].new, expected, "{text:?}");
+        }
     }
 }

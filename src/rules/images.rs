@@ -47,7 +47,10 @@ pub fn judge(span: Span, subject: &str, value: &str) -> Option<Diagnostic> {
 /// Dockerfile keeps, spaces).
 pub fn pin_fix(span: Span, written: &str) -> Option<Fix> {
     let written = written.trim();
+    // A digest written already, even a malformed one, is the author's to
+    // correct: `--fix` does not replace it with today's.
     let valid = !written.is_empty()
+        && !written.contains('@')
         && written
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | ':' | '@'))
