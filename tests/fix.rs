@@ -555,6 +555,25 @@ fn unsafe_and_offline_fixes() {
         fixed.stdout
     );
 
+    // No option that contradicts what the command says it does; Yarn 2
+    // told by its options; a .yarnrc.yml removed is not one copied in.
+    write(
+        &dir,
+        &[(
+            "Dockerfile",
+            "FROM node:20\nRUN npm install --no-package-lock && pnpm install --lockfile-only && npm install\nRUN yarn install --mode=skip-build\nRUN rm .yarnrc.yml && yarn install\n".to_owned(),
+        )],
+    );
+    repro_audit(
+        &dir,
+        &["--fix", "--unsafe-fixes", "--offline", "Dockerfile"],
+        &[],
+    );
+    assert_eq!(
+        read(&dir, "Dockerfile"),
+        "FROM node:20\nRUN npm install --no-package-lock && pnpm install --lockfile-only && npm ci\nRUN yarn install --immutable --mode=skip-build\nRUN rm .yarnrc.yml && yarn install --frozen-lockfile\n"
+    );
+
     // Yarn 2 and later, when the file says so.
     write(
         &dir,

@@ -9,6 +9,7 @@ use super::{is_truthy, Context, Run};
 use crate::finding::{Diagnostic, Edit, Fix, FixAction, Severity};
 use crate::rules::{Check, Rule};
 use crate::source::dockerfile::shell::Command;
+use crate::source::dockerfile::Keyword;
 
 pub const RULE: Rule = Rule {
     code: "DF014",
@@ -66,15 +67,20 @@ fn lock_fix(
         return None;
     }
     let bare = found.last == command.program;
+    if has_option(command, command.program + 1, fix.unless()) {
+        return None;
+    }
     // Inside a quoted word (an exec-form RUN's JSON string), an option
     // cannot be added: it would join the word.
     let quoted = context.dockerfile.text[word.span.end..].starts_with(['"', '\'']);
     if quoted && matches!(fix, LockFix::Add { .. } | LockFix::Yarn) {
         return None;
     }
+    // Options only Yarn 2 and later have say which Yarn this is.
+    let yarn_berry = yarn_berry || has_option(command, command.program + 1, YARN_BERRY_OPTIONS);
     let new = match fix {
-        LockFix::Subcommand(_) | LockFix::Add { bare: false, .. } if bare => return None,
-        LockFix::Subcommand(name) => name.to_owned(),
+        LockFix::Subcommand { .. } | LockFix::Add { bare: false, .. } if bare => return None,
+        LockFix::Subcommand { name, .. } => name.to_owned(),
         LockFix::Add { option, .. } => format!("{old} {option}"),
         LockFix::Yarn if yarn_berry => format!("{old} --immutable"),
         LockFix::Yarn => format!("{old} --frozen-lockfile"),
@@ -86,12 +92,28 @@ fn lock_fix(
     }])))
 }
 
+/// `yarn install` options that only Yarn 2 and later know.
+const YARN_BERRY_OPTIONS: &[&str] = &[
+    "--mode",
+    "--immutable-cache",
+    "--check-cache",
+    "--inline-builds",
+    "--refresh-lockfile",
+];
+
 /// Whether the Dockerfile says it installs with Yarn 2 or later (which
 /// wants `--immutable`): `yarn set version` to anything but `classic` or
-/// 1.x, `corepack prepare|use yarn@<2+ or stable>`, or a `.yarnrc.yml`.
+/// 1.x, `corepack prepare|use yarn@<2+ or stable>`, or a `.yarnrc.yml`
+/// copied in.
 fn uses_yarn_berry(context: &Context) -> bool {
     let text = &context.dockerfile.text;
-    if text.contains(".yarnrc.yml") {
+    let copies_yarnrc = context.dockerfile.instructions.iter().any(|instruction| {
+        matches!(instruction.keyword, Keyword::Copy | Keyword::Add)
+            && text
+                .get(instruction.span.start..instruction.span.end)
+                .is_some_and(|t| t.contains(".yarnrc.yml"))
+    });
+    if copies_yarnrc {
         return true;
     }
     let modern = |version: &str| {

@@ -43,7 +43,10 @@ const NPM_LOCK: Lock = Lock {
     env: &[],
     bundler_config: false,
     rewrites: None,
-    help: "use `npm ci`, which installs exactly what package-lock.json records and fails if it is out of date",    fix: Some(LockFix::Subcommand("ci")),
+    help: "use `npm ci`, which installs exactly what package-lock.json records and fails if it is out of date",    fix: Some(LockFix::Subcommand {
+        name: "ci",
+        unless: &["--no-package-lock", "--package-lock-only", "--package-lock=false"],
+    }),
 };
 
 const NPM_RELOCK: Lock = Lock::rewrites(
@@ -73,6 +76,12 @@ const PNPM_LOCK: Lock = Lock {
     fix: Some(LockFix::Add {
         option: "--frozen-lockfile",
         bare: false,
+        unless: &[
+            "--lockfile-only",
+            "--no-lockfile",
+            "--fix-lockfile",
+            "--lockfile=false",
+        ],
     }),
 };
 

@@ -61,13 +61,33 @@ pub struct Lock {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LockFix {
     /// Add this option after the subcommand; after the bare program too
-    /// when `bare` (`yarn` alone installs).
-    Add { option: &'static str, bare: bool },
-    /// Name this subcommand instead (`npm install` → `npm ci`).
-    Subcommand(&'static str),
+    /// when `bare` (`yarn` alone installs); not with any of `unless`,
+    /// which it would contradict.
+    Add {
+        option: &'static str,
+        bare: bool,
+        unless: &'static [&'static str],
+    },
+    /// Name this subcommand instead (`npm install` → `npm ci`), not with
+    /// any of `unless`.
+    Subcommand {
+        name: &'static str,
+        unless: &'static [&'static str],
+    },
     /// `--frozen-lockfile` for Yarn 1, `--immutable` for Yarn 2 and later
-    /// when the file says it uses one.
+    /// when the file says it uses one (or the command uses an option only
+    /// Yarn 2 has).
     Yarn,
+}
+
+impl LockFix {
+    /// The options it would contradict.
+    pub fn unless(&self) -> &'static [&'static str] {
+        match self {
+            LockFix::Add { unless, .. } | LockFix::Subcommand { unless, .. } => unless,
+            LockFix::Yarn => &["--no-lockfile"],
+        }
+    }
 }
 
 impl Lock {

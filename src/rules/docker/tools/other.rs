@@ -85,7 +85,11 @@ const BUNDLER_LOCK: Lock = Lock {
     env: &["BUNDLE_FROZEN", "BUNDLE_DEPLOYMENT"],
     bundler_config: true,
     rewrites: None,
-    help: "run `bundle config set frozen true` (or set `ENV BUNDLE_FROZEN=true`) before `bundle install`",    fix: Some(LockFix::Add { option: "--frozen", bare: false }),
+    help: "run `bundle config set frozen true` (or set `ENV BUNDLE_FROZEN=true`) before `bundle install`",    fix: Some(LockFix::Add {
+        option: "--frozen",
+        bare: false,
+        unless: &[],
+    }),
 };
 
 const BUNDLER_RELOCK: Lock = Lock::rewrites(
@@ -102,6 +106,7 @@ const CARGO_LOCK: Lock = Lock {
     fix: Some(LockFix::Add {
         option: "--locked",
         bare: false,
+        unless: &[],
     }),
 };
 

@@ -137,6 +137,7 @@ const UV_LOCK: Lock = Lock {
     fix: Some(LockFix::Add {
         option: "--locked",
         bare: false,
+        unless: &[],
     }),
 };
 
@@ -155,6 +156,7 @@ const PIPENV_LOCK: Lock = Lock {
     fix: Some(LockFix::Add {
         option: "--deploy",
         bare: false,
+        unless: &[],
     }),
 };
 
