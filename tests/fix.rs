@@ -648,6 +648,52 @@ fn rewrites_keep_permissions_and_line_endings_and_skip_broken_files() {
     assert_eq!(mode & 0o777, 0o640);
     assert_eq!(read(&dir, "broken/Dockerfile"), broken);
     assert_eq!(fixed.code, 2, "{}", fixed.stderr);
+
+    // A read-only file is not rewritten, and says so; a file with a second
+    // hard link is rewritten in place, so both names see the fix.
+    write(
+        &dir,
+        &[
+            (
+                "ro/Dockerfile",
+                "FROM node:20\nRUN npm install\n".to_owned(),
+            ),
+            (
+                "linked/Dockerfile",
+                "FROM node:20\nRUN npm install\n".to_owned(),
+            ),
+        ],
+    );
+    std::fs::set_permissions(
+        dir.join("ro/Dockerfile"),
+        std::fs::Permissions::from_mode(0o444),
+    )
+    .unwrap();
+    std::fs::hard_link(dir.join("linked/Dockerfile"), dir.join("linked-copy")).unwrap();
+    let fixed = repro_audit(
+        &dir,
+        &[
+            "--fix",
+            "--unsafe-fixes",
+            "--offline",
+            "ro/Dockerfile",
+            "linked/Dockerfile",
+        ],
+        &[],
+    );
+    assert_eq!(
+        read(&dir, "ro/Dockerfile"),
+        "FROM node:20\nRUN npm install\n"
+    );
+    assert!(
+        fixed
+            .stderr
+            .contains("error: ro/Dockerfile: could not be written: the file is read-only"),
+        "{}",
+        fixed.stderr
+    );
+    assert_eq!(fixed.code, 2);
+    assert_eq!(read(&dir, "linked-copy"), "FROM node:20\nRUN npm ci\n");
     // No temporary file is left behind.
     let leftovers: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()

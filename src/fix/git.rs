@@ -16,10 +16,18 @@ const MAX_ADVERTISEMENT: u64 = 64 * 1024 * 1024;
 pub fn commit(
     agent: &ureq::Agent,
     network: &Network,
+    unreachable: &std::sync::Mutex<std::collections::HashMap<String, String>>,
     repository: &str,
     reference: &str,
 ) -> Result<String, String> {
     let base = network.github_url.trim_end_matches('/');
+    if let Some(why) = unreachable
+        .lock()
+        .ok()
+        .and_then(|dead| dead.get(base).cloned())
+    {
+        return Err(why);
+    }
     let url = format!("{base}/{repository}.git/info/refs?service=git-upload-pack");
     if let Some(rest) = base.strip_prefix("http://") {
         let host = rest.split('/').next().unwrap_or_default();
@@ -37,9 +45,16 @@ pub fn commit(
     {
         request = request.header("Authorization", &net::basic("x-access-token", token));
     }
-    let mut response = request
-        .call()
-        .map_err(|e| format!("{base} unreachable: {}", net::describe(&e)))?;
+    let mut response = request.call().map_err(|e| {
+        let why = format!("{base} unreachable: {}", net::describe(&e));
+        // A server that could not be connected to is not asked again.
+        if net::is_connect_failure(&e) {
+            if let Ok(mut dead) = unreachable.lock() {
+                dead.insert(base.to_owned(), why.clone());
+            }
+        }
+        why
+    })?;
     match response.status().as_u16() {
         200 => {}
         401 | 403 | 404 => {

@@ -57,6 +57,8 @@ pub struct FileChange {
     pub fixed: Vec<Fixed>,
     /// It is standard input: there is no file to write.
     pub stdin: bool,
+    /// The replacements made, in order: spans of `before` and their text.
+    pub edits: Vec<(Span, String)>,
 }
 
 #[derive(Debug)]
@@ -200,7 +202,12 @@ pub fn plan(report: &Report, settings: &Settings, cwd: &Path, stdin: Option<&str
                 Err(not_fixed) => plan.failed.push(not_fixed),
             }
         }
-        let (after, fixed, dropped) = apply(before, edits);
+        let Applied {
+            text: after,
+            fixed,
+            edits: applied,
+            dropped,
+        } = apply(before, edits);
         for finding in dropped {
             plan.failed.push(NotFixed {
                 code: finding.code,
@@ -249,6 +256,7 @@ pub fn plan(report: &Report, settings: &Settings, cwd: &Path, stdin: Option<&str
             after,
             fixed,
             stdin: from_stdin,
+            edits: applied,
         });
     }
     plan.failed
@@ -317,7 +325,13 @@ fn resolve_all(
                     Lookup::Commit {
                         repository,
                         reference,
-                    } => git::commit(&agent, network, repository, reference),
+                    } => git::commit(
+                        &agent,
+                        network,
+                        &registry.unreachable,
+                        repository,
+                        reference,
+                    ),
                 };
                 if let Ok(mut map) = results.lock() {
                     map.insert(item.clone(), answer);
@@ -502,16 +516,23 @@ fn locate_inner(written: &str, value: &str, prefixes: &[&str]) -> Option<usize> 
 /// Apply `edits` to `text`, in order: the text, what was fixed, and the
 /// findings whose edit was left out because it overlaps an earlier one or
 /// its span no longer reads what it expects.
-fn apply<'f>(
-    text: &str,
-    mut edits: Vec<(Edit, &'f Finding)>,
-) -> (String, Vec<Fixed>, Vec<&'f Finding>) {
+/// The result of applying a file's edits.
+struct Applied<'f> {
+    text: String,
+    fixed: Vec<Fixed>,
+    /// Spans of the original text and what replaced them, in order.
+    edits: Vec<(Span, String)>,
+    dropped: Vec<&'f Finding>,
+}
+
+fn apply<'f>(text: &str, mut edits: Vec<(Edit, &'f Finding)>) -> Applied<'f> {
     edits.sort_by_key(|a| (a.0.span.start, a.0.span.end));
     edits.dedup_by(|a, b| a.0 == b.0);
     let lines = crate::source::span::LineIndex::new(text);
     let mut out = String::with_capacity(text.len() + 128);
     let mut fixed: Vec<Fixed> = Vec::new();
     let mut dropped = Vec::new();
+    let mut applied: Vec<(Span, String)> = Vec::new();
     let mut at = 0;
     // The last edit made, and what has been added after its text.
     let mut last: Option<(Edit, String)> = None;
@@ -533,6 +554,9 @@ fn apply<'f>(
                 });
                 out.push_str(mine);
                 so_far.push_str(mine);
+                if let Some((_, replacement)) = applied.last_mut() {
+                    replacement.push_str(mine);
+                }
                 continue;
             }
         }
@@ -545,6 +569,7 @@ fn apply<'f>(
         out.push_str(&text[at..edit.span.start]);
         out.push_str(&edit.new);
         at = edit.span.end;
+        applied.push((edit.span, edit.new.clone()));
         let start = match added.as_deref() {
             Some(mine) if mine.starts_with(['\n', '\r']) => {
                 insertion_at(&lines, text, edit.span.end, "", mine)
@@ -562,7 +587,12 @@ fn apply<'f>(
         last = Some((edit, so_far));
     }
     out.push_str(&text[at..]);
-    (out, fixed, dropped)
+    Applied {
+        text: out,
+        fixed,
+        edits: applied,
+        dropped,
+    }
 }
 
 /// Where a line inserted at `offset` (after `before`, inserted there
@@ -608,11 +638,32 @@ fn syntax_problem(path: &str, text: &str, fixed: &[Fixed]) -> Option<String> {
     }
 }
 
-/// Write `text` to `path` atomically: a temporary file beside it, its
-/// permissions, then a rename over it (through a symlink to its target).
+/// Write `text` to `path` atomically: a temporary file beside it (readable
+/// by its owner only until it is complete), the file's permissions and
+/// owner, then a rename over it (through a symbolic link, to its target).
+/// A read-only file is refused; a file with other hard links is rewritten
+/// in place, so that every name keeps seeing it.
 pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     let target = std::fs::canonicalize(path)?;
-    let permissions = std::fs::metadata(&target)?.permissions();
+    let metadata = std::fs::metadata(&target)?;
+    if metadata.permissions().readonly() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            "the file is read-only",
+        ));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        if metadata.nlink() > 1 {
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .truncate(true)
+                .open(&target)?;
+            file.write_all(text.as_bytes())?;
+            return file.sync_all();
+        }
+    }
     let dir = target.parent().unwrap_or(Path::new("."));
     let name = target
         .file_name()
@@ -620,13 +671,24 @@ pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
         .unwrap_or_default();
     let temporary = dir.join(format!(".{name}.repro-audit-{}.tmp", std::process::id()));
     let result = (|| {
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temporary)?;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt as _;
+            options.mode(0o600);
+        }
+        let mut file = options.open(&temporary)?;
         file.write_all(text.as_bytes())?;
         file.sync_all()?;
-        std::fs::set_permissions(&temporary, permissions)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt as _;
+            // Kept when the run may (as root, or the owner itself).
+            let _ =
+                std::os::unix::fs::chown(&temporary, Some(metadata.uid()), Some(metadata.gid()));
+        }
+        std::fs::set_permissions(&temporary, metadata.permissions())?;
         std::fs::rename(&temporary, &target)
     })();
     if result.is_err() {
@@ -640,18 +702,195 @@ pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The unified diff of a change, as ruff's `--diff` prints it.
+/// The unified diff of a change, as ruff's `--diff` prints it (three
+/// lines of context), made from the edits themselves rather than by
+/// comparing the texts: linear in the file, however many lines change.
 pub fn diff(change: &FileChange) -> String {
-    similar::TextDiff::from_lines(&change.before, &change.after)
-        .unified_diff()
-        .context_radius(3)
-        .header(&change.path, &change.path)
-        .to_string()
+    const CONTEXT: usize = 3;
+    let before = change.before.as_str();
+    // Each line with its terminator, and where it starts.
+    let lines: Vec<&str> = before.split_inclusive('\n').collect();
+    let mut starts = Vec::with_capacity(lines.len() + 1);
+    let mut offset = 0;
+    for line in &lines {
+        starts.push(offset);
+        offset += line.len();
+    }
+    starts.push(before.len());
+    let line_of = |offset: usize| starts.partition_point(|&s| s <= offset).saturating_sub(1);
+    // The changed line ranges [first, end), with the edits inside each.
+    let mut changes: Vec<Changed> = Vec::new();
+    for edit in &change.edits {
+        let first = line_of(edit.0.start).min(lines.len().saturating_sub(1));
+        let last = line_of(edit.0.end.max(edit.0.start + 1) - 1).max(first);
+        match changes.last_mut() {
+            Some(previous) if previous.1 >= first => {
+                previous.1 = previous.1.max(last + 1);
+                previous.2.push(edit);
+            }
+            _ => changes.push((first, last + 1, vec![edit])),
+        }
+    }
+    if changes.is_empty() {
+        return String::new();
+    }
+    let mut out = format!("--- {}\n+++ {}\n", change.path, change.path);
+    // How many lines the changes so far added, less those they removed.
+    let mut delta: isize = 0;
+    let mut index = 0;
+    while index < changes.len() {
+        // One hunk: the changes whose contexts touch.
+        let mut end = index + 1;
+        while end < changes.len() && changes[end].0 - changes[end - 1].1 <= 2 * CONTEXT {
+            end += 1;
+        }
+        let hunk = &changes[index..end];
+        let old_start = hunk[0].0.saturating_sub(CONTEXT);
+        let old_end = (hunk[hunk.len() - 1].1 + CONTEXT).min(lines.len());
+        let mut body = String::new();
+        let mut new_count = 0;
+        let mut line = old_start;
+        for (first, last, edits) in hunk {
+            for context in &lines[line..*first] {
+                push_line(&mut body, ' ', context);
+                new_count += 1;
+            }
+            for removed in &lines[*first..*last] {
+                push_line(&mut body, '-', removed);
+            }
+            // The new text of these lines: theirs with the edits made.
+            let (from, to) = (starts[*first], starts[*last]);
+            let mut new_text = String::new();
+            let mut at = from;
+            for (span, replacement) in edits {
+                new_text.push_str(&before[at..span.start]);
+                new_text.push_str(replacement);
+                at = span.end;
+            }
+            new_text.push_str(&before[at..to]);
+            for added in new_text.split_inclusive('\n') {
+                push_line(&mut body, '+', added);
+                new_count += 1;
+            }
+            line = *last;
+        }
+        for context in &lines[line..old_end] {
+            push_line(&mut body, ' ', context);
+            new_count += 1;
+        }
+        let old_count = old_end - old_start;
+        let new_start = (old_start as isize + delta).max(0) as usize;
+        delta += new_count as isize - old_count as isize;
+        out.push_str(&format!(
+            "@@ -{} +{} @@\n",
+            range(old_start, old_count),
+            range(new_start, new_count)
+        ));
+        out.push_str(&body);
+        index = end;
+    }
+    out
+}
+
+/// Lines `[first, end)` of a file, and the edits made in them.
+type Changed<'e> = (usize, usize, Vec<&'e (Span, String)>);
+
+/// A line of a diff: its mark, the line, and a newline with GNU diff's
+/// note when the file's last line has none.
+fn push_line(out: &mut String, mark: char, line: &str) {
+    out.push(mark);
+    out.push_str(line);
+    if !line.ends_with('\n') {
+        out.push_str("\n\\ No newline at end of file\n");
+    }
+}
+
+/// A hunk header's range: `start,count` (1-based), `start` alone for one
+/// line, and the line before it for none.
+fn range(start: usize, count: usize) -> String {
+    match count {
+        1 => format!("{}", start + 1),
+        0 => format!("{start},0"),
+        n => format!("{},{n}", start + 1),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The diff made from the edits is the one a text diff gives (similar,
+    /// the library insta uses), on texts whose lines are all different.
+    #[test]
+    fn diffs_from_edits_match_a_text_diff() {
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |bound: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % bound as u64) as usize
+        };
+        for case in 0..300 {
+            let count = 1 + next(40);
+            let crlf = case % 5 == 0;
+            let mut text: String = (0..count)
+                .map(|i| format!("line {i} of {case}{}", if crlf { "\r\n" } else { "\n" }))
+                .collect();
+            if case % 7 == 0 {
+                // No newline at the end (a lone `\r` ending is not one).
+                text.truncate(text.trim_end_matches(['\r', '\n']).len());
+            }
+            let finding = Finding {
+                code: "DF002",
+                name: "x",
+                severity: crate::finding::Severity::Warning,
+                path: "f".into(),
+                span: Span::default(),
+                start: Position::default(),
+                end: Position::default(),
+                message: String::new(),
+                help: String::new(),
+                fix: None,
+            };
+            // Edits on distinct lines: a word replaced, or a line added.
+            let mut edits = Vec::new();
+            let mut offset = 0;
+            for (index, line) in text.split_inclusive('\n').enumerate() {
+                if next(4) == 0 {
+                    let start = offset + line.find("of").unwrap();
+                    let new = if next(2) == 0 {
+                        format!("changed {index}")
+                    } else {
+                        format!("of\n  added {index}")
+                    };
+                    edits.push((
+                        Edit {
+                            span: Span::new(start, start + 2),
+                            old: "of".into(),
+                            new,
+                        },
+                        &finding,
+                    ));
+                }
+                offset += line.len();
+            }
+            let applied = apply(&text, edits);
+            let change = FileChange {
+                path: "f".into(),
+                before: text.clone(),
+                after: applied.text.clone(),
+                fixed: Vec::new(),
+                stdin: false,
+                edits: applied.edits,
+            };
+            let expected = similar::TextDiff::from_lines(&change.before, &change.after)
+                .unified_diff()
+                .context_radius(3)
+                .header("f", "f")
+                .to_string();
+            assert_eq!(diff(&change), expected, "case {case}: {text:?}");
+        }
+    }
 
     #[test]
     fn values_are_found_inside_quotes_and_after_prefixes() {
