@@ -1050,3 +1050,40 @@ fn a_credential_helper_that_hangs_is_stopped() {
         format!("FROM {host}/a:1\nFROM {host}/b:1\n")
     );
 }
+
+/// HTTPS, as every public registry speaks it: the machine's trusted
+/// authorities decide (here one the test made, trusted through
+/// `SSL_CERT_FILE`); an unknown authority is a clear refusal.
+#[test]
+fn registries_over_https_are_trusted_as_the_machine_trusts() {
+    if !have(&["docker-registry", "skopeo", "openssl"]) {
+        return;
+    }
+    let images = images();
+    let dir = scratch("https");
+    let (authority, certificate, key) = servers::tls_certificates(&dir);
+    let registry = Registry::start_tls(&dir, &images.storage, &certificate, &key);
+    let reference = format!("localhost:{}/library/alpine:3.20", registry.port);
+    write(&dir, &[("Dockerfile", format!("FROM {reference}\n"))]);
+    let untrusted = repro_audit(&dir, &["--fix", "--no-config", "Dockerfile"], &[]);
+    assert_eq!(read(&dir, "Dockerfile"), format!("FROM {reference}\n"));
+    assert!(
+        untrusted.stderr.contains(&format!(
+            "not fixed Dockerfile:1:6: DF002 `{reference}`: registry localhost:{} unreachable:",
+            registry.port
+        )) && untrusted.stderr.to_lowercase().contains("certificate"),
+        "{}",
+        untrusted.stderr
+    );
+    let trusted = repro_audit(
+        &dir,
+        &["--fix", "--no-config", "Dockerfile"],
+        &[("SSL_CERT_FILE", authority.to_str().unwrap())],
+    );
+    assert_eq!(
+        read(&dir, "Dockerfile"),
+        format!("FROM {reference}@{}\n", images.alpine),
+        "{}",
+        trusted.stderr
+    );
+}

@@ -60,7 +60,13 @@ impl Network {
     /// The HTTP agent: statuses are answers, not errors; every request is
     /// bounded by the timeout.
     pub fn agent(&self) -> ureq::Agent {
+        // The machine's trusted certificates, as `docker pull` uses them
+        // (a company's own authority included; `SSL_CERT_FILE` too).
+        let tls = ureq::tls::TlsConfig::builder()
+            .root_certs(ureq::tls::RootCerts::PlatformVerifier)
+            .build();
         ureq::Agent::config_builder()
+            .tls_config(tls)
             .http_status_as_error(false)
             .timeout_global(Some(self.timeout))
             .timeout_connect(Some(self.timeout.min(Duration::from_secs(10))))

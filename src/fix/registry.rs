@@ -117,13 +117,17 @@ impl Registry<'_> {
         {
             return Err(why);
         }
-        let mut last_error = String::new();
+        // HTTPS's failure is the one to tell, when plain HTTP fails too.
+        let mut first_error: Option<String> = None;
         for (index, base) in location.bases.iter().enumerate() {
             match self.digest_at(base, &location) {
                 Ok(digest) => return Ok(digest),
                 // Plain HTTP is tried only when HTTPS did not answer.
-                Err(Failure::Transport(e, _)) if index + 1 < location.bases.len() => last_error = e,
+                Err(Failure::Transport(e, _)) if index + 1 < location.bases.len() => {
+                    first_error.get_or_insert(e);
+                }
                 Err(Failure::Transport(e, connecting)) => {
+                    let e = first_error.unwrap_or(e);
                     let why = format!("registry {} unreachable: {e}", location.shown);
                     // Only a registry that could not be connected to is not
                     // asked again: one slow or odd answer says nothing of
@@ -138,7 +142,7 @@ impl Registry<'_> {
                 Err(Failure::Answer(e)) => return Err(e),
             }
         }
-        Err(last_error)
+        Err(first_error.unwrap_or_default())
     }
 
     fn digest_at(&self, base: &str, location: &Location) -> Result<String, Failure> {
@@ -162,6 +166,13 @@ impl Registry<'_> {
             };
             let mut response = request.call().map_err(Failure::transport)?;
             let status = response.status().as_u16();
+            // A registry that speaks only HTTPS answers plain HTTP with 400.
+            if status == 400 && base.starts_with("http://") {
+                return Err(Failure::Transport(
+                    "it answers HTTPS only".to_owned(),
+                    false,
+                ));
+            }
             match status {
                 200 => {
                     let media = net::header(&response, "content-type")

@@ -115,7 +115,24 @@ impl Registry {
     /// A registry over `storage` (shared by several, read only but by the
     /// first) on a free loopback port.
     pub fn start(dir: &Path, storage: &Path, auth: Auth) -> Registry {
+        Registry::serve(dir, storage, auth, None)
+    }
+
+    /// Over HTTPS, with this certificate and key.
+    pub fn start_tls(dir: &Path, storage: &Path, certificate: &Path, key: &Path) -> Registry {
+        Registry::serve(dir, storage, Auth::None, Some((certificate, key)))
+    }
+
+    fn serve(dir: &Path, storage: &Path, auth: Auth, tls: Option<(&Path, &Path)>) -> Registry {
         let port = free_port();
+        let tls = match tls {
+            Some((certificate, key)) => format!(
+                "  tls:\n    certificate: {}\n    key: {}\n",
+                certificate.display(),
+                key.display()
+            ),
+            None => String::new(),
+        };
         let auth = match auth {
             Auth::None => String::new(),
             Auth::Htpasswd(file) => format!(
@@ -131,7 +148,7 @@ impl Registry {
         std::fs::write(
             &config,
             format!(
-                "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: {}\nhttp:\n  addr: 127.0.0.1:{port}\n{auth}",
+                "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: {}\nhttp:\n  addr: 127.0.0.1:{port}\n{tls}{auth}",
                 storage.display()
             ),
         )
@@ -526,6 +543,60 @@ impl SigningKey {
             .stdout;
         format!("{input}.{}", url(&signature))
     }
+}
+
+/// A certificate authority of the test's own and a server certificate it
+/// signed for `localhost` and `127.0.0.1`: (authority, certificate, key).
+pub fn tls_certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let (ca_key, ca) = (dir.join("ca.key"), dir.join("ca.pem"));
+    let (key, request, certificate) = (
+        dir.join("server.key"),
+        dir.join("server.csr"),
+        dir.join("server.pem"),
+    );
+    run(Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+        ])
+        .args(["-subj", "/CN=repro-audit test authority"])
+        .args(["-addext", "basicConstraints=critical,CA:TRUE"])
+        .args(["-addext", "keyUsage=critical,keyCertSign,cRLSign"])
+        .arg("-keyout")
+        .arg(&ca_key)
+        .arg("-out")
+        .arg(&ca));
+    run(Command::new("openssl")
+        .args([
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+        ])
+        .arg(&key)
+        .arg("-out")
+        .arg(&request));
+    let extensions = dir.join("server.ext");
+    std::fs::write(
+        &extensions,
+        "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    run(Command::new("openssl")
+        .args(["x509", "-req", "-days", "2", "-in"])
+        .arg(&request)
+        .arg("-CA")
+        .arg(&ca)
+        .arg("-CAkey")
+        .arg(&ca_key)
+        .arg("-CAcreateserial")
+        .arg("-out")
+        .arg(&certificate)
+        .arg("-extfile")
+        .arg(&extensions));
+    (ca, certificate, key)
 }
 
 /// A bare repository `owner/name.git` under `root` with a commit, an
