@@ -258,27 +258,47 @@ fn audit_unit_safely(unit: &Unit, options: &Options, templates: &Templates) -> U
     })
 }
 
+/// One file's result; standard input keeps its text even when it has no
+/// findings, for `--fix -` to print it back.
+fn one(target: &Target, audited: Audited) -> UnitResult {
+    match audited {
+        Ok((findings, text)) if findings.is_empty() && target.source == Source::Stdin => {
+            UnitResult {
+                findings,
+                sources: vec![(target.display.clone(), text)],
+                errors: Vec::new(),
+            }
+        }
+        other => other.into(),
+    }
+}
+
 fn audit_unit(unit: &Unit, options: &Options, templates: &Templates) -> UnitResult {
     match unit {
-        Unit::Dockerfile(target) => read(target)
-            .and_then(|text| audit_dockerfile(&target.display, text, options))
-            .into(),
-        Unit::Nix(target) => read(target)
-            .and_then(|text| audit_nix_file(&target.display, text, options))
-            .into(),
-        Unit::Devcontainer(target) => read(target)
-            .and_then(|text| audit_devcontainer(&target.display, text, options))
-            .into(),
+        Unit::Dockerfile(target) => one(
+            target,
+            read(target).and_then(|text| audit_dockerfile(&target.display, text, options)),
+        ),
+        Unit::Nix(target) => one(
+            target,
+            read(target).and_then(|text| audit_nix_file(&target.display, text, options)),
+        ),
+        Unit::Devcontainer(target) => one(
+            target,
+            read(target).and_then(|text| audit_devcontainer(&target.display, text, options)),
+        ),
         Unit::Gitlab(target) => audit_gitlab(target, options),
-        Unit::Workflow(target) => read(target)
-            .and_then(|text| audit_workflow(&target.display, text, options))
-            .into(),
-        Unit::Compose(target) => read(target)
-            .and_then(|text| {
+        Unit::Workflow(target) => one(
+            target,
+            read(target).and_then(|text| audit_workflow(&target.display, text, options)),
+        ),
+        Unit::Compose(target) => one(
+            target,
+            read(target).and_then(|text| {
                 let variables = compose_variables(target, options);
                 audit_compose(&target.display, text, &variables, options)
-            })
-            .into(),
+            }),
+        ),
         Unit::Flake { nix, lock } => {
             let mut result = UnitResult::default();
             let mut read_one = |target: &Option<Target>| {

@@ -427,6 +427,11 @@ fn execute(
     if args.fix || args.diff {
         let settings = fix_settings(args, here.as_deref());
         let plan = fix::plan(&report, &settings, cwd, stdin_shown.as_deref());
+        // What could not be read or parsed is said here when no report of
+        // what remains follows (--diff, standard input).
+        if args.diff || stdin_shown.is_some() {
+            err.write_all(text::render_errors(&report.errors, color.1).as_bytes())?;
+        }
         let written = apply_fixes(args, &plan, cwd, out, err)?;
         // Standard input, fixed, goes to standard output (as ruff does, for
         // editors); it cannot be read again to report what remains, so the

@@ -92,13 +92,16 @@ impl Credentials {
     /// The credential for registry `host` (`docker.io` for Docker Hub), or
     /// none: a `credHelpers` entry first, then `credsStore`, then `auths`.
     pub fn for_registry(&self, host: &str) -> Result<Option<Credential>, String> {
-        if let Some(known) = self.known.lock().ok().and_then(|k| k.get(host).cloned()) {
-            return known;
+        // Held while a helper runs: lookups running at once wait for the
+        // one answer instead of running the helper again.
+        let Ok(mut known) = self.known.lock() else {
+            return self.look_up(host);
+        };
+        if let Some(answer) = known.get(host) {
+            return answer.clone();
         }
         let found = self.look_up(host);
-        if let Ok(mut known) = self.known.lock() {
-            known.insert(host.to_owned(), found.clone());
-        }
+        known.insert(host.to_owned(), found.clone());
         found
     }
 

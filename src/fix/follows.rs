@@ -133,18 +133,14 @@ fn place(text: &str, root: &rnix::Root, wanted: &[String], target: &str) -> Resu
     let rest = &wanted[consumed..];
     let range = anchor.syntax().text_range();
     let (start, end) = (usize::from(range.start()), usize::from(range.end()));
-    let line_start = anchor
+    // The indentation of the anchor's line (the line's own, when other
+    // bindings come before the anchor on it).
+    let token_start = anchor
         .syntax()
         .first_token()
-        .map(|token| {
-            // The anchor's own line: back from its first token over the
-            // blanks that indent it.
-            let before = &text[..usize::from(token.text_range().start())];
-            let blanks = before.len() - before.trim_end_matches([' ', '\t']).len();
-            before.len() - blanks
-        })
-        .unwrap_or(start);
-    let indent: String = text[line_start..]
+        .map_or(start, |token| usize::from(token.text_range().start()));
+    let line_begin = text[..token_start].rfind('\n').map_or(0, |i| i + 1);
+    let indent: String = text[line_begin..]
         .chars()
         .take_while(|c| *c == ' ' || *c == '\t')
         .collect();
@@ -230,6 +226,15 @@ mod tests {
         assert_eq!(
             fixed(text, &["a", "b.c", "nixpkgs"], "nixpkgs").unwrap(),
             "{ inputs = { a.url = \"github:o/a\"; a.inputs.\"b.c\".inputs.nixpkgs.follows = \"nixpkgs\"; }; outputs = _: { }; }"
+        );
+    }
+
+    #[test]
+    fn the_lines_indentation_when_the_anchor_is_not_first_on_it() {
+        let text = "{\n  inputs = {\n\t\tnixpkgs.url = \"github:NixOS/nixpkgs\"; hm.url = \"github:o/hm\";\n  };\n}\n";
+        assert_eq!(
+            fixed(text, &["hm", "nixpkgs"], "nixpkgs").unwrap(),
+            "{\n  inputs = {\n\t\tnixpkgs.url = \"github:NixOS/nixpkgs\"; hm.url = \"github:o/hm\";\n\t\thm.inputs.nixpkgs.follows = \"nixpkgs\";\n  };\n}\n"
         );
     }
 

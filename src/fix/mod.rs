@@ -465,10 +465,12 @@ fn takes_comment(text: &str, span: &Span) -> bool {
     }
     let line = before.trim_end_matches(['\n', '\r']);
     let line = line.rsplit(['\n', '\r']).next().unwrap_or_default();
-    let line = match line.find(" #") {
-        Some(comment) => &line[..comment],
-        None => line,
-    };
+    // A comment after the indicator begins at a `#` after a blank.
+    let comment = line
+        .char_indices()
+        .find(|&(i, c)| c == '#' && line[..i].ends_with([' ', '\t']))
+        .map(|(i, _)| i);
+    let line = &line[..comment.unwrap_or(line.len())];
     let last = line
         .trim_end()
         .rsplit([' ', '\t'])
@@ -533,6 +535,8 @@ fn apply<'f>(text: &str, mut edits: Vec<(Edit, &'f Finding)>) -> Applied<'f> {
     let mut fixed: Vec<Fixed> = Vec::new();
     let mut dropped = Vec::new();
     let mut applied: Vec<(Span, String)> = Vec::new();
+    // Lines added by the edits made so far: positions are in the fixed file.
+    let mut moved: isize = 0;
     let mut at = 0;
     // The last edit made, and what has been added after its text.
     let mut last: Option<(Edit, String)> = None;
@@ -547,13 +551,14 @@ fn apply<'f>(text: &str, mut edits: Vec<(Edit, &'f Finding)>) -> Applied<'f> {
             if let Some(mine) = added.as_deref() {
                 fixed.push(Fixed {
                     code: finding.code,
-                    start: insertion_at(&lines, text, previous.span.end, so_far, mine),
+                    start: shifted(insertion_at(&lines, text, previous.span.end, mine), moved),
                     finding: finding.start,
                     old: edit.old.clone(),
                     new: edit.new.clone(),
                 });
                 out.push_str(mine);
                 so_far.push_str(mine);
+                moved += mine.matches('\n').count() as isize;
                 if let Some((_, replacement)) = applied.last_mut() {
                     replacement.push_str(mine);
                 }
@@ -570,12 +575,15 @@ fn apply<'f>(text: &str, mut edits: Vec<(Edit, &'f Finding)>) -> Applied<'f> {
         out.push_str(&edit.new);
         at = edit.span.end;
         applied.push((edit.span, edit.new.clone()));
-        let start = match added.as_deref() {
-            Some(mine) if mine.starts_with(['\n', '\r']) => {
-                insertion_at(&lines, text, edit.span.end, "", mine)
-            }
-            _ => lines.position(text, edit.span.start),
-        };
+        let start = shifted(
+            match added.as_deref() {
+                Some(mine) if mine.starts_with(['\n', '\r']) => {
+                    insertion_at(&lines, text, edit.span.end, mine)
+                }
+                _ => lines.position(text, edit.span.start),
+            },
+            moved,
+        );
         fixed.push(Fixed {
             code: finding.code,
             start,
@@ -583,6 +591,7 @@ fn apply<'f>(text: &str, mut edits: Vec<(Edit, &'f Finding)>) -> Applied<'f> {
             old: edit.old.clone(),
             new: edit.new.clone(),
         });
+        moved += edit.new.matches('\n').count() as isize - edit.old.matches('\n').count() as isize;
         let so_far = added.unwrap_or_default();
         last = Some((edit, so_far));
     }
@@ -595,13 +604,20 @@ fn apply<'f>(text: &str, mut edits: Vec<(Edit, &'f Finding)>) -> Applied<'f> {
     }
 }
 
-/// Where a line inserted at `offset` (after `before`, inserted there
-/// already) starts in the fixed file: the next line, at its indentation.
+/// `position` moved down by the `lines` edits above it added.
+fn shifted(position: Position, lines: isize) -> Position {
+    Position {
+        line: (position.line as isize + lines).max(1) as usize,
+        ..position
+    }
+}
+
+/// Where a line inserted at `offset` starts, before the edits above it
+/// are counted: the next line, at its indentation.
 fn insertion_at(
     lines: &crate::source::span::LineIndex,
     text: &str,
     offset: usize,
-    before: &str,
     added: &str,
 ) -> Position {
     let base = lines.position(text, offset);
@@ -611,9 +627,7 @@ fn insertion_at(
         .take_while(|c| matches!(c, ' ' | '\t'))
         .count();
     Position {
-        line: base.line
-            + before.matches('\n').count()
-            + usize::from(added.starts_with(['\n', '\r'])),
+        line: base.line + usize::from(added.starts_with(['\n', '\r'])),
         column: indent + 1,
     }
 }
@@ -721,20 +735,37 @@ pub fn diff(change: &FileChange) -> String {
     // The changed line ranges [first, end), with the edits inside each.
     let mut changes: Vec<Changed> = Vec::new();
     for edit in &change.edits {
-        let first = line_of(edit.0.start).min(lines.len().saturating_sub(1));
-        let last = line_of(edit.0.end.max(edit.0.start + 1) - 1).max(first);
+        let (span, replacement) = edit;
+        let mut first = line_of(span.start);
+        // At the very end of a file whose last line has no newline, the
+        // text joins that line.
+        if first == lines.len() && !before.is_empty() && !before.ends_with('\n') {
+            first -= 1;
+        }
+        let mut end = if span.end > span.start {
+            line_of(span.end - 1) + 1
+        } else {
+            first + 1
+        };
+        end = end.clamp(first, lines.len());
+        // An edit that takes a line's newline away and gives none back
+        // joins the next line to it.
+        if end < lines.len() && span.end == starts[end] && !replacement.ends_with('\n') {
+            end += 1;
+        }
         match changes.last_mut() {
             Some(previous) if previous.1 >= first => {
-                previous.1 = previous.1.max(last + 1);
+                previous.1 = previous.1.max(end);
                 previous.2.push(edit);
             }
-            _ => changes.push((first, last + 1, vec![edit])),
+            _ => changes.push((first, end, vec![edit])),
         }
     }
     if changes.is_empty() {
         return String::new();
     }
-    let mut out = format!("--- {}\n+++ {}\n", change.path, change.path);
+    let path = quoted(&change.path);
+    let mut out = format!("--- {path}\n+++ {path}\n");
     // How many lines the changes so far added, less those they removed.
     let mut delta: isize = 0;
     let mut index = 0;
@@ -803,6 +834,38 @@ fn push_line(out: &mut String, mark: char, line: &str) {
     if !line.ends_with('\n') {
         out.push_str("\n\\ No newline at end of file\n");
     }
+}
+
+/// A file name as a diff header writes it: as it is, or quoted as git and
+/// GNU patch read it (`"a b"`, with `\\`, `\"`, `\t`, `\n` and octal
+/// escapes) when it holds a blank, a quote, a backslash or a control
+/// character — so that a name cannot end a header line early.
+fn quoted(path: &str) -> String {
+    if !path
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '\\')
+    {
+        return path.to_owned();
+    }
+    let mut out = String::from('"');
+    for c in path.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => {
+                let mut bytes = [0u8; 4];
+                for byte in c.encode_utf8(&mut bytes).bytes() {
+                    out.push_str(&format!("\\{byte:03o}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// A hunk header's range: `start,count` (1-based), `start` alone for one
@@ -874,6 +937,34 @@ mod tests {
                 }
                 offset += line.len();
             }
+            // Now and then an insertion at the very end, or an edit that
+            // joins a line to the next.
+            if case % 3 == 0 {
+                edits.push((
+                    Edit {
+                        span: Span::new(text.len(), text.len()),
+                        old: String::new(),
+                        new: "tail\n".into(),
+                    },
+                    &finding,
+                ));
+            // (Not with CRLF: a lone `\r` left inside a line is a line end
+            // to similar, not to diff and patch.)
+            } else if case % 3 == 1 && !crlf && !edits.is_empty() {
+                if let Some(newline) = text.find('\n') {
+                    let taken = edits.iter().any(|(e, _)| e.span.start <= newline);
+                    if !taken {
+                        edits.push((
+                            Edit {
+                                span: Span::new(newline, newline + 1),
+                                old: "\n".into(),
+                                new: " ".into(),
+                            },
+                            &finding,
+                        ));
+                    }
+                }
+            }
             let applied = apply(&text, edits);
             let change = FileChange {
                 path: "f".into(),
@@ -890,6 +981,46 @@ mod tests {
                 .to_string();
             assert_eq!(diff(&change), expected, "case {case}: {text:?}");
         }
+    }
+
+    #[test]
+    fn diffs_at_the_ends_of_files() {
+        for (before, start, end, new) in [
+            ("", 0, 0, "x\n"),
+            ("a\nb\n", 4, 4, "c\n"),
+            ("a\nb", 3, 3, "c"),
+            ("a\nb", 3, 3, "\n"),
+            ("a\nb\nc\n", 1, 2, " "),
+            ("a\nb\nc", 3, 4, ""),
+        ] {
+            let mut after = before.to_owned();
+            after.replace_range(start..end, new);
+            let change = FileChange {
+                path: "f".into(),
+                before: before.into(),
+                after: after.clone(),
+                fixed: Vec::new(),
+                stdin: false,
+                edits: vec![(Span::new(start, end), new.to_owned())],
+            };
+            let expected = similar::TextDiff::from_lines(before, &after)
+                .unified_diff()
+                .context_radius(3)
+                .header("f", "f")
+                .to_string();
+            assert_eq!(diff(&change), expected, "{before:?} {start}..{end} {new:?}");
+        }
+    }
+
+    #[test]
+    fn diff_headers_quote_names_that_need_it() {
+        assert_eq!(quoted("svc/Dockerfile"), "svc/Dockerfile");
+        assert_eq!(quoted("my app/Dockerfile"), "\"my app/Dockerfile\"");
+        assert_eq!(
+            quoted("n\nl\"q\\.Dockerfile"),
+            "\"n\\nl\\\"q\\\\.Dockerfile\""
+        );
+        assert_eq!(quoted("a\u{1b}b"), "\"a\\033b\"");
     }
 
     #[test]

@@ -113,14 +113,15 @@ pub fn describe(error: &ureq::Error) -> String {
     }
 }
 
-/// Whether a request failed before any connection was made: a name that
-/// does not resolve, a connection refused or never established.
+/// Whether a request failed in a way that says the server cannot be used
+/// now: a name that does not resolve, a connection refused or never
+/// established, or no answer within the timeout.
 pub fn is_connect_failure(error: &ureq::Error) -> bool {
     match error {
         ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => true,
-        ureq::Error::Timeout(timeout) => {
-            matches!(timeout, ureq::Timeout::Resolve | ureq::Timeout::Connect)
-        }
+        // A server that let a whole request time out is not asked again
+        // either: every other lookup would wait as long.
+        ureq::Error::Timeout(_) => true,
         ureq::Error::Io(e) => matches!(
             e.kind(),
             std::io::ErrorKind::ConnectionRefused

@@ -25,14 +25,18 @@ pub fn run(command: &mut Command, input: &[u8], timeout: Duration) -> Result<Out
         // A program that exits without reading is answered by its status.
         let _ = stdin.write_all(input);
     }
+    // Each pipe is read on a thread of its own, and waited for no longer
+    // than the deadline: a program's background child can hold it open.
     let reader = |pipe: Option<Box<dyn Read + Send>>| {
+        let (sender, receiver) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             let mut bytes = Vec::new();
             if let Some(mut pipe) = pipe {
                 let _ = pipe.read_to_end(&mut bytes);
             }
-            bytes
-        })
+            let _ = sender.send(bytes);
+        });
+        receiver
     };
     let stdout = reader(
         child
@@ -59,9 +63,16 @@ pub fn run(command: &mut Command, input: &[u8], timeout: Duration) -> Result<Out
             Err(e) => return Err(e.to_string()),
         }
     };
+    let collect = |receiver: std::sync::mpsc::Receiver<Vec<u8>>| {
+        receiver
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .map_err(|_| format!("its output still open after {} s", timeout.as_secs()))
+    };
+    let stdout = collect(stdout)?;
+    let stderr = collect(stderr)?;
     Ok(Output {
         status,
-        stdout: stdout.join().unwrap_or_default(),
-        stderr: stderr.join().unwrap_or_default(),
+        stdout,
+        stderr,
     })
 }

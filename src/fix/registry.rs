@@ -310,11 +310,7 @@ impl Registry<'_> {
         }
         // Credentials go to a token server over HTTPS, or over plain HTTP
         // only on this machine or to a host the configuration allows.
-        let realm_host = realm
-            .split_once("://")
-            .map(|(_, rest)| rest.split(['/', '?']).next().unwrap_or_default())
-            .unwrap_or_default();
-        let secure = realm.starts_with("https://") || self.network.allows_plain_http(realm_host);
+        let secure = may_receive_credentials(realm, self.network);
         if let Some(c) = credential.filter(|_| secure) {
             request = request
                 .query("account", &c.user)
@@ -365,6 +361,29 @@ enum Failure {
 impl Failure {
     fn transport(error: ureq::Error) -> Failure {
         Failure::Transport(net::describe(&error), net::is_connect_failure(&error))
+    }
+}
+
+/// Whether a token server at `realm` may be sent credentials: over HTTPS,
+/// or plain HTTP on this machine or a host the configuration allows — the
+/// host the client connects to, as it parses the URL; never a URL with
+/// user information in it.
+fn may_receive_credentials(realm: &str, network: &Network) -> bool {
+    let Ok(uri) = realm.parse::<ureq::http::Uri>() else {
+        return false;
+    };
+    if uri.authority().is_some_and(|a| a.as_str().contains('@')) {
+        return false;
+    }
+    let host = match (uri.host(), uri.port_u16()) {
+        (Some(host), Some(port)) => format!("{host}:{port}"),
+        (Some(host), None) => host.to_owned(),
+        _ => return false,
+    };
+    match uri.scheme_str() {
+        Some("https") => true,
+        Some("http") => network.allows_plain_http(&host),
+        _ => false,
     }
 }
 
@@ -474,6 +493,28 @@ mod tests {
         let mirrored = locate(&ImageRef::parse("python:3"), &network);
         assert_eq!(mirrored.bases, vec!["http://127.0.0.1:5000"]);
         assert_eq!(mirrored.repository, "library/python");
+    }
+
+    #[test]
+    fn credentials_go_only_to_safe_token_servers() {
+        let network = Network::default();
+        for (realm, expected) in [
+            ("https://auth.docker.io/token", true),
+            ("http://127.0.0.1:5001/token", true),
+            ("http://[::1]:5001/token", true),
+            ("http://localhost/token", true),
+            ("http://auth.example.com/token", false),
+            ("http://[::1]@192.0.2.2:18734/token", false),
+            ("https://user@auth.example.com/token", false),
+            ("ftp://127.0.0.1/token", false),
+            ("not a url", false),
+        ] {
+            assert_eq!(
+                may_receive_credentials(realm, &network),
+                expected,
+                "{realm}"
+            );
+        }
     }
 
     #[test]

@@ -70,6 +70,13 @@ fn lock_fix(
     if has_option(command, command.program + 1, fix.unless()) {
         return None;
     }
+    // Nor against its own negation (`--no-frozen-lockfile`, `--no-frozen`).
+    if let LockFix::Add { option, .. } = fix {
+        let negated = format!("--no-{}", option.trim_start_matches("--"));
+        if has_option(command, command.program + 1, &[negated.as_str()]) {
+            return None;
+        }
+    }
     // Inside a quoted word (an exec-form RUN's JSON string), an option
     // cannot be added: it would join the word.
     let quoted = context.dockerfile.text[word.span.end..].starts_with(['"', '\'']);

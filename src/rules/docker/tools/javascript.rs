@@ -81,6 +81,7 @@ const PNPM_LOCK: Lock = Lock {
             "--no-lockfile",
             "--fix-lockfile",
             "--lockfile=false",
+            "--frozen-lockfile=false",
         ],
     }),
 };

@@ -85,7 +85,7 @@ impl LockFix {
     pub fn unless(&self) -> &'static [&'static str] {
         match self {
             LockFix::Add { unless, .. } | LockFix::Subcommand { unless, .. } => unless,
-            LockFix::Yarn => &["--no-lockfile"],
+            LockFix::Yarn => &["--no-lockfile", "--no-immutable", "--refresh-lockfile"],
         }
     }
 }

@@ -88,7 +88,7 @@ const BUNDLER_LOCK: Lock = Lock {
     help: "run `bundle config set frozen true` (or set `ENV BUNDLE_FROZEN=true`) before `bundle install`",    fix: Some(LockFix::Add {
         option: "--frozen",
         bare: false,
-        unless: &[],
+        unless: &["--deployment=false", "--frozen=false", "--no-deployment"],
     }),
 };
 

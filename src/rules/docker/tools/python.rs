@@ -137,7 +137,7 @@ const UV_LOCK: Lock = Lock {
     fix: Some(LockFix::Add {
         option: "--locked",
         bare: false,
-        unless: &[],
+        unless: &["--upgrade", "-U", "--upgrade-package", "-P", "--frozen"],
     }),
 };
 
@@ -156,7 +156,7 @@ const PIPENV_LOCK: Lock = Lock {
     fix: Some(LockFix::Add {
         option: "--deploy",
         bare: false,
-        unless: &[],
+        unless: &["--skip-lock"],
     }),
 };
 
