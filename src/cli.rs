@@ -327,6 +327,14 @@ fn execute(
         .iter()
         .find(|t| t.source == discover::Source::Stdin)
         .map(|t| t.display.clone());
+    // Each shown path's file, for --fix to write (names need not be UTF-8).
+    let files_on_disk: HashMap<String, PathBuf> = targets
+        .iter()
+        .filter_map(|t| match &t.source {
+            discover::Source::File(path) => Some((t.display.clone(), cwd.join(path))),
+            _ => None,
+        })
+        .collect();
     // Fixed standard input goes to standard output: with other paths, the
     // two could not be told apart.
     if stdin_shown.is_some() && (args.fix || args.diff) && targets.len() + errors.len() > 1 {
@@ -426,7 +434,13 @@ fn execute(
     };
     if args.fix || args.diff {
         let settings = fix_settings(args, here.as_deref());
-        let plan = fix::plan(&report, &settings, cwd, stdin_shown.as_deref());
+        let plan = fix::plan(
+            &report,
+            &settings,
+            cwd,
+            stdin_shown.as_deref(),
+            &files_on_disk,
+        );
         // What could not be read or parsed is said here when no report of
         // what remains follows (--diff, standard input).
         if args.diff || stdin_shown.is_some() {
@@ -532,7 +546,7 @@ fn apply_fixes(
     err: &mut dyn Write,
 ) -> Result<bool> {
     let mut written = true;
-    let mut relocks: Vec<&str> = Vec::new();
+    let mut relocks: Vec<&fix::FileChange> = Vec::new();
     let mut count = 0;
     let mut files = 0;
     for change in &plan.files {
@@ -540,7 +554,7 @@ fn apply_fixes(
             out.write_all(fix::diff(change).as_bytes())?;
         } else if change.stdin {
             // Printed whole by the caller.
-        } else if let Err(error) = fix::write_atomically(&cwd.join(&change.path), &change.after) {
+        } else if let Err(error) = fix::write_atomically(&change.file, &change.after) {
             writeln!(
                 err,
                 "error: {}: could not be written: {}",
@@ -553,7 +567,7 @@ fn apply_fixes(
         files += 1;
         count += change.fixed.len();
         if change.fixed.iter().any(|f| f.code == "NX005") {
-            relocks.push(change.path.as_str());
+            relocks.push(change);
         }
         if !args.quiet && !args.diff {
             for fixed in &change.fixed {
@@ -628,7 +642,8 @@ fn apply_fixes(
         writeln!(err, "{summary}")?;
     }
     // A flake.nix with a new `follows` line wants its lock redone.
-    for flake in relocks {
+    for change in relocks {
+        let flake = change.path.as_str();
         let dir = Path::new(flake).parent().unwrap_or(Path::new(""));
         let shown = match dir.as_os_str().is_empty() {
             true => ".".to_owned(),
@@ -643,7 +658,11 @@ fn apply_fixes(
             )?;
             continue;
         }
-        match fix::relock::run(&cwd.join(dir)) {
+        let on_disk = change
+            .file
+            .parent()
+            .map_or_else(|| cwd.join(dir), Path::to_path_buf);
+        match fix::relock::run(&on_disk) {
             Ok(()) => writeln!(err, "ran `nix flake lock` in {shown}")?,
             Err(why) => writeln!(
                 err,

@@ -694,6 +694,20 @@ fn rewrites_keep_permissions_and_line_endings_and_skip_broken_files() {
     );
     assert_eq!(fixed.code, 2);
     assert_eq!(read(&dir, "linked-copy"), "FROM node:20\nRUN npm ci\n");
+
+    // A name that is not UTF-8 (shown lossily) is still the file written.
+    use std::os::unix::ffi::OsStrExt as _;
+    let odd = dir.join("odd");
+    std::fs::create_dir_all(&odd).unwrap();
+    let name = odd.join(std::ffi::OsStr::from_bytes(b"a\xff.Dockerfile"));
+    std::fs::write(&name, "FROM node:20\nRUN npm install\n").unwrap();
+    let fixed = repro_audit(&odd, &["--fix", "--unsafe-fixes", "--offline", "."], &[]);
+    assert_eq!(
+        std::fs::read_to_string(&name).unwrap(),
+        "FROM node:20\nRUN npm ci\n",
+        "{}",
+        fixed.stderr
+    );
     // No temporary file is left behind.
     let leftovers: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()

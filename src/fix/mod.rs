@@ -51,6 +51,8 @@ pub struct Plan {
 pub struct FileChange {
     /// As shown in reports.
     pub path: String,
+    /// Where it is on disk.
+    pub file: std::path::PathBuf,
     pub before: String,
     pub after: String,
     /// What changed, for the report: where, the rule, old and new text.
@@ -108,7 +110,16 @@ impl Lookup {
 
 /// The fixes of `report`'s findings that `settings` allow, as changed
 /// files; `progress` shows the lookups on stderr when there are many.
-pub fn plan(report: &Report, settings: &Settings, cwd: &Path, stdin: Option<&str>) -> Plan {
+pub fn plan(
+    report: &Report,
+    settings: &Settings,
+    cwd: &Path,
+    stdin: Option<&str>,
+    files: &HashMap<String, std::path::PathBuf>,
+) -> Plan {
+    // The file behind a shown path: the one discovered under that name (a
+    // name that is not UTF-8 is shown lossily), else the path itself.
+    let on_disk = |shown: &str| files.get(shown).cloned().unwrap_or_else(|| cwd.join(shown));
     let mut plan = Plan::default();
     let broken: std::collections::HashSet<&str> =
         report.errors.iter().map(|e| e.path.as_str()).collect();
@@ -155,7 +166,7 @@ pub fn plan(report: &Report, settings: &Settings, cwd: &Path, stdin: Option<&str
         let path = path.as_str();
         let before = match report.sources.get(path) {
             Some(text) => text.clone(),
-            None => match crate::input::read_file(&cwd.join(path), 64 * 1024 * 1024)
+            None => match crate::input::read_file(&on_disk(path), 64 * 1024 * 1024)
                 .ok()
                 .and_then(|bytes| String::from_utf8(bytes).ok())
             {
@@ -234,7 +245,7 @@ pub fn plan(report: &Report, settings: &Settings, cwd: &Path, stdin: Option<&str
         }
         // The file must still read what was audited.
         let from_stdin = stdin == Some(path);
-        match crate::input::read_file(&cwd.join(path), 64 * 1024 * 1024) {
+        match crate::input::read_file(&on_disk(path), 64 * 1024 * 1024) {
             _ if from_stdin => {}
             Ok(now) if now == before.as_bytes() => {}
             _ => {
@@ -252,6 +263,7 @@ pub fn plan(report: &Report, settings: &Settings, cwd: &Path, stdin: Option<&str
         }
         plan.files.push(FileChange {
             path: path.to_owned(),
+            file: on_disk(path),
             before: before.clone(),
             after,
             fixed,
@@ -968,6 +980,7 @@ mod tests {
             let applied = apply(&text, edits);
             let change = FileChange {
                 path: "f".into(),
+                file: "f".into(),
                 before: text.clone(),
                 after: applied.text.clone(),
                 fixed: Vec::new(),
@@ -997,6 +1010,7 @@ mod tests {
             after.replace_range(start..end, new);
             let change = FileChange {
                 path: "f".into(),
+                file: "f".into(),
                 before: before.into(),
                 after: after.clone(),
                 fixed: Vec::new(),
