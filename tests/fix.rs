@@ -1101,3 +1101,67 @@ fn registries_over_https_are_trusted_as_the_machine_trusts() {
         trusted.stderr
     );
 }
+
+/// A registry that sends no `Docker-Content-Digest` (or refuses HEAD) is
+/// asked with GET and the manifest hashed; one whose header does not match
+/// the body it sent is not believed.
+#[test]
+fn manifests_are_hashed_when_the_registry_gives_no_digest() {
+    let manifest = br#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}"#.to_vec();
+    let digest = format!("sha256:{}", servers::sha256(&manifest));
+    let served = manifest.clone();
+    let registry = HttpServer::start(Box::new(move |request| {
+        let index = (
+            "Content-Type".to_owned(),
+            "application/vnd.oci.image.index.v1+json".to_owned(),
+        );
+        match (request.method.as_str(), request.target.as_str()) {
+            // No digest in the answer to HEAD.
+            ("HEAD", "/v2/plain/manifests/1") => (200, vec![index], served.clone()),
+            ("GET", "/v2/plain/manifests/1") => (200, vec![index], served.clone()),
+            // HEAD refused.
+            ("HEAD", "/v2/nohead/manifests/1") => (405, Vec::new(), Vec::new()),
+            ("GET", "/v2/nohead/manifests/1") => (200, vec![index], served.clone()),
+            // A digest that is not the body's.
+            ("HEAD", "/v2/liar/manifests/1") => (200, vec![index], Vec::new()),
+            ("GET", "/v2/liar/manifests/1") => (
+                200,
+                vec![
+                    index,
+                    (
+                        "Docker-Content-Digest".to_owned(),
+                        format!("sha256:{}", "a".repeat(64)),
+                    ),
+                ],
+                served.clone(),
+            ),
+            _ => (404, Vec::new(), Vec::new()),
+        }
+    }));
+    let host = format!("127.0.0.1:{}", registry.port);
+    let dir = scratch("no-digest");
+    write(
+        &dir,
+        &[(
+            "Dockerfile",
+            format!("FROM {host}/plain:1\nFROM {host}/nohead:1\nFROM {host}/liar:1\n"),
+        )],
+    );
+    let fixed = repro_audit(&dir, &["--fix", "--no-config", "Dockerfile"], &[]);
+    assert_eq!(
+        read(&dir, "Dockerfile"),
+        format!(
+            "FROM {host}/plain:1@{digest}\nFROM {host}/nohead:1@{digest}\nFROM {host}/liar:1\n"
+        ),
+        "{}",
+        fixed.stderr
+    );
+    assert!(
+        fixed.stderr.contains(&format!(
+            "not fixed Dockerfile:3:6: DF002 `{host}/liar:1`: {host} sent a manifest whose digest is {digest}, not the sha256:{} it claims",
+            "a".repeat(64)
+        )),
+        "{}",
+        fixed.stderr
+    );
+}
