@@ -414,7 +414,7 @@ fn edits_for(action: &FixAction, answer: &str, text: &str) -> Result<Vec<Edit>, 
             // The tag stays readable, as a comment: only where the line
             // can take one — not inside a flow mapping, nor in a block
             // scalar, where `#` is text.
-            let comment = if takes_comment(text, span) {
+            let comment = if takes_comment(text, span) && !says_already(text, span, reference) {
                 format!(" # {reference}")
             } else {
                 String::new()
@@ -493,6 +493,20 @@ fn takes_comment(text: &str, span: &Span) -> bool {
             .chars()
             .all(|c| matches!(c, '+' | '-' | '1'..='9'));
     !block
+}
+
+/// Whether the comment after the value names `reference` already
+/// (`@v4  # v4`, `# v4 keep`): it is not written twice.
+fn says_already(text: &str, span: &Span, reference: &str) -> bool {
+    let after = &text[span.end..];
+    let after = after.trim_start_matches([' ', '\t']);
+    let Some(comment) = after.strip_prefix('#') else {
+        return false;
+    };
+    let comment = comment.trim_start_matches([' ', '\t']);
+    comment
+        .strip_prefix(reference)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(char::is_whitespace))
 }
 
 /// Where `value` sits in `written`: the whole of it, or inside quotes,
