@@ -258,47 +258,47 @@ fn audit_unit_safely(unit: &Unit, options: &Options, templates: &Templates) -> U
     })
 }
 
-/// One file's result; standard input keeps its text even when it has no
-/// findings, for `--fix -` to print it back.
-fn one(target: &Target, audited: Audited) -> UnitResult {
-    match audited {
-        Ok((findings, text)) if findings.is_empty() && target.source == Source::Stdin => {
-            UnitResult {
-                findings,
-                sources: vec![(target.display.clone(), text)],
-                errors: Vec::new(),
-            }
-        }
-        other => other.into(),
+/// One file's result, from its text; standard input keeps its text even
+/// when it has no findings or does not parse, for `--fix -` to print back.
+fn one(target: &Target, audit: impl FnOnce(String) -> Audited) -> UnitResult {
+    let text = match read(target) {
+        Ok(text) => text,
+        Err(error) => return Err(error).into(),
+    };
+    if target.source != Source::Stdin {
+        return audit(text).into();
     }
+    let kept = text.clone();
+    let mut result: UnitResult = audit(text).into();
+    if !result
+        .sources
+        .iter()
+        .any(|(path, _)| *path == target.display)
+    {
+        result.sources.push((target.display.clone(), kept));
+    }
+    result
 }
 
 fn audit_unit(unit: &Unit, options: &Options, templates: &Templates) -> UnitResult {
     match unit {
-        Unit::Dockerfile(target) => one(
-            target,
-            read(target).and_then(|text| audit_dockerfile(&target.display, text, options)),
-        ),
-        Unit::Nix(target) => one(
-            target,
-            read(target).and_then(|text| audit_nix_file(&target.display, text, options)),
-        ),
-        Unit::Devcontainer(target) => one(
-            target,
-            read(target).and_then(|text| audit_devcontainer(&target.display, text, options)),
-        ),
+        Unit::Dockerfile(target) => one(target, |text| {
+            audit_dockerfile(&target.display, text, options)
+        }),
+        Unit::Nix(target) => one(target, |text| {
+            audit_nix_file(&target.display, text, options)
+        }),
+        Unit::Devcontainer(target) => one(target, |text| {
+            audit_devcontainer(&target.display, text, options)
+        }),
         Unit::Gitlab(target) => audit_gitlab(target, options),
-        Unit::Workflow(target) => one(
-            target,
-            read(target).and_then(|text| audit_workflow(&target.display, text, options)),
-        ),
-        Unit::Compose(target) => one(
-            target,
-            read(target).and_then(|text| {
-                let variables = compose_variables(target, options);
-                audit_compose(&target.display, text, &variables, options)
-            }),
-        ),
+        Unit::Workflow(target) => one(target, |text| {
+            audit_workflow(&target.display, text, options)
+        }),
+        Unit::Compose(target) => one(target, |text| {
+            let variables = compose_variables(target, options);
+            audit_compose(&target.display, text, &variables, options)
+        }),
         Unit::Flake { nix, lock } => {
             let mut result = UnitResult::default();
             let mut read_one = |target: &Option<Target>| {

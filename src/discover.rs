@@ -326,7 +326,10 @@ pub fn discover(paths: &[PathBuf], cwd: &Path, how: &Walk) -> (Vec<Target>, Vec<
             targets.push(Target {
                 source: Source::Stdin,
                 display: how.stdin_filename.to_owned(),
-                kind: kind_of(&file_name(Path::new(how.stdin_filename)))
+                // Judged as the walk judges a file at that path: by its
+                // place (`.github/workflows/ci.yml`), then its name.
+                kind: kind_by_place(Path::new(how.stdin_filename))
+                    .or_else(|| kind_of(&file_name(Path::new(how.stdin_filename))))
                     .unwrap_or(FileKind::Dockerfile),
             });
             continue;

@@ -512,13 +512,34 @@ fn actions_are_pinned_to_the_commit_their_tag_names() {
         "not fixed .github/workflows/ci.yml:9:15: GH001 `acme/setup-thing@v9`: acme/setup-thing has no tag or branch `v9`"
     ), "{}", fixed.stderr);
     assert!(fixed.stderr.contains("not fixed .github/workflows/ci.yml:10:15: GH001 `acme/absent@v1`: no repository acme/absent at"), "{}", fixed.stderr);
-    // One advertisement per repository, for three references to it.
+    // An alias is fixed where its anchor is (and is no failure); a block
+    // scalar's tag goes after its indicator; a tag said already is kept.
+    write(
+        &project,
+        &[(
+            ".github/workflows/more.yml",
+            "on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: &setup acme/setup-thing@v4\n      - uses: *setup\n      - uses: >-\n          acme/setup-thing@v1.2\n      - uses: acme/setup-thing@main # main\n".to_owned(),
+        )],
+    );
+    let more = repro_audit(&project, &["--fix", ".github/workflows/more.yml"], &[]);
+    assert_eq!(
+        read(&project, ".github/workflows/more.yml"),
+        format!(
+            "on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: &setup acme/setup-thing@{commit} # v4\n      - uses: *setup\n      - uses: >- # v1.2\n          acme/setup-thing@{commit}\n      - uses: acme/setup-thing@{commit} # main\n"
+        ),
+        "{}",
+        more.stderr
+    );
+    assert!(!more.stderr.contains("not fixed"), "{}", more.stderr);
+
+    // Each distinct reference is looked up once per run: four in the
+    // first run (v4, v1.2, main, v9), three in the second.
     let asked = server
         .requests()
         .iter()
         .filter(|r| r.target.starts_with("/acme/setup-thing.git/info/refs"))
         .count();
-    assert!(asked <= 4, "{asked}");
+    assert_eq!(asked, 7);
 }
 
 /// DF014's fixes are unsafe: shown by --diff only with --unsafe-fixes,
@@ -962,7 +983,7 @@ fn a_registry_that_never_answers_times_out() {
 #[test]
 fn standard_input_is_fixed_to_standard_output() {
     let dir = scratch("stdin");
-    let run = |args: &[&str]| {
+    let run_with = |args: &[&str], input: &[u8]| {
         let mut child = Command::new(env!("CARGO_BIN_EXE_repro-audit"))
             .current_dir(&dir)
             .args(args)
@@ -973,12 +994,7 @@ fn standard_input_is_fixed_to_standard_output() {
             .spawn()
             .unwrap();
         use std::io::Write as _;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(b"FROM node:20@sha256:0000000000000000000000000000000000000000000000000000000000000000\nRUN npm install\n")
-            .unwrap();
+        child.stdin.take().unwrap().write_all(input).unwrap();
         let output = child.wait_with_output().unwrap();
         (
             output.status.code().unwrap(),
@@ -986,6 +1002,9 @@ fn standard_input_is_fixed_to_standard_output() {
             String::from_utf8(output.stderr).unwrap(),
         )
     };
+    let dockerfile: &[u8] =
+        b"FROM node:20@sha256:0000000000000000000000000000000000000000000000000000000000000000\nRUN npm install\n";
+    let run = |args: &[&str]| run_with(args, dockerfile);
     let (code, stdout, stderr) = run(&["--fix", "--unsafe-fixes", "-"]);
     assert_eq!(
         stdout,
@@ -1004,6 +1023,25 @@ fn standard_input_is_fixed_to_standard_output() {
         stdout.contains("-RUN npm install\n+RUN npm ci\n"),
         "{stdout}"
     );
+    // Clean, or not parsable: printed back as it came, the error said.
+    let (code, stdout, _) = run_with(&["--fix", "-"], b"FROM scratch\n");
+    assert_eq!((code, stdout.as_str()), (0, "FROM scratch\n"));
+    let (code, stdout, stderr) = run_with(&["--fix", "-"], b"FROM a b\n");
+    assert_eq!((code, stdout.as_str()), (2, "FROM a b\n"));
+    assert!(stderr.contains("error: Dockerfile:1:1:"), "{stderr}");
+    // Its kind comes from the whole name, as a walked file's would.
+    let workflow = b"on: push\njobs:\n  a:\n    runs-on: x\n    container: node:20\n    steps:\n      - run: make\n";
+    let (_, _, stderr) = run_with(
+        &[
+            "--diff",
+            "--offline",
+            "--stdin-filename",
+            ".github/workflows/ci.yml",
+            "-",
+        ],
+        workflow,
+    );
+    assert!(stderr.contains("1 fix needs the network"), "{stderr}");
 }
 
 /// A credential helper that never answers is stopped at `[fix] timeout`,

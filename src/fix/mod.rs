@@ -177,7 +177,27 @@ pub fn plan(
         let before = &before;
         let mut edits: Vec<(Edit, &Finding)> = Vec::new();
         let mut follows_made = follows_edits(&fixes, before).into_iter();
+        // A YAML alias (`image: *img`) is fixed where its anchor is: when
+        // the same reference is fixed in this file at a place that is no
+        // alias, the alias is not a failure.
+        let is_alias = |fix: &Fix| {
+            let span = match &fix.action {
+                FixAction::PinImage { span, .. } | FixAction::PinAction { span, .. } => span,
+                _ => return false,
+            };
+            before
+                .get(span.start..span.end)
+                .is_some_and(|t| t.trim_start().starts_with('*'))
+        };
+        let anchored: std::collections::HashSet<Lookup> = fixes
+            .iter()
+            .filter(|(_, fix)| !is_alias(fix))
+            .filter_map(|(_, fix)| lookup(fix))
+            .collect();
         for (finding, fix) in fixes {
+            if is_alias(fix) && lookup(fix).is_some_and(|key| anchored.contains(&key)) {
+                continue;
+            }
             let failure = |reason: String, subject: String| NotFixed {
                 code: finding.code,
                 path: finding.path.clone(),
@@ -273,6 +293,10 @@ pub fn plan(
     }
     plan.failed
         .sort_by(|a, b| (a.path.as_str(), a.start).cmp(&(b.path.as_str(), b.start)));
+    // One line for one place (a merged YAML step is found twice there).
+    plan.failed.dedup_by(|a, b| {
+        (a.code, &a.path, a.start, &a.subject) == (b.code, &b.path, b.start, &b.subject)
+    });
     plan
 }
 
@@ -409,24 +433,37 @@ fn edits_for(action: &FixAction, answer: &str, text: &str) -> Result<Vec<Edit>, 
         } => {
             let written = read(span)?;
             let uses = format!("{name}@{reference}");
-            let inner = locate_inner(written, &uses, &[])
-                .ok_or("it is written with quoting or escapes that --fix does not rewrite")?;
+            let inner = locate_inner(written, &uses, &[]).ok_or(
+                if written.trim_start().starts_with('*') {
+                    "it is a YAML alias: pin the action where its anchor is written"
+                } else {
+                    "it is written with quoting or escapes that --fix does not rewrite"
+                },
+            )?;
             // The tag stays readable, as a comment: only where the line
             // can take one — not inside a flow mapping, nor in a block
             // scalar, where `#` is text.
-            let comment = if takes_comment(text, span) && !says_already(text, span, reference) {
-                format!(" # {reference}")
-            } else {
-                String::new()
-            };
+            let place = comment_place(text, span).filter(|_| !says_already(text, span, reference));
             let mut new = written.to_owned();
             new.replace_range(inner..inner + uses.len(), &format!("{name}@{answer}"));
-            new.push_str(&comment);
-            Ok(vec![Edit {
+            let comment = format!(" # {reference}");
+            let mut edits = Vec::new();
+            match place {
+                Some(at) if at == span.end => new.push_str(&comment),
+                // After a block scalar's indicator, on the line before.
+                Some(at) => edits.push(Edit {
+                    span: Span::new(at, at),
+                    old: String::new(),
+                    new: comment,
+                }),
+                None => {}
+            }
+            edits.push(Edit {
                 span: *span,
                 old: written.to_owned(),
                 new,
-            }])
+            });
+            Ok(edits)
         }
         FixAction::Edits(list) => Ok(list.clone()),
         FixAction::Follows { path, target } => {
@@ -451,11 +488,13 @@ fn follows_edits(fixes: &[(&Finding, &Fix)], text: &str) -> Vec<Result<Edit, Str
     follows::insert_all(text, &wanted)
 }
 
-/// Whether a comment may follow the YAML value at `span`: what follows it
-/// on its line is blanks, then nothing or a comment, and the value is not
-/// the content of a block scalar (`uses: >-` and the value on the next
-/// line). Reads only the blanks after it and the indicator before it.
-fn takes_comment(text: &str, span: &Span) -> bool {
+/// Where a `# tag` comment can go for the YAML value at `span`: right
+/// after it when what follows it on its line is blanks, then nothing or a
+/// comment; after the indicator of a block scalar (`uses: >-` and the value
+/// on the next line, where `#` would be text) when that line has no
+/// comment yet; nowhere inside a flow mapping. Reads only the blanks after
+/// the value and the line before it.
+fn comment_place(text: &str, span: &Span) -> Option<usize> {
     let after = &text.as_bytes()[span.end..];
     let blanks = after
         .iter()
@@ -467,32 +506,33 @@ fn takes_comment(text: &str, span: &Span) -> bool {
         Some(_) => false,
     };
     if !rest_ok {
-        return false;
+        return None;
     }
-    // The last word before the value: a block scalar's indicator (`|`,
-    // `>-`, `|2+`) when the value starts on a later line.
     let before = text[..span.start].trim_end_matches([' ', '\t']);
     if !before.ends_with(['\n', '\r']) {
-        return true;
+        return Some(span.end);
     }
-    let line = before.trim_end_matches(['\n', '\r']);
-    let line = line.rsplit(['\n', '\r']).next().unwrap_or_default();
+    // The line before the value: a block scalar's indicator (`|`, `>-`,
+    // `|2+`) as its last word makes the value the scalar's content.
+    let through = before.trim_end_matches(['\n', '\r']);
+    let line_start = through.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let line = &through[line_start..];
     // A comment after the indicator begins at a `#` after a blank.
     let comment = line
         .char_indices()
         .find(|&(i, c)| c == '#' && line[..i].ends_with([' ', '\t']))
         .map(|(i, _)| i);
-    let line = &line[..comment.unwrap_or(line.len())];
-    let last = line
-        .trim_end()
-        .rsplit([' ', '\t'])
-        .next()
-        .unwrap_or_default();
+    let code = line[..comment.unwrap_or(line.len())].trim_end();
+    let last = code.rsplit([' ', '\t']).next().unwrap_or_default();
     let block = last.starts_with(['|', '>'])
         && last[1..]
             .chars()
             .all(|c| matches!(c, '+' | '-' | '1'..='9'));
-    !block
+    match (block, comment) {
+        (false, _) => Some(span.end),
+        (true, None) => Some(line_start + code.len()),
+        (true, Some(_)) => None,
+    }
 }
 
 /// Whether the comment after the value names `reference` already
@@ -1109,10 +1149,18 @@ mod tests {
         assert_eq!(edits[0].new, format!("actions/setup-go@{sha}"));
         // In a block scalar `#` is text; after a value, an old comment stays.
         for (text, expected) in [
-            ("- uses: >-\n    actions/y@v1\n", format!("actions/y@{sha}")),
             (
                 "- uses: |2 # why\n    actions/y@v1\n",
                 format!("actions/y@{sha}"),
+            ),
+            (
+                "- uses: >-\t# why\n    actions/y@v1\n",
+                format!("actions/y@{sha}"),
+            ),
+            ("- uses: actions/y@v1  # v1\n", format!("actions/y@{sha}")),
+            (
+                "- uses: actions/y@v1 # v1.2\n",
+                format!("actions/y@{sha} # v1"),
             ),
             (
                 "- uses:\n    actions/y@v1\n",
@@ -1126,7 +1174,16 @@ mod tests {
         ] {
             let start = text.find("actions/y").unwrap();
             let edits = edits_for(&fix(start, start + 12, "actions/y", "v1"), &sha, text).unwrap();
+            assert_eq!(edits.len(), 1, "{text:?}");
             assert_eq!(edits[0].new, expected, "{text:?}");
         }
+        // A block scalar's tag goes after its indicator, where it is a
+        // comment.
+        let text = "- uses: >-\n    actions/y@v1\n";
+        let start = text.find("actions/y").unwrap();
+        let edits = edits_for(&fix(start, start + 12, "actions/y", "v1"), &sha, text).unwrap();
+        assert_eq!(edits[0].span, Span::new(10, 10));
+        assert_eq!(edits[0].new, " # v1");
+        assert_eq!(edits[1].new, format!("actions/y@{sha}"));
     }
 }
