@@ -517,7 +517,7 @@ fn execute(
 /// What `--fix` may use: the flags, the `[fix]` table of the configuration
 /// where the command runs, the environment.
 fn fix_settings(args: &Args, config: Option<&Config>) -> fix::Settings {
-    let mut network = fix::net::Network::from_env();
+    let mut network = crate::resolve::net::Network::from_env();
     if let Some(config) = config {
         network.mirrors = config.fix.registry_mirrors.clone();
         network.insecure = config.fix.insecure_registries.clone();

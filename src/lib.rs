@@ -18,6 +18,7 @@ pub mod fix;
 pub mod glob;
 pub mod input;
 pub mod report;
+pub mod resolve;
 pub mod rules;
 pub mod source;
 pub mod suppress;

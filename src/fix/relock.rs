@@ -18,7 +18,7 @@ pub fn nix_available() -> bool {
 /// `nix flake lock` in `dir`, with the flakes feature on (older Nix has
 /// it experimental); the last line it printed when it fails.
 pub fn run(dir: &Path) -> Result<(), String> {
-    let output = super::process::run(
+    let output = crate::resolve::process::run(
         Command::new("nix")
             .args([
                 "--extra-experimental-features",

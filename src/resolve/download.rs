@@ -39,5 +39,8 @@ pub fn checksum(agent: &ureq::Agent, url: &str) -> Result<String, String> {
         }
         hasher.update(&buffer[..read]);
     }
-    Ok(format!("sha256:{}", super::hex(&hasher.finalize())))
+    Ok(format!(
+        "sha256:{}",
+        crate::resolve::hex(&hasher.finalize())
+    ))
 }

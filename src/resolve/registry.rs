@@ -204,7 +204,8 @@ impl Registry<'_> {
                         .reader()
                         .read_to_end(&mut body)
                         .map_err(|e| Failure::Answer(format!("reading the manifest: {e}")))?;
-                    let computed = format!("sha256:{}", super::hex(&Sha256::digest(&body)));
+                    let computed =
+                        format!("sha256:{}", crate::resolve::hex(&Sha256::digest(&body)));
                     if let Some(digest) = header {
                         if digest != computed {
                             return Err(Failure::Answer(format!(
