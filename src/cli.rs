@@ -606,8 +606,7 @@ fn apply_fixes(
         )?;
     }
     if !args.quiet {
-        let plural =
-            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let plural = text::plural;
         let mut summary = match (count, args.diff) {
             (0, true) => "Nothing would be fixed".to_owned(),
             (0, false) => "Nothing was fixed".to_owned(),

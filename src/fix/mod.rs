@@ -138,13 +138,15 @@ pub fn plan(
     }
     for (path, fixes) in by_file {
         let path = path.as_str();
-        let before = match report.sources.get(path) {
-            Some(text) => text.clone(),
-            None => match crate::input::read_file(&on_disk(path), 64 * 1024 * 1024)
+        // The text audited, or (flake.nix beside a lock) read now, when it
+        // needs no second look for changes.
+        let (before, read_now) = match report.sources.get(path) {
+            Some(text) => (text.clone(), false),
+            None => match crate::input::read_file(&on_disk(path), crate::input::MAX_FILE_SIZE)
                 .ok()
                 .and_then(|bytes| String::from_utf8(bytes).ok())
             {
-                Some(text) => text,
+                Some(text) => (text, true),
                 None => continue,
             },
         };
@@ -159,9 +161,7 @@ pub fn plan(
                 FixAction::PinImage { span, .. } | FixAction::PinAction { span, .. } => span,
                 _ => return false,
             };
-            before
-                .get(span.start..span.end)
-                .is_some_and(|t| t.trim_start().starts_with('*'))
+            before.get(span.start..span.end).is_some_and(is_alias)
         };
         let anchored: std::collections::HashSet<Lookup> = fixes
             .iter()
@@ -239,8 +239,8 @@ pub fn plan(
         }
         // The file must still read what was audited.
         let from_stdin = stdin == Some(path);
-        match crate::input::read_file(&on_disk(path), 64 * 1024 * 1024) {
-            _ if from_stdin => {}
+        match crate::input::read_file(&on_disk(path), crate::input::MAX_FILE_SIZE) {
+            _ if from_stdin || read_now => {}
             Ok(now) if now == before.as_bytes() => {}
             _ => {
                 for fix in &fixed {
@@ -308,13 +308,8 @@ fn edits_for(action: &FixAction, answer: &str, text: &str) -> Result<Vec<Edit>, 
     match action {
         FixAction::PinImage { span, reference } => {
             let written = read(span)?;
-            let inner = locate_inner(written, reference, &["docker://"]).ok_or(
-                if written.trim_start().starts_with('*') {
-                    "it is a YAML alias: pin the image where its anchor is written"
-                } else {
-                    "it is written with quoting or escapes that --fix does not rewrite"
-                },
-            )?;
+            let inner = locate_inner(written, reference, &["docker://"])
+                .ok_or_else(|| not_located(written, "image"))?;
             let image = ImageRef::parse(reference);
             let tag = image.tag.as_deref().unwrap_or("latest");
             let start = span.start + inner;
@@ -344,13 +339,8 @@ fn edits_for(action: &FixAction, answer: &str, text: &str) -> Result<Vec<Edit>, 
         } => {
             let written = read(span)?;
             let uses = format!("{name}@{reference}");
-            let inner = locate_inner(written, &uses, &[]).ok_or(
-                if written.trim_start().starts_with('*') {
-                    "it is a YAML alias: pin the action where its anchor is written"
-                } else {
-                    "it is written with quoting or escapes that --fix does not rewrite"
-                },
-            )?;
+            let inner =
+                locate_inner(written, &uses, &[]).ok_or_else(|| not_located(written, "action"))?;
             // The tag stays readable, as a comment: only where the line
             // can take one — not inside a flow mapping, nor in a block
             // scalar, where `#` is text.
@@ -458,6 +448,21 @@ fn says_already(text: &str, span: &Span, reference: &str) -> bool {
     comment
         .strip_prefix(reference)
         .is_some_and(|rest| rest.is_empty() || rest.starts_with(char::is_whitespace))
+}
+
+/// Whether a YAML value is an alias (`*base`): what it names is written at
+/// its anchor.
+fn is_alias(written: &str) -> bool {
+    written.trim_start().starts_with('*')
+}
+
+/// Why `what` (an image, an action) could not be found in `written`.
+fn not_located(written: &str, what: &str) -> String {
+    if is_alias(written) {
+        format!("it is a YAML alias: pin the {what} where its anchor is written")
+    } else {
+        "it is written with quoting or escapes that --fix does not rewrite".to_owned()
+    }
 }
 
 /// Where `value` sits in `written`: the whole of it, or inside quotes,

@@ -275,7 +275,8 @@ pub fn summary(out: &mut String, report: &Report) {
     out.push('\n');
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
+/// `1 file`, `2 files`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 

@@ -98,6 +98,20 @@ pub fn is_loopback(host: &str) -> bool {
         || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
+/// The host (`name` or `name:port`) a client connects to for `url`, as it
+/// parses the URL; none for a URL with user information in it (`user@`),
+/// whose host is easy to misread.
+pub fn host_of(url: &str) -> Option<String> {
+    let uri = url.parse::<ureq::http::Uri>().ok()?;
+    if uri.authority()?.as_str().contains('@') {
+        return None;
+    }
+    Some(match (uri.host()?, uri.port_u16()) {
+        (host, Some(port)) => format!("{host}:{port}"),
+        (host, None) => host.to_owned(),
+    })
+}
+
 /// A response's header as text.
 pub fn header<'a>(response: &'a ureq::http::Response<ureq::Body>, name: &str) -> Option<&'a str> {
     response.headers().get(name).and_then(|v| v.to_str().ok())

@@ -370,18 +370,10 @@ impl Failure {
 /// host the client connects to, as it parses the URL; never a URL with
 /// user information in it.
 fn may_receive_credentials(realm: &str, network: &Network) -> bool {
-    let Ok(uri) = realm.parse::<ureq::http::Uri>() else {
+    let Some(host) = net::host_of(realm) else {
         return false;
     };
-    if uri.authority().is_some_and(|a| a.as_str().contains('@')) {
-        return false;
-    }
-    let host = match (uri.host(), uri.port_u16()) {
-        (Some(host), Some(port)) => format!("{host}:{port}"),
-        (Some(host), None) => host.to_owned(),
-        _ => return false,
-    };
-    match uri.scheme_str() {
+    match realm.split_once("://").map(|(scheme, _)| scheme) {
         Some("https") => true,
         Some("http") => network.allows_plain_http(&host),
         _ => false,
@@ -391,13 +383,10 @@ fn may_receive_credentials(realm: &str, network: &Network) -> bool {
 /// Whose credentials answer a challenge from `base`: the registry's when
 /// it is asked itself, the mirror's host when a mirror stands in for it.
 fn credential_key(base: &str) -> String {
-    let host = base
-        .split_once("://")
-        .map(|(_, rest)| rest.split('/').next().unwrap_or_default())
-        .unwrap_or(base);
-    match host {
-        "registry-1.docker.io" => "docker.io".to_owned(),
-        host => host.to_owned(),
+    match net::host_of(base).as_deref() {
+        Some("registry-1.docker.io") => "docker.io".to_owned(),
+        Some(host) => host.to_owned(),
+        None => base.to_owned(),
     }
 }
 

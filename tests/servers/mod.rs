@@ -72,10 +72,7 @@ fn wait_until_listening(port: u16, what: &str) {
 }
 
 pub fn sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    repro_audit::resolve::hex(&Sha256::digest(bytes))
 }
 
 fn run(command: &mut Command) -> String {
