@@ -14,8 +14,8 @@ use crate::discover::{FileKind, Source, Target, Templates, Unit};
 use crate::error::FileError;
 use crate::finding::{Diagnostic, Finding, Severity};
 use crate::input::{
-    invalid_bytes_as_question_marks, io_message, normalize, read_file, too_large,
-    MAX_DOCKERFILE_SIZE, MAX_FILE_SIZE,
+    invalid_bytes_as_question_marks, io_message, normalize, read_file, read_inside, too_large,
+    tree_of, Refusal, MAX_DOCKERFILE_SIZE, MAX_FILE_SIZE,
 };
 use crate::rules;
 use crate::rules::docker::Context;
@@ -295,10 +295,14 @@ fn audit_unit(unit: &Unit, options: &Options, templates: &Templates) -> UnitResu
         Unit::Workflow(target) => one(target, |text| {
             audit_workflow(&target.display, text, options)
         }),
-        Unit::Compose(target) => one(target, |text| {
-            let variables = compose_variables(target, options);
-            audit_compose(&target.display, text, &variables, options)
-        }),
+        Unit::Compose(target) => {
+            let (variables, refused) = compose_variables(target, options);
+            let mut result = one(target, |text| {
+                audit_compose(&target.display, text, &variables, options)
+            });
+            result.errors.extend(refused);
+            result
+        }
         Unit::Flake { nix, lock } => {
             let mut result = UnitResult::default();
             let mut read_one = |target: &Option<Target>| {
@@ -515,11 +519,16 @@ fn read(target: &Target) -> Result<String, FileError> {
                 .map_err(|message| FileError::io(&target.display, &message))?;
             Ok(bytes.len())
         }
-        Source::OutOfTree(_) => {
+        Source::OutOfTree(path) => {
+            let tree = tree_of(path.parent().unwrap_or(std::path::Path::new("/")));
+            let why = match crate::input::inside(path, &tree) {
+                Err(Refusal::Unread(why)) => why,
+                _ => "a symbolic link out of the repository".to_owned(),
+            };
             return Err(FileError::io(
                 &target.display,
-                "a symbolic link out of the repository: not read (name it on the command line to audit it)",
-            ))
+                &format!("{why}: not read (name it on the command line to audit it)"),
+            ));
         }
     };
     if let Err(error) = result {
@@ -536,10 +545,15 @@ fn read(target: &Target) -> Result<String, FileError> {
             Err(error) => invalid_bytes_as_question_marks(error.as_bytes()),
         });
     }
+    utf8(bytes, &target.display)
+}
+
+/// A file's bytes as text; where they stop being UTF-8 is an error there.
+fn utf8(bytes: Vec<u8>, shown: &str) -> Result<String, FileError> {
     String::from_utf8(bytes).map_err(|error| {
         let valid = error.utf8_error().valid_up_to();
         let prefix = String::from_utf8_lossy(&error.as_bytes()[..valid]).into_owned();
-        FileError::at(&target.display, "not valid UTF-8".into(), &prefix, valid)
+        FileError::at(shown, "not valid UTF-8".into(), &prefix, valid)
     })
 }
 
@@ -588,24 +602,39 @@ pub fn check_dockerfile(path: &str, dockerfile: &Dockerfile, options: &Options) 
 /// What the pragma rules (RA001, RA002) say of a file's pragmas, once the
 /// other rules' findings went through them.
 /// The variables a Compose file is interpolated with: its `.env` file's,
-/// overridden by the configuration's `[build-args]` and `--build-arg`.
-fn compose_variables(target: &Target, options: &Options) -> HashMap<String, String> {
-    let mut variables = match &target.source {
-        Source::File(path) => path
-            .parent()
-            .map(|dir| dir.join(".env"))
-            .and_then(|env| read_file(&env, crate::input::MAX_CONFIG_SIZE).ok())
-            .map(|bytes| compose::read_env_file(&String::from_utf8_lossy(&bytes)))
-            .unwrap_or_default(),
-        Source::Stdin | Source::OutOfTree(_) => HashMap::new(),
-    };
+/// overridden by the configuration's `[build-args]` and `--build-arg`;
+/// with why the `.env` beside it was not read, when it is there but
+/// cannot be (not a regular file, too large, a link out of the
+/// repository).
+fn compose_variables(
+    target: &Target,
+    options: &Options,
+) -> (HashMap<String, String>, Option<FileError>) {
+    let mut refused = None;
+    let mut variables = HashMap::new();
+    if let Source::File(path) = &target.source {
+        if let Some(dir) = path.parent() {
+            let env = dir.join(".env");
+            match read_inside(&env, &tree_of(dir), crate::input::MAX_CONFIG_SIZE) {
+                Ok(bytes) => variables = compose::read_env_file(&String::from_utf8_lossy(&bytes)),
+                Err(Refusal::Missing) => {}
+                Err(Refusal::Unread(why)) => {
+                    let shown = std::path::Path::new(&target.display).with_file_name(".env");
+                    refused = Some(FileError::io(
+                        &shown.to_string_lossy(),
+                        &format!("{why}; {} is audited without it", target.display),
+                    ));
+                }
+            }
+        }
+    }
     variables.extend(
         options
             .build_args
             .iter()
             .map(|(k, v)| (k.clone(), v.clone())),
     );
-    variables
+    (variables, refused)
 }
 
 /// Audit one Compose file's text, interpolated with `variables`.
@@ -681,6 +710,8 @@ fn audit_gitlab(target: &Target, options: &Options) -> UnitResult {
         .parent()
         .map(std::path::Path::to_path_buf)
         .unwrap_or_default();
+    // Included files are read only inside the repository, links resolved.
+    let tree = root.as_deref().map(tree_of).unwrap_or_default();
     let mut queue: Vec<(String, Result<String, FileError>)> =
         vec![(target.display.clone(), read(target))];
     let mut seen: std::collections::HashSet<std::path::PathBuf> = std::collections::HashSet::new();
@@ -715,29 +746,55 @@ fn audit_gitlab(target: &Target, options: &Options) -> UnitResult {
                 continue;
             };
             let relative = path.trim_start_matches('/');
-            if relative.is_empty() || relative.contains('*') {
+            // A wildcard or a variable names files only GitLab can list.
+            if relative.is_empty() || relative.contains(['*', '$']) {
                 continue;
             }
             let absolute = normalize(&root.join(relative));
-            let inside = absolute.starts_with(root)
-                && absolute
-                    .canonicalize()
-                    .is_ok_and(|real| root.canonicalize().is_ok_and(|r| real.starts_with(r)));
-            if !inside || seen.len() >= MAX_GITLAB_FILES || !seen.insert(absolute.clone()) {
+            let left_out = |why: String| {
+                FileError::at(
+                    &shown,
+                    format!("local include `{path}` not audited: {why}"),
+                    &file.text,
+                    include.span.start,
+                )
+            };
+            if !absolute.starts_with(root) {
+                result
+                    .errors
+                    .push(left_out("it is outside the repository".to_owned()));
                 continue;
             }
+            if seen.contains(&absolute) {
+                continue;
+            }
+            if seen.len() >= MAX_GITLAB_FILES {
+                result.errors.push(left_out(format!(
+                    "the pipeline already includes {MAX_GITLAB_FILES} files, the most one is audited with"
+                )));
+                continue;
+            }
+            seen.insert(absolute.clone());
             let from_main = main_dir
                 .as_deref()
                 .map_or_else(|| absolute.clone(), |dir| relative_path(dir, &absolute));
-            let shown = fold(&shown_dir.join(from_main))
+            let shown_include = fold(&shown_dir.join(from_main))
                 .to_string_lossy()
                 .replace('\\', "/");
-            let read = read(&Target {
-                source: Source::File(absolute),
-                display: shown.clone(),
-                kind: FileKind::Gitlab,
-            });
-            queue.push((shown, read));
+            match read_inside(&absolute, &tree, MAX_FILE_SIZE) {
+                Ok(bytes) => {
+                    let text = utf8(bytes, &shown_include);
+                    queue.push((shown_include, text));
+                }
+                // GitLab includes a file under `rules:` only when they hold.
+                Err(Refusal::Missing) if include.conditional => {}
+                Err(Refusal::Missing) => {
+                    result
+                        .errors
+                        .push(left_out("there is no such file".to_owned()));
+                }
+                Err(Refusal::Unread(why)) => result.errors.push(left_out(why)),
+            }
         }
     }
     sort_findings(&mut result.findings);

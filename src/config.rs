@@ -229,7 +229,7 @@ impl Configs {
         let mut loaded = self.loaded.lock().unwrap_or_else(|p| p.into_inner());
         let entry = loaded.entry(file.clone()).or_insert_with(|| {
             let shown = crate::discover::display_path(&file, &self.cwd);
-            load(&file, &shown).map(Arc::new)
+            load_found(&file, &shown).map(Arc::new)
         });
         entry.as_ref().ok().cloned()
     }
@@ -252,7 +252,9 @@ impl Configs {
             }
             visited.push(ancestor.to_path_buf());
             let candidate = ancestor.join(FILE_NAME);
-            if candidate.is_file() {
+            // Whatever is there is the configuration: a FIFO or a link out
+            // of the repository is refused when it is read, not passed by.
+            if std::fs::symlink_metadata(&candidate).is_ok() {
                 found = Some(candidate);
                 break;
             }
@@ -281,10 +283,34 @@ impl Configs {
     }
 }
 
-/// Read and check the configuration at `path`, named `shown` in errors.
+/// Read and check the configuration at `path` (named by the user), named
+/// `shown` in errors.
 pub fn load(path: &Path, shown: &str) -> Result<Config, FileError> {
     let bytes = crate::input::read_file(path, crate::input::MAX_CONFIG_SIZE)
         .map_err(|e| FileError::io(shown, &format!("cannot read the configuration: {e}")))?;
+    check(bytes, path, shown)
+}
+
+/// Read and check a configuration found on the way up from an audited
+/// file: the repository's, so read only inside it.
+fn load_found(path: &Path, shown: &str) -> Result<Config, FileError> {
+    let dir = path.parent().unwrap_or(Path::new("/"));
+    let bytes = crate::input::read_inside(
+        path,
+        &crate::input::tree_of(dir),
+        crate::input::MAX_CONFIG_SIZE,
+    )
+    .map_err(|refusal| {
+        let why = match refusal {
+            crate::input::Refusal::Unread(why) => why,
+            crate::input::Refusal::Missing => "no such file".to_owned(),
+        };
+        FileError::io(shown, &format!("cannot read the configuration: {why}"))
+    })?;
+    check(bytes, path, shown)
+}
+
+fn check(bytes: Vec<u8>, path: &Path, shown: &str) -> Result<Config, FileError> {
     let text = String::from_utf8(bytes)
         .map_err(|_| FileError::io(shown, "cannot read the configuration: not valid UTF-8"))?;
     let base = normalize(path.parent().unwrap_or(Path::new(".")));

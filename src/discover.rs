@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::config::{Configs, Exclude};
 use crate::error::FileError;
+use crate::ignores::Ignores;
 use crate::source::dockerfile::Keyword;
 use crate::source::nix_file::{NixFile, PathUse};
 
@@ -238,7 +239,9 @@ pub fn units(targets: Vec<Target>, cwd: &Path) -> Vec<Unit> {
         }
         if other.is_none() {
             let companion = location.with_file_name(other_name);
-            if companion.is_file() {
+            // Whatever is there is the companion: a FIFO or a link to
+            // nothing is refused when it is read, with its reason.
+            if std::fs::symlink_metadata(&companion).is_ok() {
                 let source = match leaves_the_tree(&companion) {
                     true => Source::OutOfTree(companion),
                     false => Source::File(companion),
@@ -279,22 +282,17 @@ fn source_path(source: &Source) -> &Path {
 
 /// Whether a file found beside another is a symbolic link that leads out
 /// of its repository (the nearest directory above that holds `.git`, else
-/// its own directory): such a file is not read unless named.
+/// its own directory) or into `/proc`, `/sys` or `/dev`: such a file is not
+/// read unless named.
 fn leaves_the_tree(path: &Path) -> bool {
     let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
     if !is_link {
         return false;
     }
-    let Some(dir) = path.parent().and_then(|d| d.canonicalize().ok()) else {
+    let Some(dir) = path.parent() else {
         return true;
     };
-    let tree = dir
-        .ancestors()
-        .find(|a| a.join(".git").exists())
-        .unwrap_or(&dir)
-        .to_path_buf();
-    path.canonicalize()
-        .map_or(true, |target| !target.starts_with(&tree))
+    crate::input::inside(path, &crate::input::tree_of(dir)).is_err()
 }
 
 /// How to find files.
@@ -364,7 +362,16 @@ pub fn discover(paths: &[PathBuf], cwd: &Path, how: &Walk) -> (Vec<Target>, Vec<
                     "not a regular file ({kind}); pipe it to standard input: `repro-audit - < …`"
                 ),
             ));
-        } else if resolved.exists() {
+        } else if let Err(error) = &metadata {
+            // A link to nothing, a loop of links: said as what they are.
+            let why = match std::fs::symlink_metadata(&resolved) {
+                Ok(_) if error.kind() == std::io::ErrorKind::NotFound => {
+                    "a symbolic link to a file that does not exist".to_owned()
+                }
+                _ => crate::input::link_error(error),
+            };
+            errors.push(FileError::io(&display_path(given, cwd), &why));
+        } else {
             let display = display_path(given, cwd);
             let by_place = kind_by_place(&resolved);
             match by_place.map_or_else(|| explicit_kind(&file_name(given), &resolved), Ok) {
@@ -375,11 +382,6 @@ pub fn discover(paths: &[PathBuf], cwd: &Path, how: &Walk) -> (Vec<Target>, Vec<
                 }),
                 Err(message) => errors.push(FileError::io(&display, &message)),
             }
-        } else {
-            errors.push(FileError::io(
-                &display_path(given, cwd),
-                "no such file or directory",
-            ));
         }
     }
     // A file named twice, or named and found by a walk, or reached under
@@ -398,15 +400,24 @@ fn walk(
     targets: &mut Vec<Target>,
     errors: &mut Vec<FileError>,
 ) {
+    // The ignore files are ours to read (see ignores.rs): the walker
+    // reads none, and asks us of each entry.
+    let real_root = dir
+        .canonicalize()
+        .unwrap_or_else(|_| crate::input::normalize(dir));
+    let tree = crate::input::tree_of(&real_root);
+    let ignores = how
+        .ignore_files
+        .then(|| Arc::new(Ignores::new(&real_root, cwd)));
     let mut builder = ignore::WalkBuilder::new(dir);
     builder
-        .standard_filters(how.ignore_files)
-        // `.devcontainer/Dockerfile` and `.github/…` are audited.
-        .hidden(false)
+        .standard_filters(false)
         .sort_by_file_name(std::ffi::OsStr::cmp)
         .filter_entry({
             let configs = Arc::clone(how.configs);
             let root = dir.to_path_buf();
+            let real_root = real_root.clone();
+            let ignores = ignores.clone();
             let cwd = cwd.to_path_buf();
             // Per configuration file: its `exclude`, less the globs that
             // match the named directory (a path the user names is audited).
@@ -415,10 +426,17 @@ fn walk(
                 if entry.depth() == 0 {
                     return true;
                 }
-                let skipped_dir = entry.file_type().is_some_and(|t| t.is_dir())
-                    && SKIPPED_DIRS.contains(&entry.file_name().to_string_lossy().as_ref());
+                let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+                let skipped_dir =
+                    is_dir && SKIPPED_DIRS.contains(&entry.file_name().to_string_lossy().as_ref());
                 if skipped_dir {
                     return false;
+                }
+                if let Some(ignores) = &ignores {
+                    let relative = entry.path().strip_prefix(&root).unwrap_or(entry.path());
+                    if ignores.ignores(&real_root.join(relative), is_dir) {
+                        return false;
+                    }
                 }
                 let Some(config) = entry.path().parent().and_then(|d| configs.for_dir(d)) else {
                     return true;
@@ -430,23 +448,76 @@ fn walk(
                 !exclude.excludes(entry.path(), &cwd)
             }
         });
+    // Files reached through a link come after the others, so that a file
+    // found both ways is shown where it is.
+    let mut linked = Vec::new();
     for entry in builder.build() {
-        match entry {
-            Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
-                let name = entry.file_name().to_string_lossy();
-                // Where a file is comes first: a workflow named `compose.yml`
-                // is a workflow, as it is when named.
-                if let Some(kind) = kind_by_place(entry.path()).or_else(|| walked_kind(&name)) {
-                    targets.push(Target {
-                        source: Source::File(entry.path().to_path_buf()),
-                        display: display_path(entry.path(), cwd),
-                        kind,
-                    });
-                }
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                errors.push(walk_error(&error, cwd));
+                continue;
             }
-            Ok(_) => {}
-            Err(error) => errors.push(walk_error(&error, cwd)),
+        };
+        let Some(file_type) = entry.file_type() else {
+            continue;
+        };
+        if file_type.is_dir() {
+            continue;
         }
+        let name = entry.file_name().to_string_lossy();
+        // Where a file is comes first: a workflow named `compose.yml` is a
+        // workflow, as it is when named.
+        let Some(kind) = kind_by_place(entry.path()).or_else(|| walked_kind(&name)) else {
+            continue;
+        };
+        let target = Target {
+            source: Source::File(entry.path().to_path_buf()),
+            display: display_path(entry.path(), cwd),
+            kind,
+        };
+        if file_type.is_file() {
+            targets.push(target);
+            continue;
+        }
+        // A name the walk audits that is no regular file is said, never
+        // passed over: a link (out of the repository, to a device, to
+        // nothing), a FIFO, a socket, a device.
+        let why = match file_type.is_symlink() {
+            true => match crate::input::inside(entry.path(), &tree) {
+                Ok(real) => match std::fs::metadata(&real) {
+                    Ok(metadata) if metadata.is_file() => {
+                        linked.push(target);
+                        continue;
+                    }
+                    Ok(metadata) if metadata.is_dir() => continue,
+                    Ok(metadata) => match crate::input::file_type(&metadata) {
+                        "not a file" => "a symbolic link to something that is not a file".into(),
+                        kind => format!("a symbolic link to {kind}"),
+                    },
+                    Err(error) => crate::input::link_error(&error),
+                },
+                Err(crate::input::Refusal::Unread(why)) => why,
+                Err(crate::input::Refusal::Missing) => {
+                    "a symbolic link to a file that does not exist".to_owned()
+                }
+            },
+            false => match std::fs::symlink_metadata(entry.path()) {
+                Ok(metadata) => format!(
+                    "not a regular file ({})",
+                    crate::input::file_type(&metadata)
+                ),
+                Err(error) => crate::input::io_message(&error),
+            },
+        };
+        errors.push(FileError::io(
+            &target.display,
+            &format!("{why}; not audited"),
+        ));
+    }
+    targets.append(&mut linked);
+    if let Some(ignores) = ignores {
+        errors.extend(ignores.take_errors());
     }
 }
 
@@ -673,6 +744,7 @@ fn read_exports(root: &Path) -> Exports {
     if !file.is_file() {
         return exports;
     }
+    let tree = crate::input::tree_of(root);
     let mut queue = std::collections::VecDeque::from([(file, 0)]);
     let mut seen = HashSet::new();
     while let Some((file, depth)) = queue.pop_front() {
@@ -680,7 +752,7 @@ fn read_exports(root: &Path) -> Exports {
             continue;
         }
         let Some(base) = file.parent() else { continue };
-        let Some(parsed) = read_for_sniffing(&file).and_then(|t| NixFile::parse(t).ok()) else {
+        let Some(parsed) = read_module(&file, &tree).and_then(|t| NixFile::parse(t).ok()) else {
             continue;
         };
         for used in &parsed.templates {
@@ -691,7 +763,7 @@ fn read_exports(root: &Path) -> Exports {
                         continue;
                     };
                     if let Some(parsed) =
-                        read_for_sniffing(&imported).and_then(|t| NixFile::parse(t).ok())
+                        read_module(&imported, &tree).and_then(|t| NixFile::parse(t).ok())
                     {
                         for used in &parsed.path_attrs {
                             exports.add(used, base, root);
@@ -756,19 +828,16 @@ fn lexical_join(base: &Path, literal: &str) -> PathBuf {
 
 /// A named file's text, when it can be read and is not too large.
 fn read_for_sniffing(path: &Path) -> Option<String> {
-    use std::io::Read;
-    let metadata = std::fs::metadata(path).ok()?;
-    if !metadata.is_file() || metadata.len() > crate::input::MAX_FILE_SIZE {
-        return None;
-    }
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .ok()?
-        .take(crate::input::MAX_FILE_SIZE)
-        .read_to_end(&mut bytes)
-        .ok()?;
+    let bytes = crate::input::read_file(path, crate::input::MAX_FILE_SIZE).ok()?;
     // Nix reads bytes; a Dockerfile or lock that is not UTF-8 is reported
     // as such when it is audited.
+    Some(crate::input::invalid_bytes_as_question_marks(&bytes))
+}
+
+/// The text of a Nix file that a flake names (an import), read only
+/// inside the repository `tree`.
+fn read_module(path: &Path, tree: &Path) -> Option<String> {
+    let bytes = crate::input::read_inside(path, tree, crate::input::MAX_FILE_SIZE).ok()?;
     Some(crate::input::invalid_bytes_as_question_marks(&bytes))
 }
 

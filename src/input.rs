@@ -30,21 +30,122 @@ pub const MAX_CONFIG_SIZE: u64 = 1024 * 1024;
 /// The bytes of the regular file at `path`, at most `limit` of them. A
 /// FIFO, a device or a directory is refused before it is opened (opening
 /// a FIFO would wait for a writer, reading `/dev/zero` would never end),
-/// and a file larger than `limit` is refused rather than read whole. The
-/// error is a sentence for a message.
+/// and again on the open descriptor, so that a file swapped for a FIFO in
+/// between is refused rather than waited on; a file larger than `limit`
+/// is refused rather than read whole. The error is a sentence for a
+/// message.
 pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
     let metadata = std::fs::metadata(path).map_err(|e| io_message(&e))?;
     if !metadata.is_file() {
         return Err(format!("not a regular file ({})", file_type(&metadata)));
     }
+    let file = open_without_waiting(path).map_err(|e| io_message(&e))?;
+    let opened = file.metadata().map_err(|e| io_message(&e))?;
+    if !opened.is_file() {
+        return Err(format!("not a regular file ({})", file_type(&opened)));
+    }
+    if opened.len() > limit {
+        return Err(too_large(limit));
+    }
     let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|file| file.take(limit + 1).read_to_end(&mut bytes))
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
         .map_err(|e| io_message(&e))?;
     if bytes.len() as u64 > limit {
         return Err(too_large(limit));
     }
     Ok(bytes)
+}
+
+/// Open for reading without waiting: a FIFO opened for reading would
+/// block until a writer comes, and a terminal must not become the
+/// process's own. What was opened is checked on the descriptor.
+fn open_without_waiting(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    options.open(path)
+}
+
+/// The repository a directory is in: the nearest directory at or above it
+/// that holds `.git`, else the directory itself; with every symbolic link
+/// resolved, so that what is inside can be told by its prefix.
+pub fn tree_of(dir: &Path) -> std::path::PathBuf {
+    let dir = dir.canonicalize().unwrap_or_else(|_| normalize(dir));
+    dir.ancestors()
+        .find(|a| a.join(".git").exists())
+        .unwrap_or(&dir)
+        .to_path_buf()
+}
+
+/// Where the kernel shows processes, devices and itself as files: never
+/// read because a repository names it, even from inside.
+const SYSTEM_TREES: &[&str] = &["/proc", "/sys", "/dev"];
+
+/// The bytes of a file that another file names or implies (`.env` beside
+/// a Compose file, a GitLab include, a configuration found on the way
+/// up, an ignore file): read only as a regular file inside `tree` (see
+/// [`tree_of`]), never through a symbolic link that leads out of it, never
+/// from `/proc`, `/sys` or `/dev`. A repository is chosen by whoever opens
+/// a pull request: `.env -> /proc/self/environ` must not put the runner's
+/// secrets into a report. `Err(None)` when there is no such file.
+pub fn read_inside(path: &Path, tree: &Path, limit: u64) -> Result<Vec<u8>, Refusal> {
+    let real = inside(path, tree)?;
+    read_file(&real, limit).map_err(Refusal::Unread)
+}
+
+/// Where `path` leads, every link resolved, when that is inside `tree`
+/// and not in `/proc`, `/sys` or `/dev`; else why it is not to be read.
+pub fn inside(path: &Path, tree: &Path) -> Result<std::path::PathBuf, Refusal> {
+    let real = match path.canonicalize() {
+        Ok(real) => real,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            // A link to nothing is something that was left out; a file
+            // that is not there is not.
+            return match std::fs::symlink_metadata(path) {
+                Ok(_) => Err(Refusal::Unread(
+                    "a symbolic link to a file that does not exist".to_owned(),
+                )),
+                Err(_) => Err(Refusal::Missing),
+            };
+        }
+        Err(error) => return Err(Refusal::Unread(link_error(&error))),
+    };
+    if SYSTEM_TREES.iter().any(|system| real.starts_with(system)) {
+        return Err(Refusal::Unread(format!(
+            "it leads to `{}`, a system file",
+            real.display()
+        )));
+    }
+    if !real.starts_with(tree) {
+        return Err(Refusal::Unread(format!(
+            "a symbolic link out of the repository (to `{}`)",
+            real.display()
+        )));
+    }
+    Ok(real)
+}
+
+/// Why a path could not be followed: a loop of links is said as one.
+pub fn link_error(error: &std::io::Error) -> String {
+    #[cfg(unix)]
+    if error.raw_os_error() == Some(libc::ELOOP) {
+        return "a loop of symbolic links (too many levels to follow)".to_owned();
+    }
+    io_message(error)
+}
+
+/// Why a file that another names was not read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// There is no such file: often as it should be (no `.env`).
+    Missing,
+    /// It is there but was not read, for the reason given.
+    Unread(String),
 }
 
 /// What a file larger than `limit` is told.

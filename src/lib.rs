@@ -16,6 +16,7 @@ pub mod error;
 pub mod finding;
 pub mod fix;
 pub mod glob;
+pub mod ignores;
 pub mod input;
 pub mod report;
 pub mod resolve;

@@ -1,6 +1,7 @@
 //! `--diff`: a unified diff made from the edits a fix applies.
 
 use super::FileChange;
+use crate::report::text::is_bidi_control;
 use crate::source::span::Span;
 
 /// The unified diff of a change, as ruff's `--diff` prints it (three
@@ -115,10 +116,22 @@ type Changed<'e> = (usize, usize, Vec<&'e (Span, String)>);
 
 /// A line of a diff: its mark, the line, and a newline with GNU diff's
 /// note when the file's last line has none.
+///
+/// The line is shown as the text report shows a file's text: a control
+/// character (a carriage return inside the line, an escape sequence) or a
+/// bidirectional control is escaped, so that what a reviewer reads is
+/// what the file holds. Such a hunk no longer applies with `patch`;
+/// `--fix` writes the real bytes. A line's own `\r\n` stays as it is.
 fn push_line(out: &mut String, mark: char, line: &str) {
+    let body = line.strip_suffix('\n').unwrap_or(line);
+    let (body, ending) = match body.strip_suffix('\r') {
+        Some(body) if line.ends_with('\n') => (body, "\r\n"),
+        _ => (body, if line.ends_with('\n') { "\n" } else { "" }),
+    };
     out.push(mark);
-    out.push_str(line);
-    if !line.ends_with('\n') {
+    out.push_str(&crate::report::text::printable(body));
+    out.push_str(ending);
+    if ending.is_empty() {
         out.push_str("\n\\ No newline at end of file\n");
     }
 }
@@ -130,7 +143,7 @@ fn push_line(out: &mut String, mark: char, line: &str) {
 fn quoted(path: &str) -> String {
     if !path
         .chars()
-        .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '\\')
+        .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '\\' || is_bidi_control(c))
     {
         return path.to_owned();
     }
@@ -142,7 +155,7 @@ fn quoted(path: &str) -> String {
             '\t' => out.push_str("\\t"),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
-            c if c.is_control() => {
+            c if c.is_control() || is_bidi_control(c) => {
                 let mut bytes = [0u8; 4];
                 for byte in c.encode_utf8(&mut bytes).bytes() {
                     out.push_str(&format!("\\{byte:03o}"));

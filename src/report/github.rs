@@ -27,7 +27,12 @@ pub fn render(report: &Report, summary: bool) -> String {
             properties.push(("col", column.to_string()));
         }
         properties.push(("title", "repro-audit: cannot audit this file".to_owned()));
-        command(&mut out, "error", &properties, &error.message);
+        command(
+            &mut out,
+            "error",
+            &properties,
+            &text::printable(&error.message),
+        );
     }
     for finding in &report.findings {
         let level = match finding.severity {
@@ -46,7 +51,13 @@ pub fn render(report: &Report, summary: bool) -> String {
             properties.push(("endColumn", finding.end.column.to_string()));
         }
         properties.push(("title", format!("{} {}", finding.code, finding.name)));
-        let message = format!("{}\nhelp: {}", finding.message, finding.help);
+        // What comes from a file is escaped: only our own line break
+        // stays one in the annotation.
+        let message = format!(
+            "{}\nhelp: {}",
+            text::printable(&finding.message),
+            text::printable(&finding.help)
+        );
         command(&mut out, level, &properties, &message);
     }
     if summary {

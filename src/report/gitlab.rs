@@ -36,9 +36,14 @@ pub fn render(report: &Report) -> String {
         .iter()
         .zip(fingerprints(report))
         .map(|(finding, fingerprint)| Issue {
+            // Shown to people in merge requests: what comes from a file
+            // is escaped as in the text report.
             description: format!(
                 "{} {}: {} (help: {})",
-                finding.code, finding.name, finding.message, finding.help
+                finding.code,
+                finding.name,
+                super::text::printable(&finding.message),
+                super::text::printable(&finding.help)
             ),
             check_name: finding.code,
             fingerprint,

@@ -214,30 +214,43 @@ fn display(text: &str) -> String {
     printable(&text.replace('\u{feff}', "").replace('\t', TAB))
 }
 
-/// Text from a file (or a file's name) made safe for a terminal: control
-/// characters other than tab and newline — an escape sequence could
-/// recolour, move or retitle the terminal — written as `\x1b`, `\u{9b}`.
+/// Text from a file or a file name as it is printed for people and for
+/// line-oriented tools: control characters escaped (an escape sequence
+/// could recolour or rewrite the terminal; a newline or a carriage
+/// return in a name could forge a line of the report, as a directory
+/// named `a\nDockerfile:9:9: error[DF001] …` would), and so are the
+/// Unicode bidirectional controls, which reorder what is shown (Trojan
+/// Source). A tab stays.
 pub fn printable(text: &str) -> String {
-    if !text
-        .chars()
-        .any(|c| c.is_control() && c != '\t' && c != '\n')
-    {
+    if !text.chars().any(needs_escape) {
         return text.to_owned();
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         match c {
-            '\t' | '\n' => out.push(c),
-            c if c.is_control() && (c as u32) < 0x80 => {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if needs_escape(c) && (c as u32) < 0x80 => {
                 let _ = write!(out, "\\x{:02x}", c as u32);
             }
-            c if c.is_control() => {
+            c if needs_escape(c) => {
                 let _ = write!(out, "\\u{{{:x}}}", c as u32);
             }
             c => out.push(c),
         }
     }
     out
+}
+
+/// Whether [`printable`] escapes `c`: a control character other than a
+/// tab, or a bidirectional control (U+202A–U+202E, U+2066–U+2069).
+pub fn needs_escape(c: char) -> bool {
+    (c.is_control() && c != '\t') || is_bidi_control(c)
+}
+
+/// The Unicode bidirectional embedding, override and isolate controls.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// `Found 3 findings (1 error, 2 warnings) in 2 files.` and a newline.

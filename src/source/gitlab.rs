@@ -62,6 +62,8 @@ pub enum IncludeKind {
 pub struct Include {
     pub kind: IncludeKind,
     pub span: Span,
+    /// Whether it has `rules:`: then a missing file is as it may be.
+    pub conditional: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -169,7 +171,12 @@ impl GitlabCi {
             } else {
                 (IncludeKind::Other, entry.span)
             };
-            self.includes.push(Include { kind, span });
+            let conditional = entry.get("rules").is_some();
+            self.includes.push(Include {
+                kind,
+                span,
+                conditional,
+            });
         }
     }
 }
