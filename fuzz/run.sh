@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzz the parsers and the audit: `bash fuzz/run.sh [SECONDS] [TARGET...]`
 # runs each target (all by default) for SECONDS (default 45), starting
-# from a corpus seeded with the project's fixtures. A crash or a timeout
+# from a corpus seeded with the project's fixtures and the examples of the
+# rule docs and the README (fuzz/seed.py). A crash or a timeout
 # stops with the input saved under fuzz/artifacts/<target>/; replay it
 # with `RUSTC_BOOTSTRAP=1 cargo fuzz run <target> <file>` and make it a
 # regression test. Needs cargo-fuzz (`cargo install cargo-fuzz --locked`);
@@ -16,27 +17,8 @@ if [ ${#targets[@]} -eq 0 ]; then
 fi
 export RUSTC_BOOTSTRAP=1
 
-# Seeds: the fixtures each target reads, by name.
-seed() {
-    local target="$1" pattern="$2"
-    mkdir -p "corpus/$target"
-    find ../fixtures -type f -name "$pattern" -size -64k -print0 |
-        while IFS= read -r -d '' file; do
-            cp "$file" "corpus/$target/$(echo "$file" | md5sum | cut -c1-16)"
-        done
-}
-seed dockerfile 'Dockerfile*'
-seed dockerfile '*.Dockerfile'
-seed flake_lock 'flake*.lock'
-seed flake_nix 'flake.nix'
-seed nix_file '*.nix'
-seed config '.repro-audit.toml'
-seed compose '*compose*.y*ml'
-seed ci_files '*.yml'
-seed ci_files '.gitlab-ci.yml'
-seed ci_files 'devcontainer.json'
-mkdir -p corpus/baseline corpus/dockerfile_structured corpus/flake_pair
-printf '{"version": 1, "findings": [{"fingerprint": "0123456789abcdef"}]}\n' > corpus/baseline/seed
+# Seeds: the fixtures and the docs' examples of each target's kinds.
+python3 seed.py
 
 cargo fuzz build -O
 for target in "${targets[@]}"; do

@@ -49,6 +49,8 @@ pub struct Ignores {
     in_git: bool,
     global: Gitignore,
     dirs: Mutex<HashMap<PathBuf, Arc<DirIgnores>>>,
+    /// What a directory without ignore files says.
+    nothing: Arc<DirIgnores>,
     errors: Mutex<Vec<FileError>>,
     /// Where the command runs, for the paths errors show.
     cwd: PathBuf,
@@ -64,6 +66,12 @@ impl Ignores {
             in_git: top.is_some(),
             global: Gitignore::empty(),
             dirs: Mutex::default(),
+            nothing: Arc::new(DirIgnores {
+                ignore: Gitignore::empty(),
+                gitignore: Gitignore::empty(),
+                exclude: Gitignore::empty(),
+                has_git: false,
+            }),
             errors: Mutex::default(),
             cwd: cwd.to_path_buf(),
             tree,
@@ -147,7 +155,15 @@ impl Ignores {
             },
             has_git,
         };
-        let read = Arc::new(read);
+        // Most directories have no ignore file: they share one empty entry.
+        let nothing = read.ignore.is_empty()
+            && read.gitignore.is_empty()
+            && read.exclude.is_empty()
+            && !read.has_git;
+        let read = match nothing {
+            true => Arc::clone(&self.nothing),
+            false => Arc::new(read),
+        };
         self.dirs
             .lock()
             .unwrap_or_else(|p| p.into_inner())

@@ -101,6 +101,10 @@ pub fn read_inside(path: &Path, tree: &Path, limit: u64) -> Result<Vec<u8>, Refu
 /// Where `path` leads, every link resolved, when that is inside `tree`
 /// and not in `/proc`, `/sys` or `/dev`; else why it is not to be read.
 pub fn inside(path: &Path, tree: &Path) -> Result<std::path::PathBuf, Refusal> {
+    // Most files asked for are not there (`.env`, `.ignore`): one look.
+    if std::fs::symlink_metadata(path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
+        return Err(Refusal::Missing);
+    }
     let real = match path.canonicalize() {
         Ok(real) => real,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
