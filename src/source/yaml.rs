@@ -1,17 +1,31 @@
 //! YAML as the Compose and CI rules read it: a tree of mappings, sequences
 //! and scalars in which every node keeps its byte span, read by `saphyr`
 //! (YAML 1.2, maintained; it reports positions and bounds alias
-//! expansion by a node budget of its own). On top of what the parser gives: merge keys (`<<: *base`,
+//! expansion by a node budget of its own, to which [`MAX_ALIAS_BYTES`]
+//! adds one in bytes). On top of what the parser gives: merge keys (`<<: *base`,
 //! `<<: [*a, *b]`) are applied as Compose applies them, keys written in
 //! the mapping winning; a quoted scalar's span ends at its closing quote
 //! and a plain one's at its last character; a node reached through an
 //! alias keeps the span of the anchored node, where a fix would go.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+use saphyr::{MarkedYaml, Scalar, YamlData, YamlLoader};
+use saphyr_parser::{
+    BufferedInput, Event, Marker, Parser, ScanError, Span as EventSpan, SpannedEventReceiver,
+};
 
 use super::span::{LineIndex, Position, Span};
+
+/// The most bytes of scalar text that aliases may copy in one file.
+/// saphyr clones an anchored node for every alias that names it and
+/// bounds only how many nodes that makes (100,000), so a 100 KB scalar
+/// behind four levels of ten aliases became a gigabyte, and 80,000 aliases
+/// of one 100 KB scalar more than the machine had. Real files repeat a
+/// few kilobytes (a service's defaults, a job template) a few dozen
+/// times; 32 MiB is a thousand times that, and what the tree then holds
+/// stays within a few hundred MiB.
+pub const MAX_ALIAS_BYTES: usize = 32 * 1024 * 1024;
 
 /// Documents nest a handful of levels; this keeps every walk of the tree
 /// far from the end of the stack.
@@ -95,7 +109,7 @@ pub fn parse(text: &str) -> Result<Vec<Node>, YamlError> {
             message,
             position: lines.position(text, shift.original(offsets.byte(char_index))),
         };
-        match MarkedYaml::load_from_str(&working) {
+        let failure = match load(&working) {
             Ok(documents) => {
                 let reader = Reader {
                     text: &working,
@@ -113,24 +127,120 @@ pub fn parse(text: &str) -> Result<Vec<Node>, YamlError> {
                 }
                 return Ok(nodes);
             }
-            Err(e) => {
-                let at = offsets.byte(e.marker().index());
-                let line_start = working[..at].rfind('\n').map_or(0, |i| i + 1);
-                let closing = working[line_start..]
-                    .trim_start_matches(' ')
-                    .starts_with([']', '}']);
-                if e.info().contains("indentation") && closing && inserted.len() < MAX_REPAIRS {
-                    let original = shift.original(line_start);
-                    working.insert(line_start, ' ');
-                    let place = inserted.partition_point(|&i| i <= original);
-                    inserted.insert(place, original);
-                    continue;
-                }
-                return Err(error(
-                    format!("invalid YAML: {}", e.info()),
-                    e.marker().index(),
-                ));
+            Err(failure) => failure,
+        };
+        let e = match failure {
+            Failure::Aliases(at) => return Err(error(failure_message(&failure), at.index())),
+            Failure::Syntax(ref e) => e,
+        };
+        let at = offsets.byte(e.marker().index());
+        let line_start = working[..at].rfind('\n').map_or(0, |i| i + 1);
+        let closing = working[line_start..]
+            .trim_start_matches(' ')
+            .starts_with([']', '}']);
+        if e.info().contains("indentation") && closing && inserted.len() < MAX_REPAIRS {
+            let original = shift.original(line_start);
+            working.insert(line_start, ' ');
+            let place = inserted.partition_point(|&i| i <= original);
+            inserted.insert(place, original);
+            continue;
+        }
+        return Err(error(failure_message(&failure), e.marker().index()));
+    }
+}
+
+/// Why a text did not load.
+enum Failure {
+    Syntax(ScanError),
+    /// Aliases would copy more than [`MAX_ALIAS_BYTES`]: the first alias
+    /// past the budget.
+    Aliases(Marker),
+}
+
+fn failure_message(failure: &Failure) -> String {
+    match failure {
+        Failure::Syntax(e) => format!("invalid YAML: {}", e.info()),
+        Failure::Aliases(_) => format!(
+            "invalid YAML: alias expansion exceeded the maximum size budget of {} MiB (possible billion-laughs attack)",
+            MAX_ALIAS_BYTES / (1024 * 1024)
+        ),
+    }
+}
+
+/// The documents of `text` as saphyr builds them, fed through [`Loading`].
+fn load(text: &str) -> Result<Vec<MarkedYaml<'_>>, Failure> {
+    let mut parser = Parser::new(BufferedInput::new(text.chars()));
+    let mut loading = Loading::default();
+    let parsed = parser.load(&mut loading, true);
+    // An alias refused stops the loading where it stands, before any
+    // later syntax error.
+    if let Some(at) = loading.refused {
+        return Err(Failure::Aliases(at));
+    }
+    parsed.map_err(Failure::Syntax)?;
+    if let Some(error) = loading.loader.error() {
+        return Err(Failure::Syntax(error.clone()));
+    }
+    Ok(loading.loader.into_documents())
+}
+
+/// saphyr's loader, fed by the parser through a count of the bytes each
+/// alias copies. What a node expands to is known once it ends (its
+/// scalars' bytes, what its own aliases copy included), so an alias past
+/// the budget is refused before saphyr clones anything for it, and from
+/// then on the loader is fed nothing more.
+#[derive(Default)]
+struct Loading<'input> {
+    loader: YamlLoader<'input, MarkedYaml<'input>>,
+    /// The bytes each anchored node expands to, by the parser's anchor id.
+    anchored: HashMap<usize, usize>,
+    /// The collections being read: their anchor id (0 for none) and the
+    /// bytes they expand to so far.
+    open: Vec<(usize, usize)>,
+    /// The bytes the aliases read so far copy.
+    copied: usize,
+    refused: Option<Marker>,
+}
+
+impl<'input> SpannedEventReceiver<'input> for Loading<'input> {
+    fn on_event(&mut self, event: Event<'input>, span: EventSpan) {
+        if self.refused.is_some() {
+            return;
+        }
+        match &event {
+            Event::Scalar(text, _, anchor, _) => self.ended(*anchor, text.len()),
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                self.open.push((*anchor, 0));
             }
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some((anchor, bytes)) = self.open.pop() {
+                    self.ended(anchor, bytes);
+                }
+            }
+            Event::Alias(anchor) => {
+                let bytes = self.anchored.get(anchor).copied().unwrap_or(0);
+                self.copied = self.copied.saturating_add(bytes);
+                if self.copied > MAX_ALIAS_BYTES {
+                    self.refused = Some(span.start);
+                    return;
+                }
+                self.ended(0, bytes);
+            }
+            _ => {}
+        }
+        self.loader.on_event(event, span);
+    }
+}
+
+impl Loading<'_> {
+    /// A node of `bytes` ended: it counts in its parent's size, and is
+    /// remembered if anchored.
+    fn ended(&mut self, anchor: usize, bytes: usize) {
+        if anchor > 0 {
+            self.anchored.insert(anchor, bytes);
+        }
+        if let Some((_, size)) = self.open.last_mut() {
+            *size = size.saturating_add(bytes);
         }
     }
 }
@@ -415,6 +525,44 @@ mod tests {
         assert!(parse(&laughs).is_err());
         let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
         assert!(parse(&deep).is_err());
+    }
+
+    #[test]
+    fn aliases_are_bounded_by_the_bytes_they_copy() {
+        // A 100 KB scalar behind four levels of ten aliases: 11,110 nodes,
+        // well within saphyr's node budget, but a gigabyte of text.
+        let mut text = format!("a0: &a0 \"{}\"\n", "x".repeat(100_000));
+        for i in 1..5 {
+            let aliases = vec![format!("*a{}", i - 1); 10].join(", ");
+            text.push_str(&format!("a{i}: &a{i} [{aliases}]\n"));
+        }
+        let error = parse(&text).unwrap_err();
+        assert!(
+            error
+                .message
+                .starts_with("invalid YAML: alias expansion exceeded")
+                && error.message.contains("32 MiB"),
+            "{}",
+            error.message
+        );
+        // Refused at the first alias past the budget, before it is
+        // copied: 1 MB for `a1`, 10 MB for `a2`, then 10 MB for each
+        // alias of `a2`, the third of which passes 32 MiB.
+        let fourth = text.lines().nth(3).unwrap();
+        let third = fourth.match_indices("*a2").nth(2).unwrap().0;
+        assert_eq!(
+            error.position,
+            Position {
+                line: 4,
+                column: third + 1
+            }
+        );
+        // The same aliases of a short scalar are read, each copy in place.
+        let small = text.replacen(&"x".repeat(100_000), "x", 1);
+        let root = one(&small);
+        assert_eq!(root.get("a4").unwrap().items().len(), 10);
+        let copied = &root.get("a4").unwrap().items()[9].items()[9].items()[9].items()[9];
+        assert_eq!(copied.str(), Some("x"));
     }
 
     #[test]
