@@ -83,7 +83,7 @@ impl Devcontainer {
                 _ => {}
             }
         }
-        let comment_lines = super::comment_lines(&text, "//");
+        let comment_lines = super::comment_lines(&text, &lines, "//");
         Ok(Devcontainer {
             text,
             lines,

@@ -41,21 +41,20 @@ pub fn json_too_deep(text: &str, max: usize) -> Option<usize> {
     None
 }
 
-/// The spans of the comment lines of a text: lines whose first character
-/// other than a space or tab starts `marker` (`#` in YAML, `//` in JSON
-/// with comments).
-pub fn comment_lines(text: &str, marker: &str) -> Vec<span::Span> {
-    let mut found = Vec::new();
-    let mut start = 0;
-    for line in text.split_inclusive('\n') {
-        let body = line.trim_end_matches(['\n', '\r']);
-        let indent = body.len() - body.trim_start_matches([' ', '\t']).len();
-        if body[indent..].starts_with(marker) {
-            found.push(span::Span::new(start + indent, start + body.len()));
-        }
-        start += line.len();
-    }
-    found
+/// The spans of the comment lines of a text: lines (as `lines` ends
+/// them) whose first character other than a space or tab starts `marker`
+/// (`#` in YAML, `//` in JSON with comments).
+pub fn comment_lines(text: &str, lines: &span::LineIndex, marker: &str) -> Vec<span::Span> {
+    (0..lines.len())
+        .filter_map(|line| {
+            let range = lines.line_range(text, line);
+            let body = &text[range.start..range.end];
+            let indent = body.len() - body.trim_start_matches([' ', '\t']).len();
+            body[indent..]
+                .starts_with(marker)
+                .then(|| span::Span::new(range.start + indent, range.end))
+        })
+        .collect()
 }
 
 /// Source text as one line: line continuations joined and every run of

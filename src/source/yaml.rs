@@ -736,10 +736,11 @@ fn merge(
     Ok(entries)
 }
 
-/// The spans of the comment lines of a YAML text: lines whose first
-/// character other than a space or tab is `#`.
-pub fn comment_lines(text: &str) -> Vec<Span> {
-    super::comment_lines(text, "#")
+/// The spans of the comment lines of a YAML text: lines (ended by `\n`,
+/// `\r\n` or `\r`, as `lines` ends them) whose first character other
+/// than a space or tab is `#`.
+pub fn comment_lines(text: &str, lines: &LineIndex) -> Vec<Span> {
+    super::comment_lines(text, lines, "#")
 }
 
 #[cfg(test)]
@@ -965,11 +966,35 @@ mod tests {
 
     #[test]
     fn comment_lines_are_found() {
-        let text = "# a\nx: 1 # b\n  # c\n";
-        let found: Vec<&str> = comment_lines(text)
-            .iter()
-            .map(|s| &text[s.start..s.end])
-            .collect();
-        assert_eq!(found, ["# a", "# c"]);
+        for text in [
+            "# a\nx: 1 # b\n  # c\n",
+            "# a\rx: 1 # b\r  # c\r",
+            "# a\r\nx: 1 # b\r  # c\n",
+        ] {
+            let found: Vec<&str> = comment_lines(text, &LineIndex::new(text))
+                .iter()
+                .map(|s| &text[s.start..s.end])
+                .collect();
+            assert_eq!(found, ["# a", "# c"], "{text:?}");
+        }
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_lines() {
+        // YAML 1.2 reads `\r`, `\r\n` and `\n` alike; so do positions.
+        for text in ["a: 1\rb: 2\rb: 3\r", "a: 1\r\nb: 2\nb: 3\r"] {
+            let error = parse(text).unwrap_err();
+            assert_eq!(error.position, Position { line: 3, column: 1 }, "{text:?}");
+        }
+        let text = "a:\r  b: [\r      \"x\",\r  ]\r  c: d\r";
+        let a = one(text).get("a").unwrap().clone();
+        assert_eq!(a.get("b").unwrap().items()[0].str(), Some("x"));
+        let d = a.get("c").unwrap();
+        assert_eq!(&text[d.span.start..d.span.end], "d");
+        let lines = LineIndex::new(text);
+        assert_eq!(
+            lines.position(text, d.span.start),
+            Position { line: 5, column: 6 }
+        );
     }
 }
