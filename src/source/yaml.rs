@@ -101,11 +101,11 @@ pub struct YamlError {
 pub fn parse(text: &str) -> Result<Vec<Node>, YamlError> {
     let lines = LineIndex::new(text);
     let unchanged = Shift::default();
+    let offsets = CharOffsets::new(text);
     let failure = match load(text) {
-        Ok(loaded) => return build(text, &loaded.documents, &unchanged, text, &lines),
+        Ok(loaded) => return build(&loaded.documents, text, &offsets, &unchanged, &lines),
         Err(failure) => failure,
     };
-    let offsets = CharOffsets::new(text);
     let refused = || error_at(&failure, &offsets, &unchanged, text, &lines);
     let Some(from) = closing_line_refused(&failure, text, &offsets, &lines) else {
         return Err(refused());
@@ -114,43 +114,40 @@ pub fn parse(text: &str) -> Result<Vec<Node>, YamlError> {
         return Err(refused());
     };
     let working = shift.insert(text);
+    let in_working = CharOffsets::new(&working);
     let loaded = match load(&working) {
         Ok(loaded) => loaded,
-        Err(again) => {
-            let offsets = CharOffsets::new(&working);
-            return Err(error_at(&again, &offsets, &shift, text, &lines));
-        }
+        Err(again) => return Err(error_at(&again, &in_working, &shift, text, &lines)),
     };
     // A block scalar is text: a space added to it would change a script.
-    let offsets = CharOffsets::new(&working);
     let block_scalars: Vec<Span> = loaded
         .block_scalars
         .iter()
         .map(|&(start, end)| {
-            let start = shift.original(offsets.byte(start));
+            let start = shift.original(in_working.byte(start));
             let first_line = lines.line_range(text, lines.line_of(start)).start;
-            Span::new(first_line, shift.original(offsets.byte(end)))
+            Span::new(first_line, shift.original(in_working.byte(end)))
         })
         .collect();
     if shift.lands_in(&block_scalars) {
         return Err(refused());
     }
-    build(&working, &loaded.documents, &shift, text, &lines)
+    build(&loaded.documents, text, &in_working, &shift, &lines)
 }
 
-/// The tree of `documents`, read from `working` (the text with `shift`'s
-/// spaces), with spans in `text`, the file's own.
+/// The tree of `documents`, read from the text that `offsets` index (the
+/// file's, with `shift`'s spaces), with spans in `text`, the file's own,
+/// which `lines` indexes.
 fn build(
-    working: &str,
     documents: &[MarkedYaml],
-    shift: &Shift,
     text: &str,
+    offsets: &CharOffsets,
+    shift: &Shift,
     lines: &LineIndex,
 ) -> Result<Vec<Node>, YamlError> {
-    let offsets = CharOffsets::new(working);
     let reader = Reader {
-        text: working,
-        offsets: &offsets,
+        text: offsets.text,
+        offsets,
     };
     let mut nodes = documents
         .iter()
