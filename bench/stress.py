@@ -5,8 +5,10 @@ the input: each case runs at 1x, 10x and 100x its base size, and from
 starts from the binary's own few MiB, so small inputs show less growth.
 
 Run it with `bash bench/stress.sh` (which builds the release binary
-first); `--scale 0.5` halves every size. Nothing here is a test: the
-numbers depend on the machine, so they are printed, not asserted.
+first); `--scale 0.5` halves every size, `--only compose` runs only the
+inputs whose title holds `compose`, `--binary` measures another build.
+Nothing here is a test: the numbers depend on the machine, so they are
+printed, not asserted.
 """
 
 import argparse
@@ -201,6 +203,39 @@ def compose_services(n):
     return {"compose.yaml": "services:\n" + body}
 
 
+def alias_levels(n):
+    """compose.yaml: an n-byte scalar behind four levels of ten aliases
+    (10,000 copies), beside a Dockerfile that must still be reported."""
+    lines = [f'x0: &a0 "{"x" * n}"']
+    lines += [f"x{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 5)]
+    return {"compose.yaml": "\n".join(lines) + "\n", "Dockerfile": "FROM debian:12\n"}
+
+
+def alias_flat(n):
+    """compose.yaml: n aliases of one 10 KB scalar."""
+    aliases = ", ".join(["*a"] * n)
+    text = f'x: &a "{"y" * 10_000}"\nservices:\n  web:\n    image: nginx\n    labels: [{aliases}]\n'
+    return {"compose.yaml": text}
+
+
+def closing_brackets(n):
+    """compose.yaml: n services whose healthcheck closes its flow
+    collections at its key's indentation, as go-yaml allows."""
+    service = ('  s{i}:\n    image: "busybox:1.{i}"\n    healthcheck:\n      test: [\n'
+               '          "CMD", "true",\n      ]\n')
+    return {"compose.yaml": "services:\n" + "".join(service.format(i=i) for i in range(n))}
+
+
+def closing_brackets_late(n):
+    """compose.yaml: n label lines, then 64 flow collections closed at
+    their key's indentation."""
+    lines = ["services:", "  web:", "    image: nginx:1", "    labels:"]
+    lines += [f"      l{i}: x" for i in range(n)]
+    for i in range(64):
+        lines += [f"      k{i}: [", '          "v",', "      ]"]
+    return {"compose.yaml": "\n".join(lines) + "\n"}
+
+
 def many_files(n):
     """n small Dockerfiles, one in ten with findings."""
     files = {}
@@ -247,6 +282,10 @@ CASES = [
     ("flake.lock: root inputs sharing a chain", lock_shared_reach, 100),
     ("flake exporting templates (files)", template_fan_out, 10),
     ("compose.yaml: services", compose_services, 1_000),
+    ("compose.yaml: scalar behind 4 levels of 10 aliases", alias_levels, 1_000),
+    ("compose.yaml: aliases of a 10 KB scalar", alias_flat, 300),
+    ("compose.yaml: closing brackets, go-yaml style", closing_brackets, 100),
+    ("compose.yaml: lines, then 64 closing brackets", closing_brackets_late, 10_000),
     ("small Dockerfiles (files)", many_files, 1_000),
     ("exclude glob of many stars", exclude_stars, 2_000),
 ]
@@ -317,10 +356,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--binary", default="target/release/repro-audit")
     parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--only", default="", help="only the inputs whose title holds this text")
     args = parser.parse_args()
     print(f"{'input':40} {'lines':>8} {'bytes':>10} {'seconds':>8} {'MiB':>7}")
     with tempfile.TemporaryDirectory() as directory:
         for title, make, base in CASES:
+            if args.only not in title:
+                continue
             rows = []
             for factor in FACTORS:
                 n = max(2, int(base * factor * args.scale))

@@ -29,7 +29,7 @@ use crate::source::flake_nix::FlakeNix;
 use crate::source::gitlab::GitlabCi;
 use crate::source::nix_file::NixFile;
 use crate::source::nix_syntax;
-use crate::source::span::{LineIndex, Position, Span};
+use crate::source::span::{LineEnds, LineIndex, Position, SourceText, Span};
 use crate::source::workflow::Workflow;
 use crate::suppress::{NixSuppressions, Pragmas, Suppressions};
 
@@ -52,7 +52,7 @@ pub struct Report {
     pub findings: Vec<Finding>,
     pub errors: Vec<FileError>,
     /// The text of each file with findings, by display path, for snippets.
-    pub sources: HashMap<String, String>,
+    pub sources: HashMap<String, SourceText>,
     /// Findings left out because the baseline already has them.
     pub baselined: usize,
     /// Where the paths of reports meant for other tools are taken from.
@@ -103,14 +103,14 @@ impl Roots {
 }
 
 /// What auditing one file gives.
-type Audited = Result<(Vec<Finding>, String), FileError>;
+type Audited = Result<(Vec<Finding>, SourceText), FileError>;
 
 /// What auditing one unit gives: findings, the text of each file by its
 /// display path (for snippets), and the files that could not be audited.
 #[derive(Debug, Default)]
 pub struct UnitResult {
     pub findings: Vec<Finding>,
-    pub sources: Vec<(String, String)>,
+    pub sources: Vec<(String, SourceText)>,
     pub errors: Vec<FileError>,
 }
 
@@ -268,7 +268,7 @@ fn one(target: &Target, audit: impl FnOnce(String) -> Audited) -> UnitResult {
     if target.source != Source::Stdin {
         return audit(text).into();
     }
-    let kept = text.clone();
+    let kept = SourceText::new(text.clone(), line_ends(target.kind));
     let mut result: UnitResult = audit(text).into();
     if !result
         .sources
@@ -484,7 +484,8 @@ fn keep_sources<'a, const N: usize>(
     for (path, text) in texts.into_iter().flatten() {
         let has_findings = result.findings.iter().any(|f| &f.path == path);
         if has_findings && !result.sources.iter().any(|(p, _)| p == path) {
-            result.sources.push((path.clone(), text.clone()));
+            let text = SourceText::new(text.clone(), LineEnds::Any);
+            result.sources.push((path.clone(), text));
         }
     }
 }
@@ -503,6 +504,15 @@ fn parse_or_record<T>(
             errors.push(FileError::syntax(&path, message, position));
             None
         }
+    }
+}
+
+/// The line ends the reader of `kind` reads: BuildKit's for a Dockerfile,
+/// every line break for the others.
+fn line_ends(kind: FileKind) -> LineEnds {
+    match kind {
+        FileKind::Dockerfile => LineEnds::Lf,
+        _ => LineEnds::Any,
     }
 }
 
@@ -545,15 +555,18 @@ fn read(target: &Target) -> Result<String, FileError> {
             Err(error) => invalid_bytes_as_question_marks(error.as_bytes()),
         });
     }
-    utf8(bytes, &target.display)
+    utf8(bytes, &target.display, target.kind)
 }
 
-/// A file's bytes as text; where they stop being UTF-8 is an error there.
-fn utf8(bytes: Vec<u8>, shown: &str) -> Result<String, FileError> {
+/// A file's bytes as text; where they stop being UTF-8 is an error there,
+/// placed by the line ends of its kind.
+fn utf8(bytes: Vec<u8>, shown: &str, kind: FileKind) -> Result<String, FileError> {
     String::from_utf8(bytes).map_err(|error| {
         let valid = error.utf8_error().valid_up_to();
         let prefix = String::from_utf8_lossy(&error.as_bytes()[..valid]).into_owned();
-        FileError::at(shown, "not valid UTF-8".into(), &prefix, valid)
+        let lines = LineIndex::with_line_ends(&prefix, line_ends(kind));
+        let position = lines.position(&prefix, valid);
+        FileError::syntax(shown, "not valid UTF-8".into(), position)
     })
 }
 
@@ -562,7 +575,7 @@ pub fn audit_dockerfile(path: &str, text: String, options: &Options) -> Audited 
     let parsed = dockerfile::parse(text)
         .map_err(|error| FileError::syntax(path, error.message, error.position))?;
     let findings = check_dockerfile(path, &parsed, options);
-    Ok((findings, parsed.text))
+    Ok((findings, SourceText::new(parsed.text, LineEnds::Lf)))
 }
 
 pub fn check_dockerfile(path: &str, dockerfile: &Dockerfile, options: &Options) -> Vec<Finding> {
@@ -658,7 +671,10 @@ pub fn audit_compose(
         comment_lines: &file.comment_lines,
         blocks: &file.services,
     };
-    Ok((yaml.findings(path, found, options), file.text))
+    Ok((
+        yaml.findings(path, found, options),
+        SourceText::new(file.text, LineEnds::Any),
+    ))
 }
 
 /// Audit one GitHub Actions workflow or action.
@@ -679,7 +695,10 @@ pub fn audit_workflow(path: &str, text: String, options: &Options) -> Audited {
         comment_lines: &workflow.comment_lines,
         blocks: &workflow.blocks,
     };
-    Ok((yaml.findings(path, found, options), workflow.text))
+    Ok((
+        yaml.findings(path, found, options),
+        SourceText::new(workflow.text, LineEnds::Any),
+    ))
 }
 
 /// How many files one pipeline may include, its own included.
@@ -737,7 +756,8 @@ fn audit_gitlab(target: &Target, options: &Options) -> UnitResult {
         };
         let findings = gitlab_findings(&shown, &file, options);
         if !findings.is_empty() {
-            result.sources.push((shown.clone(), file.text.clone()));
+            let text = SourceText::new(file.text.clone(), LineEnds::Any);
+            result.sources.push((shown.clone(), text));
         }
         result.findings.extend(findings);
         let Some(root) = &root else { continue };
@@ -752,11 +772,10 @@ fn audit_gitlab(target: &Target, options: &Options) -> UnitResult {
             }
             let absolute = normalize(&root.join(relative));
             let left_out = |why: String| {
-                FileError::at(
+                FileError::syntax(
                     &shown,
                     format!("local include `{path}` not audited: {why}"),
-                    &file.text,
-                    include.span.start,
+                    file.lines.position(&file.text, include.span.start),
                 )
             };
             if !absolute.starts_with(root) {
@@ -783,7 +802,7 @@ fn audit_gitlab(target: &Target, options: &Options) -> UnitResult {
                 .replace('\\', "/");
             match read_inside(&absolute, &tree, MAX_FILE_SIZE) {
                 Ok(bytes) => {
-                    let text = utf8(bytes, &shown_include);
+                    let text = utf8(bytes, &shown_include, FileKind::Gitlab);
                     queue.push((shown_include, text));
                 }
                 // GitLab includes a file under `rules:` only when they hold.
@@ -871,7 +890,10 @@ fn gitlab_findings(path: &str, file: &GitlabCi, options: &Options) -> Vec<Findin
 pub fn audit_gitlab_ci(path: &str, text: String, options: &Options) -> Audited {
     let file = GitlabCi::parse(text)
         .map_err(|error| FileError::syntax(path, error.message, error.position))?;
-    Ok((gitlab_findings(path, &file, options), file.text))
+    Ok((
+        gitlab_findings(path, &file, options),
+        SourceText::new(file.text, LineEnds::Any),
+    ))
 }
 
 /// Audit one dev container definition.
@@ -890,7 +912,10 @@ pub fn audit_devcontainer(path: &str, text: String, options: &Options) -> Audite
         comment_lines: &file.comment_lines,
         blocks: &[],
     };
-    Ok((commented.findings(path, found, options), file.text))
+    Ok((
+        commented.findings(path, found, options),
+        SourceText::new(file.text, LineEnds::Any),
+    ))
 }
 
 /// A YAML (or JSON-with-comments) file's text and what its pragmas can
@@ -979,7 +1004,7 @@ pub fn audit_nix_file(path: &str, text: String, options: &Options) -> Audited {
         options,
     ));
     sort_findings(&mut findings);
-    Ok((findings, file.text))
+    Ok((findings, SourceText::new(file.text, LineEnds::Any)))
 }
 
 /// The findings of the rules of any `.nix` file, and the file's pragmas

@@ -454,7 +454,7 @@ fn execute(
             let change = plan.files.iter().find(|c| c.stdin);
             let text = change
                 .map(|c| c.after.as_str())
-                .or_else(|| report.sources.get(name).map(String::as_str))
+                .or_else(|| report.sources.get(name).map(|source| source.text.as_str()))
                 .unwrap_or_default();
             out.write_all(text.as_bytes())?;
             out.flush()?;

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::source::span::{LineIndex, Position};
+use crate::source::span::Position;
 
 /// A file that could not be audited or read: shown as
 /// `path:line:column: message` (the position when there is one).
@@ -40,10 +40,5 @@ impl FileError {
             line: Some(position.line),
             column: Some(position.column),
         }
-    }
-
-    /// An error at a byte offset of a text.
-    pub fn at(path: &str, message: String, text: &str, offset: usize) -> FileError {
-        FileError::syntax(path, message, LineIndex::new(text).position(text, offset))
     }
 }

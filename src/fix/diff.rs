@@ -268,7 +268,8 @@ mod tests {
                     }
                 }
             }
-            let applied = apply(&text, edits);
+            let lines = crate::source::span::LineIndex::new(&text);
+            let applied = apply(&text, &lines, edits);
             let change = FileChange {
                 path: "f".into(),
                 file: "f".into(),

@@ -20,7 +20,7 @@ use crate::audit::Report;
 use crate::finding::{Applicability, Edit, Finding, Fix, FixAction};
 use crate::resolve::{self, net, Lookup};
 use crate::source::dockerfile::image_ref::ImageRef;
-use crate::source::span::{Position, Span};
+use crate::source::span::{LineEnds, Position, SourceText, Span};
 
 /// What a run may fix.
 #[derive(Debug, Clone, Default)]
@@ -140,17 +140,17 @@ pub fn plan(
         let path = path.as_str();
         // The text audited, or (flake.nix beside a lock) read now, when it
         // needs no second look for changes.
-        let (before, read_now) = match report.sources.get(path) {
-            Some(text) => (text.clone(), false),
+        let (source, read_now) = match report.sources.get(path) {
+            Some(source) => (source.clone(), false),
             None => match crate::input::read_file(&on_disk(path), crate::input::MAX_FILE_SIZE)
                 .ok()
                 .and_then(|bytes| String::from_utf8(bytes).ok())
             {
-                Some(text) => (text, true),
+                Some(text) => (SourceText::new(text, LineEnds::Any), true),
                 None => continue,
             },
         };
-        let before = &before;
+        let before = &source.text;
         let mut edits: Vec<(Edit, &Finding)> = Vec::new();
         let mut follows_made = follows_edits(&fixes, before).into_iter();
         // A YAML alias (`image: *img`) is fixed where its anchor is: when
@@ -212,7 +212,7 @@ pub fn plan(
             fixed,
             edits: applied,
             dropped,
-        } = apply(before, edits);
+        } = apply(before, &source.lines(), edits);
         for finding in dropped {
             plan.failed.push(NotFixed {
                 code: finding.code,
@@ -497,9 +497,6 @@ fn locate_inner(written: &str, value: &str, prefixes: &[&str]) -> Option<usize> 
         .find_map(|prefix| (body.strip_prefix(prefix)? == value).then_some(at + prefix.len()))
 }
 
-/// Apply `edits` to `text`, in order: the text, what was fixed, and the
-/// findings whose edit was left out because it overlaps an earlier one or
-/// its span no longer reads what it expects.
 /// The result of applying a file's edits.
 struct Applied<'f> {
     text: String,
@@ -509,10 +506,17 @@ struct Applied<'f> {
     dropped: Vec<&'f Finding>,
 }
 
-fn apply<'f>(text: &str, mut edits: Vec<(Edit, &'f Finding)>) -> Applied<'f> {
+/// Apply `edits` to `text` (whose lines `lines` indexes, as its reader
+/// ends them), in order: the text, what was fixed, and the findings whose
+/// edit was left out because it overlaps an earlier one or its span no
+/// longer reads what it expects.
+fn apply<'f>(
+    text: &str,
+    lines: &crate::source::span::LineIndex,
+    mut edits: Vec<(Edit, &'f Finding)>,
+) -> Applied<'f> {
     edits.sort_by_key(|a| (a.0.span.start, a.0.span.end));
     edits.dedup_by(|a, b| a.0 == b.0);
-    let lines = crate::source::span::LineIndex::new(text);
     let mut out = String::with_capacity(text.len() + 128);
     let mut fixed: Vec<Fixed> = Vec::new();
     let mut dropped = Vec::new();
@@ -533,7 +537,7 @@ fn apply<'f>(text: &str, mut edits: Vec<(Edit, &'f Finding)>) -> Applied<'f> {
             if let Some(mine) = added.as_deref() {
                 fixed.push(Fixed {
                     code: finding.code,
-                    start: shifted(insertion_at(&lines, text, previous.span.end, mine), moved),
+                    start: shifted(insertion_at(lines, text, previous.span.end, mine), moved),
                     finding: finding.start,
                     old: edit.old.clone(),
                     new: edit.new.clone(),
@@ -560,7 +564,7 @@ fn apply<'f>(text: &str, mut edits: Vec<(Edit, &'f Finding)>) -> Applied<'f> {
         let start = shifted(
             match added.as_deref() {
                 Some(mine) if mine.starts_with(['\n', '\r']) => {
-                    insertion_at(&lines, text, edit.span.end, mine)
+                    insertion_at(lines, text, edit.span.end, mine)
                 }
                 _ => lines.position(text, edit.span.start),
             },

@@ -46,7 +46,7 @@ pub fn spanned_text(report: &Report, finding: &Finding) -> String {
     let text = report
         .sources
         .get(&finding.path)
-        .and_then(|text| text.get(finding.span.start..finding.span.end))
+        .and_then(|source| source.text.get(finding.span.start..finding.span.end))
         .unwrap_or_default();
     one_line(text)
 }

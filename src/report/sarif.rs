@@ -32,10 +32,10 @@ pub fn render(report: &Report, rules: &[&Rule]) -> String {
     // Each file's line hashes, computed once.
     let mut hashes: HashMap<&str, Vec<String>> = HashMap::new();
     for finding in &report.findings {
-        if let Some(text) = report.sources.get(&finding.path) {
+        if let Some(source) = report.sources.get(&finding.path) {
             hashes
                 .entry(&finding.path)
-                .or_insert_with(|| line_hashes(text));
+                .or_insert_with(|| line_hashes(&source.text));
         }
     }
     // Each result is written as soon as it is made, rather than kept in one

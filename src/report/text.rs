@@ -42,18 +42,18 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
     let mut out = String::new();
     let indexes: HashMap<&str, LineIndex> = sources
         .iter()
-        .map(|(path, text)| (path.as_str(), LineIndex::new(text)))
+        .map(|(path, source)| (path.as_str(), source.lines()))
         .collect();
     for finding in &report.findings {
         header(&mut out, finding, &paint);
         if options.concise {
             continue;
         }
-        if let (Some(text), Some(index)) = (
+        if let (Some(source), Some(index)) = (
             sources.get(&finding.path),
             indexes.get(finding.path.as_str()),
         ) {
-            snippet(&mut out, finding, text, index, &paint);
+            snippet(&mut out, finding, &source.text, index, &paint);
         }
         out.push('\n');
     }

@@ -134,7 +134,7 @@ impl ComposeFile {
                 });
             }
         }
-        let comment_lines = yaml::comment_lines(&text);
+        let comment_lines = yaml::comment_lines(&text, &lines);
         Ok(ComposeFile {
             text,
             lines,

@@ -56,7 +56,8 @@ impl Devcontainer {
                 at,
             ));
         }
-        let parsed = parse_to_ast(&text, &CollectOptions::default(), &options)
+        let json = super::json_without_bom(&text);
+        let parsed = parse_to_ast(&json, &CollectOptions::default(), &options)
             .map_err(|e| error(format!("invalid JSON: {}", e.kind()), e.range().start))?;
         let Some(Value::Object(top)) = parsed.value else {
             return Err(error(
@@ -83,7 +84,7 @@ impl Devcontainer {
                 _ => {}
             }
         }
-        let comment_lines = super::comment_lines(&text, "//");
+        let comment_lines = super::comment_lines(&text, &lines, "//");
         Ok(Devcontainer {
             text,
             lines,
@@ -137,6 +138,70 @@ mod tests {
         assert_eq!(file.comment_lines.len(), 1);
         assert!(Devcontainer::parse("{ \"image\": }".into()).is_err());
         assert!(Devcontainer::parse("[".repeat(100_000)).is_err());
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_read_and_positions_after_it_stay() {
+        let text = "\u{feff}{\n  \"image\": \"debian:12\",\n  \"x\": ,\n}\n";
+        let error = Devcontainer::parse(text.to_owned()).unwrap_err();
+        assert_eq!(error.position, Position { line: 3, column: 8 }, "{error:?}");
+        let text = "\u{feff}{\"image\": \"debian:12\"}";
+        let file = Devcontainer::parse(text.to_owned()).unwrap();
+        let (image, span) = file.image.unwrap();
+        assert_eq!(image, "debian:12");
+        assert_eq!(&text[span.start..span.end], "\"debian:12\"");
+        // The mark is no column.
+        assert_eq!(
+            file.lines.position(text, span.start),
+            Position {
+                line: 1,
+                column: 11
+            }
+        );
+    }
+
+    #[test]
+    fn brackets_in_comments_and_strings_are_not_nesting() {
+        let text = format!(
+            "{{\n  // {}\n  /* {} */\n  \"a\": \"{}\",\n  \"image\": \"debian:12\"\n}}\n",
+            "{".repeat(70),
+            "[".repeat(70),
+            "{".repeat(70)
+        );
+        let file = Devcontainer::parse(text).unwrap();
+        assert_eq!(file.image.unwrap().0, "debian:12");
+        assert_eq!(file.comment_lines.len(), 1);
+        // A comment ends at a lone `\r` too, as VS Code ends it.
+        let text = format!("{{ // {}\r\"image\": \"debian:12\" }}", "{".repeat(70));
+        assert_eq!(
+            Devcontainer::parse(text).unwrap().image.unwrap().0,
+            "debian:12"
+        );
+        let deep = format!("{{\"a\": {}{}}}", "[".repeat(70), "]".repeat(70));
+        let error = Devcontainer::parse(deep).unwrap_err();
+        assert_eq!(error.message, "JSON nested deeper than 64 levels");
+        // An unclosed block comment hides the rest, for the parser too.
+        assert!(Devcontainer::parse(format!("{{ /* {}", "[".repeat(70))).is_err());
+    }
+
+    #[test]
+    fn lines_may_end_in_a_lone_carriage_return() {
+        let text = "{\r  // repro-audit ignore=DC001\r  \"image\": \"debian:12\"\r}\r";
+        let file = Devcontainer::parse(text.to_owned()).unwrap();
+        let (_, span) = file.image.clone().unwrap();
+        assert_eq!(
+            file.lines.position(text, span.start),
+            Position {
+                line: 3,
+                column: 12
+            }
+        );
+        let comments: Vec<&str> = file
+            .comment_lines
+            .iter()
+            .map(|s| &text[s.start..s.end])
+            .collect();
+        assert_eq!(comments, ["// repro-audit ignore=DC001"]);
     }
 
     #[test]

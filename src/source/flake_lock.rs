@@ -220,7 +220,8 @@ fn build(text: &str) -> Result<Built, (String, usize)> {
         allow_non_finite_numbers: false,
         allow_extended_string_escapes: false,
     };
-    let parsed = parse_to_ast(text, &CollectOptions::default(), &options)
+    let json = super::json_without_bom(text);
+    let parsed = parse_to_ast(&json, &CollectOptions::default(), &options)
         .map_err(|e| (format!("invalid JSON: {}", e.kind()), e.range().start))?;
     let Some(Value::Object(top)) = parsed.value else {
         return Err(("a lock file is a JSON object".into(), 0));
@@ -767,6 +768,18 @@ mod tests {
                 "1:33: lock file references missing node 'main'",
             ),
             (&deep, "1:65: JSON nested deeper than 64 levels"),
+            // The depth guard skips what the parser skips; the parser
+            // then refuses the comment itself.
+            (
+                &format!("// {}\n{{}}", "{".repeat(70)),
+                "1:1: invalid JSON: Comments are not allowed",
+            ),
+            // A byte-order mark is skipped (Nix's JSON reader skips it too)
+            // and is no column.
+            (
+                "\u{feff}{\"nodes\": {\"root\": {}}, \"root\": \"root\", \"version\": 8}",
+                "1:52: lock file has unsupported version 8",
+            ),
         ] {
             assert_eq!(parse(text).unwrap_err(), expected, "{:.60}", text);
         }

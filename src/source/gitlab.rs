@@ -81,7 +81,7 @@ impl GitlabCi {
             position: e.position,
         })?;
         let mut ci = GitlabCi {
-            comment_lines: yaml::comment_lines(&text),
+            comment_lines: yaml::comment_lines(&text, &lines),
             text: String::new(),
             lines: LineIndex::new(""),
             images: Vec::new(),

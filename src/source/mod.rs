@@ -14,26 +14,39 @@ pub mod span;
 pub mod workflow;
 pub mod yaml;
 
-/// Where JSON nesting first passes `max` levels, strings skipped: the
-/// JSON parser recurses, so too deep an input is refused before it sees it.
+/// Where JSON nesting first passes `max` levels, strings and comments
+/// (`//` to the end of the line, `/* */`) skipped, as the parser skips
+/// them: the parser recurses, so too deep an input is refused before it
+/// sees it. One pass, whatever the input.
 pub fn json_too_deep(text: &str, max: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     let (mut depth, mut i) = (0usize, 0usize);
     while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
+        match (bytes[i], bytes.get(i + 1)) {
+            (b'"', _) => {
                 i += 1;
                 while i < bytes.len() && bytes[i] != b'"' {
                     i += if bytes[i] == b'\\' { 2 } else { 1 };
                 }
             }
-            b'[' | b'{' => {
+            (b'/', Some(b'/')) => {
+                while i < bytes.len() && !matches!(bytes[i], b'\n' | b'\r') {
+                    i += 1;
+                }
+            }
+            (b'/', Some(b'*')) => {
+                // To the `/` of the closing `*/`.
+                i = text[i + 2..]
+                    .find("*/")
+                    .map_or(bytes.len(), |end| i + 2 + end + 1);
+            }
+            (b'[' | b'{', _) => {
                 depth += 1;
                 if depth > max {
                     return Some(i);
                 }
             }
-            b']' | b'}' => depth = depth.saturating_sub(1),
+            (b']' | b'}', _) => depth = depth.saturating_sub(1),
             _ => {}
         }
         i += 1;
@@ -41,21 +54,30 @@ pub fn json_too_deep(text: &str, max: usize) -> Option<usize> {
     None
 }
 
-/// The spans of the comment lines of a text: lines whose first character
-/// other than a space or tab starts `marker` (`#` in YAML, `//` in JSON
-/// with comments).
-pub fn comment_lines(text: &str, marker: &str) -> Vec<span::Span> {
-    let mut found = Vec::new();
-    let mut start = 0;
-    for line in text.split_inclusive('\n') {
-        let body = line.trim_end_matches(['\n', '\r']);
-        let indent = body.len() - body.trim_start_matches([' ', '\t']).len();
-        if body[indent..].starts_with(marker) {
-            found.push(span::Span::new(start + indent, start + body.len()));
-        }
-        start += line.len();
+/// JSON text as jsonc-parser is given it: a UTF-8 byte-order mark, which
+/// it refuses and VS Code and Nix (nlohmann's JSON) skip, becomes three
+/// spaces, so that every offset in what it gives back stays the file's.
+pub fn json_without_bom(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) => format!("   {rest}").into(),
+        None => text.into(),
     }
-    found
+}
+
+/// The spans of the comment lines of a text: lines (as `lines` ends
+/// them) whose first character other than a space or tab starts `marker`
+/// (`#` in YAML, `//` in JSON with comments).
+pub fn comment_lines(text: &str, lines: &span::LineIndex, marker: &str) -> Vec<span::Span> {
+    (0..lines.len())
+        .filter_map(|line| {
+            let range = lines.line_range(text, line);
+            let body = &text[range.start..range.end];
+            let indent = body.len() - body.trim_start_matches([' ', '\t']).len();
+            body[indent..]
+                .starts_with(marker)
+                .then(|| span::Span::new(range.start + indent, range.end))
+        })
+        .collect()
 }
 
 /// Source text as one line: line continuations joined and every run of

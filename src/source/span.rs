@@ -30,6 +30,36 @@ pub struct Position {
 
 const BOM: &str = "\u{feff}";
 
+/// Which bytes end a line, as the reader of a kind of file reads them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum LineEnds {
+    /// `\n`, `\r\n` and a lone `\r`: YAML 1.2 and JSON read a lone `\r`
+    /// as a line break, Nix's lexer too, and so do editors.
+    #[default]
+    Any,
+    /// `\n` only, a `\r` before it not shown: BuildKit reads a Dockerfile
+    /// line by line so, a lone `\r` being part of the line it is on.
+    Lf,
+}
+
+/// A file's text as audited, with the line ends its reader reads, so that
+/// snippets and fixes count lines as its findings do.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SourceText {
+    pub text: String,
+    pub line_ends: LineEnds,
+}
+
+impl SourceText {
+    pub fn new(text: String, line_ends: LineEnds) -> SourceText {
+        SourceText { text, line_ends }
+    }
+
+    pub fn lines(&self) -> LineIndex {
+        LineIndex::with_line_ends(&self.text, self.line_ends)
+    }
+}
+
 /// Where each line starts, so that offsets become positions in O(log n),
 /// and how many characters precede every [`BLOCK`]th byte, so that the
 /// column of an offset far along one very long line costs O(`BLOCK`)
@@ -39,6 +69,7 @@ pub struct LineIndex {
     line_starts: Vec<usize>,
     /// Characters in `text[..k * BLOCK]`, for each k.
     chars_before_block: Vec<usize>,
+    line_ends: LineEnds,
 }
 
 const BLOCK: usize = 256;
@@ -50,12 +81,23 @@ fn char_starts(bytes: &[u8]) -> usize {
 }
 
 impl LineIndex {
+    /// Lines as YAML, JSON, Nix and editors read them: ended by `\n`,
+    /// `\r\n` or a lone `\r`.
     pub fn new(text: &str) -> Self {
+        LineIndex::with_line_ends(text, LineEnds::Any)
+    }
+
+    pub fn with_line_ends(text: &str, line_ends: LineEnds) -> Self {
+        let bytes = text.as_bytes();
         let mut line_starts = vec![0];
         line_starts.extend(
-            text.bytes()
+            bytes
+                .iter()
                 .enumerate()
-                .filter(|&(_, b)| b == b'\n')
+                .filter(|&(i, &b)| match line_ends {
+                    LineEnds::Lf => b == b'\n',
+                    LineEnds::Any => b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')),
+                })
                 .map(|(i, _)| i + 1),
         );
         let mut chars_before_block = Vec::with_capacity(text.len() / BLOCK + 1);
@@ -68,6 +110,7 @@ impl LineIndex {
         LineIndex {
             line_starts,
             chars_before_block,
+            line_ends,
         }
     }
 
@@ -98,7 +141,8 @@ impl LineIndex {
         self.line_starts.is_empty()
     }
 
-    /// Byte range of 0-based `line`, without its line terminator.
+    /// Byte range of 0-based `line`, without its line terminator (nor,
+    /// for a Dockerfile, the `\r`s before it).
     pub fn line_range(&self, text: &str, line: usize) -> Span {
         let start = self.line_starts[line];
         let mut end = self
@@ -106,8 +150,17 @@ impl LineIndex {
             .get(line + 1)
             .map_or(text.len(), |next| next - 1);
         let bytes = text.as_bytes();
-        while end > start && bytes[end - 1] == b'\r' {
-            end -= 1;
+        match self.line_ends {
+            LineEnds::Lf => {
+                while end > start && bytes[end - 1] == b'\r' {
+                    end -= 1;
+                }
+            }
+            LineEnds::Any => {
+                if end > start && bytes.get(end) == Some(&b'\n') && bytes[end - 1] == b'\r' {
+                    end -= 1;
+                }
+            }
         }
         Span::new(start, end)
     }
@@ -160,6 +213,41 @@ mod tests {
             index.line_range(text, 0),
             Span::new(0, text.find('\r').unwrap())
         );
+    }
+
+    #[test]
+    fn lines_end_where_the_reader_of_the_file_ends_them() {
+        let text = "a: 1\rb: 2\r\nc: 3\n\rd";
+        let lines = |index: &LineIndex| -> Vec<&str> {
+            (0..index.len())
+                .map(|line| {
+                    let range = index.line_range(text, line);
+                    &text[range.start..range.end]
+                })
+                .collect()
+        };
+        let three = text.find('3').unwrap();
+        // YAML, JSON, Nix, editors: `\r`, `\r\n` and `\n`.
+        let any = LineIndex::new(text);
+        assert_eq!(lines(&any), ["a: 1", "b: 2", "c: 3", "", "d"]);
+        assert_eq!(any.position(text, three), Position { line: 3, column: 4 });
+        assert_eq!(
+            any.position(text, text.len()),
+            Position { line: 5, column: 2 }
+        );
+        // BuildKit: a lone `\r` is part of its line.
+        let lf = LineIndex::with_line_ends(text, LineEnds::Lf);
+        assert_eq!(lines(&lf), ["a: 1\rb: 2", "c: 3", "\rd"]);
+        assert_eq!(lf.position(text, three), Position { line: 2, column: 4 });
+        // A file of lone `\r`s, as classic Mac OS wrote them.
+        let text = "x\ry\rzz\r";
+        let cr = LineIndex::new(text);
+        assert_eq!(cr.len(), 4);
+        assert_eq!(
+            cr.position(text, text.find("zz").unwrap() + 1),
+            Position { line: 3, column: 2 }
+        );
+        assert_eq!(cr.line_range(text, 2), Span::new(4, 6));
     }
 
     #[test]

@@ -62,7 +62,7 @@ impl Workflow {
             position: e.position,
         })?;
         let mut workflow = Workflow {
-            comment_lines: yaml::comment_lines(&text),
+            comment_lines: yaml::comment_lines(&text, &lines),
             text: String::new(),
             lines: LineIndex::new(""),
             uses: Vec::new(),

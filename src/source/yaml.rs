@@ -1,17 +1,32 @@
 //! YAML as the Compose and CI rules read it: a tree of mappings, sequences
 //! and scalars in which every node keeps its byte span, read by `saphyr`
 //! (YAML 1.2, maintained; it reports positions and bounds alias
-//! expansion by a node budget of its own). On top of what the parser gives: merge keys (`<<: *base`,
+//! expansion by a node budget of its own, to which [`MAX_ALIAS_BYTES`]
+//! adds one in bytes). On top of what the parser gives: merge keys (`<<: *base`,
 //! `<<: [*a, *b]`) are applied as Compose applies them, keys written in
 //! the mapping winning; a quoted scalar's span ends at its closing quote
 //! and a plain one's at its last character; a node reached through an
 //! alias keeps the span of the anchored node, where a fix would go.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+use saphyr::{MarkedYaml, Scalar, YamlData, YamlLoader};
+use saphyr_parser::{
+    BufferedInput, Event, Marker, Parser, ScalarStyle, ScanError, Span as EventSpan,
+    SpannedEventReceiver,
+};
 
 use super::span::{LineIndex, Position, Span};
+
+/// The most bytes of scalar text that aliases may copy in one file.
+/// saphyr clones an anchored node for every alias that names it and
+/// bounds only how many nodes that makes (100,000), so a 100 KB scalar
+/// behind four levels of ten aliases became a gigabyte, and 80,000 aliases
+/// of one 100 KB scalar more than the machine had. Real files repeat a
+/// few kilobytes (a service's defaults, a job template) a few dozen
+/// times; 32 MiB is a thousand times that, and what the tree then holds
+/// stays within a few hundred MiB.
+pub const MAX_ALIAS_BYTES: usize = 32 * 1024 * 1024;
 
 /// Documents nest a handful of levels; this keeps every walk of the tree
 /// far from the end of the stack.
@@ -73,83 +88,458 @@ pub struct YamlError {
     pub position: Position,
 }
 
-/// How many closing brackets `parse` moves (see there) before it gives up.
-const MAX_REPAIRS: usize = 64;
-
 /// The documents of a YAML stream (`---` separates them).
 ///
 /// go-yaml, which Compose and GitHub read YAML with, accepts a flow
 /// collection whose closing `]` or `}` stands at the indentation of its
-/// key (`test: [` … `]` under `healthcheck:`); YAML 1.2, and so saphyr,
-/// does not. Such a line is read one space deeper, as many times as it
-/// takes, and spans are given back in the file's own offsets.
+/// key (`test: [` … `]` under `healthcheck:`), or less; YAML 1.2, and so
+/// saphyr, does not. When saphyr refuses such a line, every line from it
+/// on that starts with `]` or `}` is moved deep enough at once (see
+/// [`closing_lines`]) and the text is read again: two readings at most,
+/// whatever the number of such lines. Spans are given back in the file's
+/// own offsets.
 pub fn parse(text: &str) -> Result<Vec<Node>, YamlError> {
     let lines = LineIndex::new(text);
-    let mut working = text.to_owned();
-    // Original offsets of the line starts where a space was added, sorted.
-    let mut inserted: Vec<usize> = Vec::new();
-    loop {
-        let offsets = CharOffsets::new(&working);
-        let shift = Shift::new(&inserted);
-        let error = |message: String, char_index: usize| YamlError {
+    let unchanged = Shift::default();
+    let offsets = CharOffsets::new(text);
+    let failure = match load(text) {
+        Ok(loaded) => return build(&loaded.documents, text, &offsets, &unchanged, &lines),
+        Err(failure) => failure,
+    };
+    let refused = || error_at(&failure, &offsets, &unchanged, text, &lines);
+    let Some(from) = closing_line_refused(&failure, text, &offsets, &lines) else {
+        return Err(refused());
+    };
+    let Some(shift) = closing_lines(text, &lines, from) else {
+        return Err(refused());
+    };
+    let working = shift.insert(text);
+    let in_working = CharOffsets::new(&working);
+    let loaded = match load(&working) {
+        Ok(loaded) => loaded,
+        Err(again) => return Err(error_at(&again, &in_working, &shift, text, &lines)),
+    };
+    // A block scalar is text: a space added to it would change a script.
+    let block_scalars: Vec<Span> = loaded
+        .block_scalars
+        .iter()
+        .map(|&(start, end)| {
+            let start = shift.original(in_working.byte(start));
+            let first_line = lines.line_range(text, lines.line_of(start)).start;
+            Span::new(first_line, shift.original(in_working.byte(end)))
+        })
+        .collect();
+    if shift.lands_in(&block_scalars) {
+        return Err(refused());
+    }
+    build(&loaded.documents, text, &in_working, &shift, &lines)
+}
+
+/// The tree of `documents`, read from the text that `offsets` index (the
+/// file's, with `shift`'s spaces), with spans in `text`, the file's own,
+/// which `lines` indexes.
+fn build(
+    documents: &[MarkedYaml],
+    text: &str,
+    offsets: &CharOffsets,
+    shift: &Shift,
+    lines: &LineIndex,
+) -> Result<Vec<Node>, YamlError> {
+    let reader = Reader {
+        text: offsets.text,
+        offsets,
+    };
+    let mut nodes = documents
+        .iter()
+        .map(|document| reader.node(document, 0))
+        .collect::<Result<Vec<Node>, (String, usize)>>()
+        .map_err(|(message, at)| YamlError {
             message,
-            position: lines.position(text, shift.original(offsets.byte(char_index))),
+            position: lines.position(text, shift.original(offsets.byte(at))),
+        })?;
+    if !shift.runs.is_empty() {
+        for node in &mut nodes {
+            shift.apply(node);
+        }
+    }
+    Ok(nodes)
+}
+
+/// `failure`, found in the text that `offsets` index, placed in `text`.
+fn error_at(
+    failure: &Failure,
+    offsets: &CharOffsets,
+    shift: &Shift,
+    text: &str,
+    lines: &LineIndex,
+) -> YamlError {
+    let at = match failure {
+        Failure::Syntax(e) => e.marker().index(),
+        Failure::Aliases(at) => at.index(),
+    };
+    YamlError {
+        message: failure_message(failure),
+        position: lines.position(text, shift.original(offsets.byte(at))),
+    }
+}
+
+/// The 0-based line of `text` that saphyr refused for its indentation,
+/// when it is a closing line (one whose first character other than a
+/// space is `]` or `}`).
+fn closing_line_refused(
+    failure: &Failure,
+    text: &str,
+    offsets: &CharOffsets,
+    lines: &LineIndex,
+) -> Option<usize> {
+    let Failure::Syntax(e) = failure else {
+        return None;
+    };
+    let line = lines.line_of(offsets.byte(e.marker().index()));
+    let closing = Line::read(text, lines, line).is_closing();
+    (e.info().contains("indentation") && closing).then_some(line)
+}
+
+/// Spaces that move every closing line from 0-based line `from` on to
+/// where saphyr takes it, block scalars left alone; `None` when they
+/// would more than double the text (a legitimate file adds a few per
+/// closing line).
+///
+/// saphyr wants a line inside a flow collection deeper than the block
+/// node that holds the collection, and after a quoted scalar one column
+/// deeper still: tried on saphyr 0.3.4, `key: [` at column k, then
+/// `"a",`, takes its `]` at column k + 1 but not k (at k after a plain
+/// scalar), and never needs more. What it requires does not grow inside
+/// one collection. So a closing line goes one column deeper than the key
+/// on the last line that opened a collection (past any `- `), as deep as
+/// the line of content before it (saphyr took that one), and one column
+/// deeper than it stands; never less deep than it was.
+fn closing_lines(text: &str, lines: &LineIndex, from: usize) -> Option<Shift> {
+    let mut shift = Shift::default();
+    let mut added = 0usize;
+    // How deep the next closing line must stand.
+    let mut floor = (0..from)
+        .rev()
+        .map(|number| Line::read(text, lines, number))
+        .find(Line::has_tokens)
+        .map_or(0, |line| line.floor(line.indent));
+    // Inside a block scalar: the column its content is deeper than.
+    let mut block_scalar: Option<usize> = None;
+    for number in from..lines.len() {
+        let line = Line::read(text, lines, number);
+        if line.is_blank() {
+            continue;
+        }
+        if let Some(parent) = block_scalar {
+            if line.indent > parent {
+                continue;
+            }
+            block_scalar = None;
+        }
+        if !line.has_tokens() {
+            continue;
+        }
+        let indent = if line.is_closing() {
+            let wanted = (line.indent + 1).max(floor);
+            added += wanted - line.indent;
+            if added > text.len() {
+                return None;
+            }
+            shift.push(line.start, wanted - line.indent);
+            wanted
+        } else {
+            line.indent
         };
-        match MarkedYaml::load_from_str(&working) {
-            Ok(documents) => {
-                let reader = Reader {
-                    text: &working,
-                    offsets: &offsets,
-                };
-                let mut nodes = documents
-                    .iter()
-                    .map(|document| reader.node(document, 0))
-                    .collect::<Result<Vec<Node>, (String, usize)>>()
-                    .map_err(|(message, char_index)| error(message, char_index))?;
-                if !inserted.is_empty() {
-                    for node in &mut nodes {
-                        shift.apply(node);
-                    }
-                }
-                return Ok(nodes);
+        floor = line.floor(indent);
+        block_scalar = line.block_scalar_parent();
+    }
+    Some(shift)
+}
+
+/// One line, as the go-yaml leniency reads it.
+struct Line<'t> {
+    /// Where it starts in the text.
+    start: usize,
+    /// Its leading spaces.
+    indent: usize,
+    /// The rest, without the line end.
+    rest: &'t str,
+}
+
+impl<'t> Line<'t> {
+    fn read(text: &'t str, lines: &LineIndex, number: usize) -> Line<'t> {
+        let range = lines.line_range(text, number);
+        let body = &text[range.start..range.end];
+        let rest = body.trim_start_matches(' ');
+        Line {
+            start: range.start,
+            indent: body.len() - rest.len(),
+            rest,
+        }
+    }
+
+    fn is_blank(&self) -> bool {
+        self.rest.trim_start_matches(['\t', ' ']).is_empty()
+    }
+
+    /// Neither blank nor a comment.
+    fn has_tokens(&self) -> bool {
+        !self.is_blank() && !self.rest.trim_start_matches('\t').starts_with('#')
+    }
+
+    fn is_closing(&self) -> bool {
+        self.rest.starts_with([']', '}'])
+    }
+
+    /// The line before a comment (a `#` at the start or after a blank).
+    fn code(&self) -> &'t str {
+        let comment = self
+            .rest
+            .char_indices()
+            .find(|&(i, c)| c == '#' && (i == 0 || self.rest[..i].ends_with([' ', '\t'])));
+        comment
+            .map_or(self.rest, |(i, _)| &self.rest[..i])
+            .trim_end()
+    }
+
+    /// Past the block sequence entries (`- `) and explicit keys (`? `)
+    /// the line starts with: how far, and the column of the last `-`.
+    fn entries(&self) -> (usize, Option<usize>) {
+        let (mut at, mut dash) = (0, None);
+        loop {
+            let rest = &self.rest[at..];
+            let Some(after) = rest.strip_prefix(['-', '?']) else {
+                break;
+            };
+            let blanks = after.len() - after.trim_start_matches([' ', '\t']).len();
+            if blanks == 0 {
+                break;
             }
-            Err(e) => {
-                let at = offsets.byte(e.marker().index());
-                let line_start = working[..at].rfind('\n').map_or(0, |i| i + 1);
-                let closing = working[line_start..]
-                    .trim_start_matches(' ')
-                    .starts_with([']', '}']);
-                if e.info().contains("indentation") && closing && inserted.len() < MAX_REPAIRS {
-                    let original = shift.original(line_start);
-                    working.insert(line_start, ' ');
-                    let place = inserted.partition_point(|&i| i <= original);
-                    inserted.insert(place, original);
-                    continue;
-                }
-                return Err(error(
-                    format!("invalid YAML: {}", e.info()),
-                    e.marker().index(),
-                ));
+            if rest.starts_with('-') {
+                dash = Some(self.indent + at);
             }
+            at += 1 + blanks;
+        }
+        (at, dash)
+    }
+
+    /// How deep a closing line after this one must stand, this one
+    /// standing at column `indent`: one deeper than its key if it opens a
+    /// collection, else as deep as itself.
+    fn floor(&self, indent: usize) -> usize {
+        if self.code().contains(['[', '{']) {
+            indent + self.entries().0 + 1
+        } else {
+            indent
+        }
+    }
+
+    /// If this line ends with a block scalar's indicator (`|`, `>-`,
+    /// `|2+`), the column its content lines are deeper than: its key's,
+    /// or its `- `'s.
+    fn block_scalar_parent(&self) -> Option<usize> {
+        let code = self.code();
+        let (before, indicator) = code.rsplit_once([' ', '\t']).unwrap_or(("", code));
+        let is_indicator = indicator.starts_with(['|', '>'])
+            && indicator.len() <= 3
+            && indicator[1..]
+                .chars()
+                .all(|c| matches!(c, '+' | '-' | '1'..='9'));
+        if !is_indicator {
+            return None;
+        }
+        let (past_entries, dash) = self.entries();
+        let keyed = before.len() > past_entries && before[past_entries..].contains(':');
+        Some(match (keyed, dash) {
+            (true, _) => self.indent + past_entries,
+            (false, Some(dash)) => dash,
+            (false, None) => self.indent.saturating_sub(1),
+        })
+    }
+}
+
+/// A text loaded: its documents, and where its block scalars are
+/// (character indices from the first character of the content to the
+/// next token).
+struct Loaded<'input> {
+    documents: Vec<MarkedYaml<'input>>,
+    block_scalars: Vec<(usize, usize)>,
+}
+
+/// Why a text did not load.
+enum Failure {
+    Syntax(ScanError),
+    /// Aliases would copy more than [`MAX_ALIAS_BYTES`]: the first alias
+    /// past the budget.
+    Aliases(Marker),
+}
+
+fn failure_message(failure: &Failure) -> String {
+    match failure {
+        Failure::Syntax(e) => format!("invalid YAML: {}", e.info()),
+        Failure::Aliases(_) => format!(
+            "invalid YAML: alias expansion exceeded the maximum size budget of {} MiB (possible billion-laughs attack)",
+            MAX_ALIAS_BYTES / (1024 * 1024)
+        ),
+    }
+}
+
+/// The documents of `text` as saphyr builds them, fed through [`Loading`].
+fn load(text: &str) -> Result<Loaded<'_>, Failure> {
+    let mut parser = Parser::new(BufferedInput::new(text.chars()));
+    let mut loading = Loading::default();
+    let parsed = parser.load(&mut loading, true);
+    // An alias refused stops the loading where it stands, before any
+    // later syntax error.
+    if let Some(at) = loading.refused {
+        return Err(Failure::Aliases(at));
+    }
+    parsed.map_err(Failure::Syntax)?;
+    if let Some(error) = loading.loader.error() {
+        return Err(Failure::Syntax(error.clone()));
+    }
+    Ok(Loaded {
+        documents: loading.loader.into_documents(),
+        block_scalars: loading.block_scalars,
+    })
+}
+
+/// saphyr's loader, fed by the parser through a count of the bytes each
+/// alias copies. What a node expands to is known once it ends (its
+/// scalars' bytes, what its own aliases copy included), so an alias past
+/// the budget is refused before saphyr clones anything for it, and from
+/// then on the loader is fed nothing more.
+#[derive(Default)]
+struct Loading<'input> {
+    loader: YamlLoader<'input, MarkedYaml<'input>>,
+    /// The bytes each anchored node expands to, by the parser's anchor id.
+    anchored: HashMap<usize, usize>,
+    /// The collections being read: their anchor id (0 for none) and the
+    /// bytes they expand to so far.
+    open: Vec<(usize, usize)>,
+    /// The bytes the aliases read so far copy.
+    copied: usize,
+    refused: Option<Marker>,
+    /// Every literal (`|`) or folded (`>`) scalar read.
+    block_scalars: Vec<(usize, usize)>,
+}
+
+impl<'input> SpannedEventReceiver<'input> for Loading<'input> {
+    fn on_event(&mut self, event: Event<'input>, span: EventSpan) {
+        if self.refused.is_some() {
+            return;
+        }
+        match &event {
+            Event::Scalar(text, style, anchor, _) => {
+                if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
+                    self.block_scalars
+                        .push((span.start.index(), span.end.index()));
+                }
+                self.ended(*anchor, text.len());
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                self.open.push((*anchor, 0));
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some((anchor, bytes)) = self.open.pop() {
+                    self.ended(anchor, bytes);
+                }
+            }
+            Event::Alias(anchor) => {
+                let bytes = self.anchored.get(anchor).copied().unwrap_or(0);
+                self.copied = self.copied.saturating_add(bytes);
+                if self.copied > MAX_ALIAS_BYTES {
+                    self.refused = Some(span.start);
+                    return;
+                }
+                self.ended(0, bytes);
+            }
+            _ => {}
+        }
+        self.loader.on_event(event, span);
+    }
+}
+
+impl Loading<'_> {
+    /// A node of `bytes` ended: it counts in its parent's size, and is
+    /// remembered if anchored.
+    fn ended(&mut self, anchor: usize, bytes: usize) {
+        if anchor > 0 {
+            self.anchored.insert(anchor, bytes);
+        }
+        if let Some((_, size)) = self.open.last_mut() {
+            *size = size.saturating_add(bytes);
         }
     }
 }
 
-/// From offsets in the text with spaces added back to the file's own.
+/// Spaces added at the start of some lines, and the way back from
+/// offsets in the text with them to offsets in the file.
+#[derive(Default)]
 struct Shift {
-    /// Where each added space sits in the working text, increasing.
-    spaces: Vec<usize>,
+    /// In file order.
+    runs: Vec<Run>,
+}
+
+struct Run {
+    /// Where the spaces go in the file (a line start).
+    at: usize,
+    spaces: usize,
+    /// Where they stand in the text with them.
+    working: usize,
 }
 
 impl Shift {
-    fn new(inserted: &[usize]) -> Shift {
-        Shift {
-            spaces: inserted.iter().enumerate().map(|(j, &o)| o + j).collect(),
+    fn push(&mut self, at: usize, spaces: usize) {
+        let before = self
+            .runs
+            .last()
+            .map_or(0, |run| run.working - run.at + run.spaces);
+        self.runs.push(Run {
+            at,
+            spaces,
+            working: at + before,
+        });
+    }
+
+    /// `text` with the spaces.
+    fn insert(&self, text: &str) -> String {
+        let added: usize = self.runs.iter().map(|run| run.spaces).sum();
+        let mut out = String::with_capacity(text.len() + added);
+        let mut copied = 0;
+        for run in &self.runs {
+            out.push_str(&text[copied..run.at]);
+            out.extend(std::iter::repeat_n(' ', run.spaces));
+            copied = run.at;
+        }
+        out.push_str(&text[copied..]);
+        out
+    }
+
+    /// The file's offset of `working`, an offset of the text with the
+    /// spaces (an added space is where its line starts).
+    fn original(&self, working: usize) -> usize {
+        let after = self.runs.partition_point(|run| run.working <= working);
+        let Some(run) = after.checked_sub(1).map(|i| &self.runs[i]) else {
+            return working;
+        };
+        if working < run.working + run.spaces {
+            run.at
+        } else {
+            working - (run.working - run.at) - run.spaces
         }
     }
 
-    fn original(&self, working: usize) -> usize {
-        working - self.spaces.partition_point(|&space| space < working)
+    /// Whether a line that was moved starts with text inside one of
+    /// `blocks` (spans in the file, sorted, each from the start of the
+    /// line its content starts on).
+    fn lands_in(&self, blocks: &[Span]) -> bool {
+        self.runs.iter().any(|run| {
+            let before = blocks.partition_point(|block| block.start <= run.at);
+            before
+                .checked_sub(1)
+                .is_some_and(|i| run.at < blocks[i].end)
+        })
     }
 
     fn apply(&self, node: &mut Node) {
@@ -167,30 +557,41 @@ impl Shift {
     }
 }
 
-/// Byte offsets of character indices (the parser counts characters).
-struct CharOffsets {
-    /// The byte offset of every character, and of the end.
-    bytes: Vec<usize>,
+/// Byte offsets of character indices (the parser counts characters),
+/// from the offset of every [`STRIDE`]th character: an eighth of a byte
+/// per character rather than eight.
+struct CharOffsets<'t> {
+    text: &'t str,
+    strides: Vec<usize>,
 }
 
-impl CharOffsets {
-    fn new(text: &str) -> CharOffsets {
-        let mut bytes: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
-        bytes.push(text.len());
-        CharOffsets { bytes }
+const STRIDE: usize = 64;
+
+impl<'t> CharOffsets<'t> {
+    fn new(text: &'t str) -> CharOffsets<'t> {
+        let strides = text
+            .char_indices()
+            .step_by(STRIDE)
+            .map(|(i, _)| i)
+            .collect();
+        CharOffsets { text, strides }
     }
 
+    /// The byte offset of character `char_index` (the end past the last).
     fn byte(&self, char_index: usize) -> usize {
-        self.bytes
-            .get(char_index)
-            .copied()
-            .unwrap_or_else(|| *self.bytes.last().unwrap_or(&0))
+        let Some(&from) = self.strides.get(char_index / STRIDE) else {
+            return self.text.len();
+        };
+        self.text[from..]
+            .char_indices()
+            .nth(char_index % STRIDE)
+            .map_or(self.text.len(), |(i, _)| from + i)
     }
 }
 
 struct Reader<'a> {
     text: &'a str,
-    offsets: &'a CharOffsets,
+    offsets: &'a CharOffsets<'a>,
 }
 
 impl Reader<'_> {
@@ -332,10 +733,11 @@ fn merge(
     Ok(entries)
 }
 
-/// The spans of the comment lines of a YAML text: lines whose first
-/// character other than a space or tab is `#`.
-pub fn comment_lines(text: &str) -> Vec<Span> {
-    super::comment_lines(text, "#")
+/// The spans of the comment lines of a YAML text: lines (ended by `\n`,
+/// `\r\n` or `\r`, as `lines` ends them) whose first character other
+/// than a space or tab is `#`.
+pub fn comment_lines(text: &str, lines: &LineIndex) -> Vec<Span> {
+    super::comment_lines(text, lines, "#")
 }
 
 #[cfg(test)]
@@ -418,6 +820,44 @@ mod tests {
     }
 
     #[test]
+    fn aliases_are_bounded_by_the_bytes_they_copy() {
+        // A 100 KB scalar behind four levels of ten aliases: 11,110 nodes,
+        // well within saphyr's node budget, but a gigabyte of text.
+        let mut text = format!("a0: &a0 \"{}\"\n", "x".repeat(100_000));
+        for i in 1..5 {
+            let aliases = vec![format!("*a{}", i - 1); 10].join(", ");
+            text.push_str(&format!("a{i}: &a{i} [{aliases}]\n"));
+        }
+        let error = parse(&text).unwrap_err();
+        assert!(
+            error
+                .message
+                .starts_with("invalid YAML: alias expansion exceeded")
+                && error.message.contains("32 MiB"),
+            "{}",
+            error.message
+        );
+        // Refused at the first alias past the budget, before it is
+        // copied: 1 MB for `a1`, 10 MB for `a2`, then 10 MB for each
+        // alias of `a2`, the third of which passes 32 MiB.
+        let fourth = text.lines().nth(3).unwrap();
+        let third = fourth.match_indices("*a2").nth(2).unwrap().0;
+        assert_eq!(
+            error.position,
+            Position {
+                line: 4,
+                column: third + 1
+            }
+        );
+        // The same aliases of a short scalar are read, each copy in place.
+        let small = text.replacen(&"x".repeat(100_000), "x", 1);
+        let root = one(&small);
+        assert_eq!(root.get("a4").unwrap().items().len(), 10);
+        let copied = &root.get("a4").unwrap().items()[9].items()[9].items()[9].items()[9];
+        assert_eq!(copied.str(), Some("x"));
+    }
+
+    #[test]
     fn a_closing_bracket_at_its_keys_indentation_is_read_as_go_yaml_reads_it() {
         let text = "services:\n  web:\n    healthcheck:\n      test: [\n          \"CMD\",\n      ]\n      x: {\n        a: 1,\n      }\n    image: nginx:1\n";
         let root = one(text);
@@ -432,12 +872,126 @@ mod tests {
     }
 
     #[test]
+    fn closing_lines_are_moved_in_one_pass_whatever_their_number() {
+        // After a quoted scalar saphyr wants the `]` one column deeper
+        // than its key; 200 of them (the loop gave up after 64).
+        for end in ["\n", "\r\n"] {
+            let mut text = format!("x:{end}");
+            for i in 0..200 {
+                text.push_str(&format!("  k{i}: [{end}      \"v{i}\",{end}  ]{end}"));
+            }
+            text.push_str(&format!("y: 1{end}"));
+            let root = one(&text);
+            let x = root.get("x").unwrap();
+            assert_eq!(x.entries().len(), 200);
+            let last = x.get("k199").unwrap();
+            let value = &last.items()[0];
+            assert_eq!(value.str(), Some("v199"));
+            assert_eq!(&text[value.span.start..value.span.end], "\"v199\"");
+            // saphyr ends a flow collection where its closing bracket starts.
+            assert!(text[last.span.start..].starts_with('['));
+            assert!(text[last.span.end..].starts_with(']'));
+            let y = root.get("y").unwrap();
+            assert_eq!(&text[y.span.start..y.span.end], "1");
+        }
+    }
+
+    #[test]
+    fn nested_and_shallow_closing_lines_are_moved_far_enough() {
+        let text = "a:\n  b: [\n    [\n      \"x\",\n  ],\n    {\n      \"k\": \"v\",\n  },\n  ]\n  c: d\n";
+        let root = one(text);
+        let b = root.get("a").unwrap().get("b").unwrap();
+        assert_eq!(b.items()[0].items()[0].str(), Some("x"));
+        assert_eq!(b.items()[1].get("k").unwrap().str(), Some("v"));
+        let c = root.get("a").unwrap().get("c").unwrap();
+        assert_eq!(&text[c.span.start..c.span.end], "d");
+        // Shallower than its key, as go-yaml also takes it.
+        let text = "services:\n  web:\n    command: [\n      \"a\",\n  ]\n    image: nginx\n";
+        let web = one(text)
+            .get("services")
+            .unwrap()
+            .get("web")
+            .unwrap()
+            .clone();
+        assert_eq!(web.get("command").unwrap().items()[0].str(), Some("a"));
+        let image = web.get("image").unwrap();
+        assert_eq!(&text[image.span.start..image.span.end], "nginx");
+    }
+
+    #[test]
+    fn closing_lines_in_block_scalars_keep_their_text() {
+        let text = "jobs:\n  a:\n    with:\n      args: [\n        \"x\",\n      ]\n    steps:\n      - run: |\n          f() {\n            echo\n          }\n          g() {\n          }\n        shell: bash\n      - run: >-\n          {\n          }\n";
+        let root = one(text);
+        let job = root.get("jobs").unwrap().get("a").unwrap();
+        assert_eq!(
+            job.get("with").unwrap().get("args").unwrap().items()[0].str(),
+            Some("x")
+        );
+        let steps = job.get("steps").unwrap().items();
+        let run = steps[0].get("run").unwrap();
+        assert_eq!(run.str(), Some("f() {\n  echo\n}\ng() {\n}\n"));
+        assert_eq!(steps[1].get("run").unwrap().str(), Some("{ }"));
+        let shell = steps[0].get("shell").unwrap();
+        assert_eq!(&text[shell.span.start..shell.span.end], "bash");
+        // A space that lands in a block scalar all the same is caught.
+        let mut shift = Shift::default();
+        shift.push(10, 1);
+        assert!(shift.lands_in(&[Span::new(4, 11)]));
+        assert!(!shift.lands_in(&[Span::new(4, 10), Span::new(11, 20)]));
+    }
+
+    #[test]
+    fn moving_closing_lines_never_more_than_doubles_the_text() {
+        // Each `]` would need the 5,000 columns of the lines that opened
+        // the collections: the original error stands.
+        let mut text = String::from("a: [\n");
+        for _ in 0..100 {
+            text.push_str(&format!("{}[\n", " ".repeat(5000)));
+        }
+        text.push_str(&"]\n".repeat(101));
+        let error = parse(&text).unwrap_err();
+        assert_eq!(
+            error.position,
+            Position {
+                line: 102,
+                column: 1
+            },
+            "{error:?}"
+        );
+        assert!(error.message.contains("indentation"), "{}", error.message);
+    }
+
+    #[test]
     fn comment_lines_are_found() {
-        let text = "# a\nx: 1 # b\n  # c\n";
-        let found: Vec<&str> = comment_lines(text)
-            .iter()
-            .map(|s| &text[s.start..s.end])
-            .collect();
-        assert_eq!(found, ["# a", "# c"]);
+        for text in [
+            "# a\nx: 1 # b\n  # c\n",
+            "# a\rx: 1 # b\r  # c\r",
+            "# a\r\nx: 1 # b\r  # c\n",
+        ] {
+            let found: Vec<&str> = comment_lines(text, &LineIndex::new(text))
+                .iter()
+                .map(|s| &text[s.start..s.end])
+                .collect();
+            assert_eq!(found, ["# a", "# c"], "{text:?}");
+        }
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_lines() {
+        // YAML 1.2 reads `\r`, `\r\n` and `\n` alike; so do positions.
+        for text in ["a: 1\rb: 2\rb: 3\r", "a: 1\r\nb: 2\nb: 3\r"] {
+            let error = parse(text).unwrap_err();
+            assert_eq!(error.position, Position { line: 3, column: 1 }, "{text:?}");
+        }
+        let text = "a:\r  b: [\r      \"x\",\r  ]\r  c: d\r";
+        let a = one(text).get("a").unwrap().clone();
+        assert_eq!(a.get("b").unwrap().items()[0].str(), Some("x"));
+        let d = a.get("c").unwrap();
+        assert_eq!(&text[d.span.start..d.span.end], "d");
+        let lines = LineIndex::new(text);
+        assert_eq!(
+            lines.position(text, d.span.start),
+            Position { line: 5, column: 6 }
+        );
     }
 }

@@ -9,7 +9,7 @@ use super::validate;
 use super::words::Word;
 use super::{Directive, Dockerfile, Flag, Heredoc, Instruction, Keyword, ParseError};
 use crate::source::mapped::MappedText;
-use crate::source::span::{LineIndex, Span};
+use crate::source::span::{LineEnds, LineIndex, Span};
 
 /// BuildKit reads lines with a `bufio.Scanner`, whose tokens (the line and
 /// its newline) hold at most 64 KiB.
@@ -26,7 +26,8 @@ struct Line {
 
 pub fn parse(text: String) -> Result<Dockerfile, ParseError> {
     parse_lines(text).map_err(|(mut error, text)| {
-        error.position = LineIndex::new(&text).position(&text, error.offset);
+        error.position =
+            LineIndex::with_line_ends(&text, LineEnds::Lf).position(&text, error.offset);
         error
     })
 }
@@ -54,7 +55,7 @@ fn parse_lines(text: String) -> Result<Dockerfile, (ParseError, String)> {
         let error = error_at("file with no instructions".into(), text.len());
         return Err((error, text));
     }
-    let index = LineIndex::new(&text);
+    let index = LineIndex::with_line_ends(&text, LineEnds::Lf);
     Ok(Dockerfile {
         text,
         lines: index,
