@@ -1203,3 +1203,27 @@ fn manifests_are_hashed_when_the_registry_gives_no_digest() {
         fixed.stderr
     );
 }
+
+/// `[fix] timeout = 9223372036854775807` once panicked (an instant plus
+/// that many seconds overflows): every number from the configuration is
+/// range-checked, and the error names the key, its place and the range.
+#[test]
+fn an_enormous_timeout_is_a_configuration_error_not_a_panic() {
+    let dir = scratch("huge-timeout");
+    write(
+        &dir,
+        &[
+            (
+                ".repro-audit.toml",
+                "[fix]\ntimeout = 9223372036854775807\n".to_owned(),
+            ),
+            ("Dockerfile", "FROM 127.0.0.1:9/app:1\n".to_owned()),
+        ],
+    );
+    let diff = repro_audit(&dir, &["--diff", "Dockerfile"], &[]);
+    assert_eq!(diff.code, 2, "{}", diff.stderr);
+    assert_eq!(
+        diff.stderr,
+        "error: .repro-audit.toml:2:11: `fix.timeout` must be a whole number of seconds from 1 to 3600, not 9223372036854775807\n"
+    );
+}

@@ -5,7 +5,12 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+/// The longest a request may take: the bound `[fix] timeout` accepts, and
+/// what any other duration given to this module is clamped to, so that no
+/// deadline computed from it can overflow.
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(3600);
 
 /// The network settings of a run, from the configuration's `[fix]` table
 /// and the environment.
@@ -68,11 +73,16 @@ impl Network {
         ureq::Agent::config_builder()
             .tls_config(tls)
             .http_status_as_error(false)
-            .timeout_global(Some(self.timeout))
-            .timeout_connect(Some(self.timeout.min(Duration::from_secs(10))))
+            .timeout_global(Some(self.timeout()))
+            .timeout_connect(Some(self.timeout().min(Duration::from_secs(10))))
             .user_agent(concat!("repro-audit/", env!("CARGO_PKG_VERSION")))
             .build()
             .into()
+    }
+
+    /// How long one request may take, at most [`MAX_TIMEOUT`].
+    pub fn timeout(&self) -> Duration {
+        self.timeout.min(MAX_TIMEOUT)
     }
 
     /// Whether `host` (`name` or `name:port`) may be spoken to over plain
@@ -80,6 +90,13 @@ impl Network {
     pub fn allows_plain_http(&self, host: &str) -> bool {
         is_loopback(host) || self.insecure.iter().any(|h| h == host)
     }
+}
+
+/// The instant `timeout` (at most [`MAX_TIMEOUT`]) from now; now itself in
+/// the impossible case that the clock cannot count that far.
+pub fn deadline_after(timeout: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(timeout.min(MAX_TIMEOUT)).unwrap_or(now)
 }
 
 /// Whether `host` (`name`, `name:port`, `[::1]:port`) is this machine.
