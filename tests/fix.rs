@@ -1045,7 +1045,8 @@ fn standard_input_is_fixed_to_standard_output() {
 }
 
 /// A credential helper that never answers is stopped at `[fix] timeout`,
-/// asked once for its registry, and the reference stays.
+/// asked once for its registry, and the reference stays; what it started
+/// is killed with it (it runs in a process group of its own).
 #[test]
 fn a_credential_helper_that_hangs_is_stopped() {
     let registry = HttpServer::start(Box::new(|_| {
@@ -1057,6 +1058,7 @@ fn a_credential_helper_that_hangs_is_stopped() {
     }));
     let host = format!("127.0.0.1:{}", registry.port);
     let dir = scratch("hanging-helper");
+    let pid_file = dir.join("helper-child.pid");
     write(
         &dir,
         &[
@@ -1068,7 +1070,10 @@ fn a_credential_helper_that_hangs_is_stopped() {
             ),
             (
                 "bin/docker-credential-hang",
-                "#!/bin/sh\nsleep 30\n".to_owned(),
+                format!(
+                    "#!/bin/sh\nsleep 300 &\necho $! > '{}'\nsleep 30\n",
+                    pid_file.display()
+                ),
             ),
         ],
     );
@@ -1101,6 +1106,32 @@ fn a_credential_helper_that_hangs_is_stopped() {
         read(&dir, "Dockerfile"),
         format!("FROM {host}/a:1\nFROM {host}/b:1\n")
     );
+    // The helper's own child is gone too (a generous bound: the group is
+    // killed when the helper is).
+    let child: i32 = read(&dir, "helper-child.pid").trim().parse().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !gone(child) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the helper's child {child} outlived it"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// Whether process `pid` is gone: no such process, or a zombie waiting for
+/// its new parent to reap it.
+fn gone(pid: i32) -> bool {
+    // SAFETY: signal 0 only asks whether the process exists.
+    if unsafe { libc::kill(pid, 0) } != 0 {
+        return true;
+    }
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|stat| {
+            stat.rsplit_once(") ")
+                .is_some_and(|(_, rest)| rest.starts_with('Z'))
+        })
+        .unwrap_or(true)
 }
 
 /// HTTPS, as every public registry speaks it: the machine's trusted

@@ -60,6 +60,10 @@ pub struct Credentials {
     known: Mutex<HashMap<String, Result<Option<Credential>, String>>>,
 }
 
+/// The most a credential helper may print: its answer is a user name and
+/// a token of a few KiB.
+const MAX_HELPER_OUTPUT: u64 = 1024 * 1024;
+
 /// The key Docker Hub's credentials are stored under.
 const DOCKER_HUB_KEY: &str = "https://index.docker.io/v1/";
 
@@ -167,10 +171,18 @@ impl Credentials {
 /// credential for it says so, and that is none. It may take `timeout`.
 fn run_helper(name: &str, server: &str, timeout: Duration) -> Result<Option<Credential>, String> {
     let program = format!("docker-credential-{name}");
+    // A name with a path in it would run a program by that path (relative
+    // to the repository being audited) instead of one found on PATH.
+    if name.contains(['/', '\\']) || name.is_empty() {
+        return Err(format!(
+            "credential helper `{program}`: not a helper name (it holds a path)"
+        ));
+    }
     let output = process::run(
         Command::new(&program).arg("get"),
         server.as_bytes(),
         timeout,
+        MAX_HELPER_OUTPUT,
     )
     .map_err(|e| format!("credential helper `{program}`: {e}"))?;
     if !output.status.success() {
@@ -241,6 +253,14 @@ mod tests {
             })
         );
         assert_eq!(credentials.for_registry("ghcr.io").unwrap(), None);
+    }
+
+    #[test]
+    fn a_helper_name_with_a_path_is_refused_before_it_runs() {
+        for name in ["../../bin/sh", "/bin/sh", "a\\b", ""] {
+            let error = run_helper(name, "ghcr.io", Duration::from_secs(5)).unwrap_err();
+            assert!(error.contains("not a helper name"), "{name}: {error}");
+        }
     }
 
     #[test]
