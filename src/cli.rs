@@ -545,6 +545,9 @@ fn apply_fixes(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<bool> {
+    for warning in &plan.warnings {
+        writeln!(err, "warning: {}", text::printable(warning))?;
+    }
     let mut written = true;
     let mut relocks: Vec<&fix::FileChange> = Vec::new();
     let mut count = 0;

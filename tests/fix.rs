@@ -1235,6 +1235,82 @@ fn manifests_are_hashed_when_the_registry_gives_no_digest() {
     );
 }
 
+/// A digest a small registry below answers with.
+fn fake_digest(seed: char) -> String {
+    format!("sha256:{}", seed.to_string().repeat(64))
+}
+
+/// The answer a registry gives a manifest request it grants: an index's
+/// digest.
+fn manifest_answer(digest: &str) -> servers::Response {
+    (
+        200,
+        vec![
+            (
+                "Content-Type".into(),
+                "application/vnd.oci.image.index.v1+json".into(),
+            ),
+            ("Docker-Content-Digest".into(), digest.to_owned()),
+        ],
+        Vec::new(),
+    )
+}
+
+/// `$DOCKER_CONFIG/config.json` is read as a regular, size-capped file: a
+/// FIFO (which would wait for a writer) and `/dev/zero` (which never ends)
+/// are refused with a message naming the file and why, and `--diff` goes
+/// on without credentials.
+#[test]
+fn a_docker_config_that_is_no_regular_file_is_refused_and_the_run_goes_on() {
+    let digest = fake_digest('f');
+    let answer = digest.clone();
+    let registry = HttpServer::start(Box::new(move |_| manifest_answer(&answer)));
+    let host = registry.host();
+    let dir = scratch("docker-config-kinds");
+    write(&dir, &[("Dockerfile", format!("FROM {host}/app:1\n"))]);
+    let fifo = dir.join("fifo");
+    std::fs::create_dir_all(&fifo).unwrap();
+    let status = Command::new("mkfifo")
+        .arg(fifo.join("config.json"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let zero = dir.join("zero");
+    std::fs::create_dir_all(&zero).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", zero.join("config.json")).unwrap();
+    let large = dir.join("large");
+    std::fs::create_dir_all(&large).unwrap();
+    std::fs::write(large.join("config.json"), vec![b' '; 2 * 1024 * 1024]).unwrap();
+    for (config, why) in [
+        (&fifo, "not a regular file (a FIFO)"),
+        (&zero, "not a regular file (a device)"),
+        (&large, "larger than 1 MiB"),
+    ] {
+        let started = std::time::Instant::now();
+        let diff = repro_audit(
+            &dir,
+            &["--diff", "--no-config", "Dockerfile"],
+            &[("DOCKER_CONFIG", config.to_str().unwrap())],
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(20));
+        assert!(
+            diff.stderr.contains(&format!(
+                "warning: the Docker config {} cannot be read: {why}; registries are asked without credentials",
+                config.join("config.json").display()
+            )),
+            "{}",
+            diff.stderr
+        );
+        assert_eq!(diff.code, 1, "{}", diff.stderr);
+        assert!(
+            diff.stdout
+                .contains(&format!("+FROM {host}/app:1@{digest}")),
+            "{}",
+            diff.stdout
+        );
+    }
+}
+
 /// `[fix] timeout = 9223372036854775807` once panicked (an instant plus
 /// that many seconds overflows): every number from the configuration is
 /// range-checked, and the error names the key, its place and the range.

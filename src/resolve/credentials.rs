@@ -60,6 +60,9 @@ pub struct Credentials {
     known: Mutex<HashMap<String, Result<Option<Credential>, String>>>,
 }
 
+/// The largest Docker config read: a few KiB with dozens of registries.
+pub const MAX_DOCKER_CONFIG: u64 = 1024 * 1024;
+
 /// The most a credential helper may print: its answer is a user name and
 /// a token of a few KiB.
 const MAX_HELPER_OUTPUT: u64 = 1024 * 1024;
@@ -68,8 +71,13 @@ const MAX_HELPER_OUTPUT: u64 = 1024 * 1024;
 const DOCKER_HUB_KEY: &str = "https://index.docker.io/v1/";
 
 impl Credentials {
-    /// Read `config.json` in `dir`; none there is no credentials. A
-    /// credential helper may take `timeout`.
+    /// Read `config.json` in `dir`; none there is no credentials. The file
+    /// is outside the repository but may still be anything: it is read only
+    /// when it is a regular file no larger than [`MAX_DOCKER_CONFIG`] (a
+    /// FIFO would hang the run, `/dev/zero` exhaust its memory), and when
+    /// it is not, [`Credentials::problem`] says which file and why, and
+    /// lookups go on without credentials. A credential helper may take
+    /// `timeout`.
     pub fn load(dir: Option<&Path>, timeout: Duration) -> Credentials {
         let mut credentials = Credentials {
             timeout,
@@ -78,17 +86,31 @@ impl Credentials {
         let Some(path) = dir.map(|d| d.join("config.json")) else {
             return credentials;
         };
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return credentials,
-            Err(e) => {
-                credentials.problem = Some(format!("{} cannot be read: {e}", path.display()));
+        // No file is no credentials, as for Docker; `symlink_metadata`
+        // opens nothing, so a FIFO is not waited on here either.
+        if let Err(e) = std::fs::symlink_metadata(&path) {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                return credentials;
+            }
+        }
+        let bytes = match crate::input::read_file(&path, MAX_DOCKER_CONFIG) {
+            Ok(bytes) => bytes,
+            Err(why) => {
+                credentials.problem = Some(format!(
+                    "the Docker config {} cannot be read: {why}",
+                    path.display()
+                ));
                 return credentials;
             }
         };
-        match serde_json::from_str(&text) {
+        match serde_json::from_slice(&bytes) {
             Ok(config) => credentials.config = config,
-            Err(e) => credentials.problem = Some(format!("{} is not valid: {e}", path.display())),
+            Err(e) => {
+                credentials.problem = Some(format!(
+                    "the Docker config {} is not valid: {e}",
+                    path.display()
+                ))
+            }
         }
         credentials
     }
