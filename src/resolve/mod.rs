@@ -91,7 +91,7 @@ pub fn resolve_all(lookups: &[Lookup], network: &Network) -> Resolved {
                 };
                 let answer = match item {
                     Lookup::Digest(reference) => registry.digest(reference),
-                    Lookup::Checksum(url) => download::checksum(&agent, url),
+                    Lookup::Checksum(url) => download::checksum(&agent, network, url),
                     Lookup::Commit {
                         repository,
                         reference,

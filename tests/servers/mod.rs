@@ -44,6 +44,16 @@ pub fn have(tools: &[&str]) -> bool {
     false
 }
 
+/// This machine's address on its network (not a loopback one), as the
+/// route to a documentation address reports it (no packet is sent); none
+/// when it has no network.
+pub fn network_address() -> Option<String> {
+    let socket = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    socket.connect("192.0.2.1:9").ok()?;
+    let ip = socket.local_addr().ok()?.ip();
+    (!ip.is_loopback() && !ip.is_unspecified()).then(|| ip.to_string())
+}
+
 /// A fresh directory for one test.
 pub fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("repro-audit-fix-{name}-{}", std::process::id()));
