@@ -570,12 +570,13 @@ fn apply_fixes(
             out.write_all(fix::diff(change).as_bytes())?;
         } else if change.stdin {
             // Printed whole by the caller.
-        } else if let Err(error) = fix::write_atomically(&change.file, &change.after) {
+        } else if let Err(error) =
+            fix::write_atomically(&change.file, change.before.as_bytes(), &change.after)
+        {
             writeln!(
                 err,
-                "error: {}: could not be written: {}",
+                "error: {}: could not be written: {error}",
                 text::printable(&change.path),
-                crate::input::io_message(&error)
             )?;
             written = false;
             continue;

@@ -1605,3 +1605,31 @@ fn an_enormous_timeout_is_a_configuration_error_not_a_panic() {
         "error: .repro-audit.toml:2:11: `fix.timeout` must be a whole number of seconds from 1 to 3600, not 9223372036854775807\n"
     );
 }
+
+/// A file changed after it was audited, while its lookups ran, is not
+/// written: the registry here rewrites the Dockerfile when it is asked.
+#[test]
+fn a_file_changed_between_audit_and_write_is_left_alone() {
+    let dir = scratch("changed");
+    let dockerfile = dir.join("Dockerfile");
+    let changed = "FROM scratch\n# edited meanwhile\n";
+    let digest = fake_digest('c');
+    let registry = HttpServer::start({
+        let dockerfile = dockerfile.clone();
+        Box::new(move |_| {
+            std::fs::write(&dockerfile, changed).unwrap();
+            manifest_answer(&digest)
+        })
+    });
+    let host = registry.host();
+    std::fs::write(&dockerfile, format!("FROM {host}/app:1\n")).unwrap();
+    let fixed = repro_audit(&dir, &["--fix", "--no-config", "Dockerfile"], &[]);
+    assert_eq!(read(&dir, "Dockerfile"), changed);
+    assert!(
+        fixed.stderr.contains(&format!(
+            "not fixed Dockerfile:1:6: DF002 `{host}/app:1`: the file changed while it was audited"
+        )),
+        "{}",
+        fixed.stderr
+    );
+}
