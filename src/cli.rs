@@ -125,6 +125,14 @@ pub struct Args {
     #[arg(long)]
     pub offline: bool,
 
+    /// With `--fix` or `--diff`, a registry (`host` or `host:port`) that may
+    /// be spoken to over plain HTTP with your credentials, as Docker's
+    /// `--insecure-registry` (repeatable; also
+    /// `$REPRO_AUDIT_INSECURE_REGISTRIES`, comma-separated). A project's
+    /// `[fix] insecure-registries` allows plain HTTP without credentials only.
+    #[arg(long = "insecure-registry", value_name = "HOST")]
+    pub insecure_registries: Vec<String>,
+
     /// List the rules (as JSON with `--format json`).
     #[arg(long)]
     pub list_rules: bool,
@@ -515,9 +523,14 @@ fn execute(
 }
 
 /// What `--fix` may use: the flags, the `[fix]` table of the configuration
-/// where the command runs, the environment.
+/// where the command runs, the environment. Only the flags and the
+/// environment — the user's, not the repository's — may let credentials
+/// travel over plain HTTP.
 fn fix_settings(args: &Args, config: Option<&Config>) -> fix::Settings {
     let mut network = crate::resolve::net::Network::from_env();
+    network
+        .insecure_by_user
+        .extend(args.insecure_registries.iter().cloned());
     if let Some(config) = config {
         network.mirrors = config.fix.registry_mirrors.clone();
         network.insecure = config.fix.insecure_registries.clone();
@@ -545,6 +558,9 @@ fn apply_fixes(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<bool> {
+    for warning in &plan.warnings {
+        writeln!(err, "warning: {}", text::printable(warning))?;
+    }
     let mut written = true;
     let mut relocks: Vec<&fix::FileChange> = Vec::new();
     let mut count = 0;
@@ -554,12 +570,13 @@ fn apply_fixes(
             out.write_all(fix::diff(change).as_bytes())?;
         } else if change.stdin {
             // Printed whole by the caller.
-        } else if let Err(error) = fix::write_atomically(&change.file, &change.after) {
+        } else if let Err(error) =
+            fix::write_atomically(&change.file, change.before.as_bytes(), &change.after)
+        {
             writeln!(
                 err,
-                "error: {}: could not be written: {}",
+                "error: {}: could not be written: {error}",
                 text::printable(&change.path),
-                crate::input::io_message(&error)
             )?;
             written = false;
             continue;

@@ -42,7 +42,54 @@ struct RawFix {
     registry_mirrors: Option<BTreeMap<String, Spanned<String>>>,
     insecure_registries: Option<Vec<String>>,
     github_url: Option<Spanned<String>>,
-    timeout: Option<Spanned<i64>>,
+    timeout: Option<Spanned<Number>>,
+}
+
+/// The seconds `[fix] timeout` accepts: at least one, at most an hour (a
+/// lookup that takes longer is not coming back; and no deadline computed
+/// from it can overflow).
+pub const TIMEOUT_SECONDS: std::ops::RangeInclusive<i64> =
+    1..=crate::resolve::net::MAX_TIMEOUT.as_secs() as i64;
+
+/// The days `[nix] max-age-days` accepts: from none to the most days
+/// between two dates written `YYYY-MM-DD` (a larger limit could never be
+/// passed).
+pub const MAX_AGE_DAYS: std::ops::RangeInclusive<i64> = 0..=crate::date::MAX_SPAN_DAYS;
+
+/// A number as the file writes it: a whole number, or what else stands
+/// there (a fraction, a string), kept for the message that refuses it.
+#[derive(Debug)]
+enum Number {
+    Whole(i64),
+    Other(String),
+}
+
+impl<'de> Deserialize<'de> for Number {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Number, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Number;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a whole number")
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Number, E> {
+                Ok(Number::Whole(v))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Number, E> {
+                Ok(i64::try_from(v).map_or_else(|_| Number::Other(v.to_string()), Number::Whole))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Number, E> {
+                Ok(Number::Other(format!("{v:?}")))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Number, E> {
+                Ok(Number::Other(format!("{v:?}")))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Number, E> {
+                Ok(Number::Other(v.to_string()))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 /// The `[fix]` table: where `--fix` looks things up.
@@ -54,7 +101,7 @@ pub struct FixSettings {
     pub insecure_registries: Vec<String>,
     /// A GitHub Enterprise server's URL, for actions.
     pub github_url: Option<String>,
-    /// Seconds one request may take.
+    /// Seconds one request may take, within [`TIMEOUT_SECONDS`].
     pub timeout: Option<u64>,
 }
 
@@ -62,7 +109,7 @@ pub struct FixSettings {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawNix {
     nixpkgs_keys: Option<Vec<String>>,
-    max_age_days: Option<Spanned<i64>>,
+    max_age_days: Option<Spanned<Number>>,
     supported_refs: Option<Vec<String>>,
 }
 
@@ -328,6 +375,26 @@ pub fn parse(text: &str, path: &Path, shown: &str, base: PathBuf) -> Result<Conf
     let raw: Raw = toml::from_str(text)
         .map_err(|e| error(key_words(e.message()), e.span().map(|s| s.start)))?;
     let at = |spanned_start: usize| Some(spanned_start);
+    // A number from the file, within `range`, or an error naming the key,
+    // what stands there and what is accepted.
+    let bounded =
+        |value: &Spanned<Number>, key: &str, range: std::ops::RangeInclusive<i64>, unit: &str| {
+            match value.get_ref() {
+                Number::Whole(n) if range.contains(n) => Ok(*n),
+                Number::Whole(n) => Err(n.to_string()),
+                Number::Other(written) => Err(written.clone()),
+            }
+            .map_err(|written| {
+                error(
+                    format!(
+                        "`{key}` must be a whole number of {unit} from {} to {}, not {written}",
+                        range.start(),
+                        range.end()
+                    ),
+                    at(value.span().start),
+                )
+            })
+        };
 
     let selectors = |list: Option<Vec<Spanned<String>>>, key: &str| {
         list.map(|list| {
@@ -426,13 +493,7 @@ pub fn parse(text: &str, path: &Path, shown: &str, base: PathBuf) -> Result<Conf
             config.nix.nixpkgs_keys = keys;
         }
         if let Some(days) = nix.max_age_days {
-            if *days.get_ref() < 0 {
-                return Err(error(
-                    format!("`nix.max-age-days`: {} is negative", days.get_ref()),
-                    at(days.span().start),
-                ));
-            }
-            config.nix.max_age_days = days.into_inner();
+            config.nix.max_age_days = bounded(&days, "nix.max-age-days", MAX_AGE_DAYS, "days")?;
         }
         config.nix.supported_refs = nix.supported_refs;
     }
@@ -458,16 +519,9 @@ pub fn parse(text: &str, path: &Path, shown: &str, base: PathBuf) -> Result<Conf
             config.fix.github_url = Some(url(github, "github-url")?);
         }
         if let Some(timeout) = fix.timeout {
-            if *timeout.get_ref() <= 0 {
-                return Err(error(
-                    format!(
-                        "`fix.timeout`: {} is not a number of seconds",
-                        timeout.get_ref()
-                    ),
-                    at(timeout.span().start),
-                ));
-            }
-            config.fix.timeout = Some(*timeout.get_ref() as u64);
+            let seconds = bounded(&timeout, "fix.timeout", TIMEOUT_SECONDS, "seconds")?;
+            // Within 1..=3600: never negative.
+            config.fix.timeout = u64::try_from(seconds).ok();
         }
     }
     Ok(config)
@@ -572,7 +626,7 @@ supported-refs = ["nixos-unstable"]
             ),
             (
                 "[nix]\nmax-age-days = -1\n",
-                ".repro-audit.toml:2:16: `nix.max-age-days`: -1 is negative",
+                ".repro-audit.toml:2:16: `nix.max-age-days` must be a whole number of days from 0 to 3652424, not -1",
             ),
             (
                 "[nix]\nmax-age = 3\n",
@@ -587,6 +641,92 @@ supported-refs = ["nixos-unstable"]
         for (text, expected) in cases {
             let message = check(text).expect_err(text);
             assert!(message.starts_with(expected), "{text:?}: {message}");
+        }
+    }
+
+    /// Every number is checked against its range, whatever stands there:
+    /// the extremes of a TOML integer, zero, negatives, fractions, huge
+    /// and infinite floats, strings.
+    #[test]
+    fn numbers_are_bounded_and_the_error_says_the_range() {
+        let timeout = "`fix.timeout` must be a whole number of seconds from 1 to 3600, not";
+        let days = "`nix.max-age-days` must be a whole number of days from 0 to 3652424, not";
+        for (text, expected) in [
+            (
+                "[fix]\ntimeout = 9223372036854775807\n",
+                format!(".repro-audit.toml:2:11: {timeout} 9223372036854775807"),
+            ),
+            (
+                "[fix]\ntimeout = -9223372036854775808\n",
+                format!(".repro-audit.toml:2:11: {timeout} -9223372036854775808"),
+            ),
+            (
+                "[fix]\ntimeout = 0\n",
+                format!(".repro-audit.toml:2:11: {timeout} 0"),
+            ),
+            (
+                "[fix]\ntimeout = -1\n",
+                format!(".repro-audit.toml:2:11: {timeout} -1"),
+            ),
+            (
+                "[fix]\ntimeout = 3601\n",
+                format!(".repro-audit.toml:2:11: {timeout} 3601"),
+            ),
+            (
+                "[fix]\ntimeout = 1.5\n",
+                format!(".repro-audit.toml:2:11: {timeout} 1.5"),
+            ),
+            (
+                "[fix]\ntimeout = 1e300\n",
+                format!(".repro-audit.toml:2:11: {timeout} 1e300"),
+            ),
+            (
+                "[fix]\ntimeout = inf\n",
+                format!(".repro-audit.toml:2:11: {timeout} inf"),
+            ),
+            (
+                "[fix]\ntimeout = nan\n",
+                format!(".repro-audit.toml:2:11: {timeout} NaN"),
+            ),
+            (
+                "[fix]\ntimeout = \"30\"\n",
+                format!(".repro-audit.toml:2:11: {timeout} \"30\""),
+            ),
+            (
+                "[fix]\ntimeout = true\n",
+                format!(".repro-audit.toml:2:11: {timeout} true"),
+            ),
+            (
+                "[nix]\nmax-age-days = 9223372036854775807\n",
+                format!(".repro-audit.toml:2:16: {days} 9223372036854775807"),
+            ),
+            (
+                "[nix]\nmax-age-days = -9223372036854775808\n",
+                format!(".repro-audit.toml:2:16: {days} -9223372036854775808"),
+            ),
+            (
+                "[nix]\nmax-age-days = 3652425\n",
+                format!(".repro-audit.toml:2:16: {days} 3652425"),
+            ),
+            (
+                "[nix]\nmax-age-days = -1e308\n",
+                format!(".repro-audit.toml:2:16: {days} -1e308"),
+            ),
+        ] {
+            let message = check(text).expect_err(text);
+            assert_eq!(message, expected, "{text:?}");
+        }
+        for (text, seconds) in [
+            ("[fix]\ntimeout = 1\n", 1),
+            ("[fix]\ntimeout = 3600\n", 3600),
+        ] {
+            assert_eq!(check(text).unwrap().fix.timeout, Some(seconds));
+        }
+        for (text, limit) in [
+            ("[nix]\nmax-age-days = 0\n", 0),
+            ("[nix]\nmax-age-days = 3652424\n", 3_652_424),
+        ] {
+            assert_eq!(check(text).unwrap().nix.max_age_days, limit);
         }
     }
 

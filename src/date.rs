@@ -4,6 +4,11 @@
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+/// The most days between two dates written `YYYY-MM-DD` (0000-01-01 and
+/// 9999-12-31): every difference of two dates fits, and any limit on an
+/// age larger than this could never be passed.
+pub const MAX_SPAN_DAYS: i64 = 3_652_424;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
     pub year: i32,
@@ -97,5 +102,23 @@ mod tests {
         assert!(Date::parse("2024-02-29").is_some());
         assert!(Date::parse("2026-13-01").is_none());
         assert!(Date::parse("26-11-21").is_none());
+    }
+
+    #[test]
+    fn the_extremes_of_yyyy_mm_dd() {
+        let first = Date::parse("0000-01-01").unwrap();
+        let last = Date::parse("9999-12-31").unwrap();
+        assert_eq!(last.days() - first.days(), MAX_SPAN_DAYS);
+        assert_eq!(Date::from_days(first.days()), first);
+        assert_eq!(Date::from_days(last.days()), last);
+        for text in [
+            "10000-01-01",
+            "-001-01-01",
+            "+999-01-01",
+            "9999-12-32",
+            "0000-00-01",
+        ] {
+            assert!(Date::parse(text).is_none(), "{text}");
+        }
     }
 }

@@ -1045,7 +1045,8 @@ fn standard_input_is_fixed_to_standard_output() {
 }
 
 /// A credential helper that never answers is stopped at `[fix] timeout`,
-/// asked once for its registry, and the reference stays.
+/// asked once for its registry, and the reference stays; what it started
+/// is killed with it (it runs in a process group of its own).
 #[test]
 fn a_credential_helper_that_hangs_is_stopped() {
     let registry = HttpServer::start(Box::new(|_| {
@@ -1057,6 +1058,7 @@ fn a_credential_helper_that_hangs_is_stopped() {
     }));
     let host = format!("127.0.0.1:{}", registry.port);
     let dir = scratch("hanging-helper");
+    let pid_file = dir.join("helper-child.pid");
     write(
         &dir,
         &[
@@ -1068,7 +1070,10 @@ fn a_credential_helper_that_hangs_is_stopped() {
             ),
             (
                 "bin/docker-credential-hang",
-                "#!/bin/sh\nsleep 30\n".to_owned(),
+                format!(
+                    "#!/bin/sh\nsleep 300 &\necho $! > '{}'\nsleep 30\n",
+                    pid_file.display()
+                ),
             ),
         ],
     );
@@ -1101,6 +1106,32 @@ fn a_credential_helper_that_hangs_is_stopped() {
         read(&dir, "Dockerfile"),
         format!("FROM {host}/a:1\nFROM {host}/b:1\n")
     );
+    // The helper's own child is gone too (a generous bound: the group is
+    // killed when the helper is).
+    let child: i32 = read(&dir, "helper-child.pid").trim().parse().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !gone(child) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the helper's child {child} outlived it"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// Whether process `pid` is gone: no such process, or a zombie waiting for
+/// its new parent to reap it.
+fn gone(pid: i32) -> bool {
+    // SAFETY: signal 0 only asks whether the process exists.
+    if unsafe { libc::kill(pid, 0) } != 0 {
+        return true;
+    }
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|stat| {
+            stat.rsplit_once(") ")
+                .is_some_and(|(_, rest)| rest.starts_with('Z'))
+        })
+        .unwrap_or(true)
 }
 
 /// HTTPS, as every public registry speaks it: the machine's trusted
@@ -1198,6 +1229,405 @@ fn manifests_are_hashed_when_the_registry_gives_no_digest() {
         fixed.stderr.contains(&format!(
             "not fixed Dockerfile:3:6: DF002 `{host}/liar:1`: {host} sent a manifest whose digest is {digest}, not the sha256:{} it claims",
             "a".repeat(64)
+        )),
+        "{}",
+        fixed.stderr
+    );
+}
+
+/// A digest a small registry below answers with.
+fn fake_digest(seed: char) -> String {
+    format!("sha256:{}", seed.to_string().repeat(64))
+}
+
+/// The answer a registry gives a manifest request it grants: an index's
+/// digest.
+fn manifest_answer(digest: &str) -> servers::Response {
+    (
+        200,
+        vec![
+            (
+                "Content-Type".into(),
+                "application/vnd.oci.image.index.v1+json".into(),
+            ),
+            ("Docker-Content-Digest".into(), digest.to_owned()),
+        ],
+        Vec::new(),
+    )
+}
+
+/// A Docker config in `dir` holding `user:secret` for each of `hosts`.
+fn docker_config(dir: &Path, hosts: &[&str], user: &str, secret: &str) -> std::path::PathBuf {
+    use base64::Engine as _;
+    let auth = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{secret}"));
+    let auths: serde_json::Map<String, serde_json::Value> = hosts
+        .iter()
+        .map(|host| ((*host).to_owned(), serde_json::json!({ "auth": auth })))
+        .collect();
+    let config = dir.join("docker-config");
+    write(
+        &config,
+        &[(
+            "config.json",
+            serde_json::json!({ "auths": auths }).to_string(),
+        )],
+    );
+    config
+}
+
+/// Whether any request `server` received carries the user's credentials:
+/// Basic authentication, a token granted for them (`Bearer granted`
+/// below), or the user's name in the query. (A token another server
+/// handed out anonymously is no credential of the user's.)
+fn saw_credentials(server: &HttpServer, user: &str) -> bool {
+    server.requests().iter().any(|r| {
+        r.header("authorization")
+            .is_some_and(|a| a.starts_with("Basic") || a == "Bearer granted")
+            || r.target.contains(user)
+    })
+}
+
+/// A registry that redirects to another host must not make that host — or
+/// the token realm that host names — receive the registry's credentials
+/// (issue 20: 127.0.0.1:5002 redirecting to `vm:5003`, whose 401 named a
+/// realm that received 5002's user). Distinct loopback addresses are
+/// distinct hosts. Three ways: the redirected-to host's own challenge; a
+/// token realm that redirects; a Basic-authenticated request redirected.
+#[test]
+fn credentials_never_reach_a_host_a_registry_redirects_to() {
+    let dir = scratch("redirects");
+    let digest = fake_digest('d');
+
+    // The realm the other host names, which hands out a token to anyone.
+    let foreign_realm = HttpServer::start(Box::new(|_| {
+        (200, Vec::new(), br#"{"token": "foreign"}"#.to_vec())
+    }));
+    let realm = format!("{}/token", foreign_realm.url());
+    // The other host ("vm"): a 401 naming that realm, whatever it is sent.
+    let vm = HttpServer::start_on(
+        "127.0.0.2",
+        Box::new(move |_| {
+            (
+                401,
+                vec![(
+                    "WWW-Authenticate".into(),
+                    format!("Bearer realm=\"{realm}\",service=\"vm\""),
+                )],
+                Vec::new(),
+            )
+        }),
+    );
+    let vm_url = vm.url();
+    // The registry the credentials are for, which redirects every
+    // manifest request to the other host.
+    let registry = HttpServer::start(Box::new(move |request| {
+        (
+            302,
+            vec![("Location".into(), format!("{vm_url}{}", request.target))],
+            Vec::new(),
+        )
+    }));
+    let host = registry.host();
+    let config = docker_config(&dir, &[&host], "victim", "hunter2");
+    write(&dir, &[("Dockerfile", format!("FROM {host}/app:1\n"))]);
+    let env = [("DOCKER_CONFIG", config.to_str().unwrap())];
+    let diff = repro_audit(&dir, &["--diff", "--no-config", "Dockerfile"], &env);
+    assert!(!saw_credentials(&vm, "victim"), "{:?}", vm.requests());
+    assert!(
+        !saw_credentials(&foreign_realm, "victim"),
+        "{:?}",
+        foreign_realm.requests()
+    );
+    assert!(!vm.requests().is_empty() && !foreign_realm.requests().is_empty());
+    assert!(
+        diff.stderr.contains(&format!(
+            "not fixed Dockerfile:1:6: DF002 `{host}/app:1`: {host} refused access to app (401); {host} redirected to {}, which is sent no credentials",
+            vm.host()
+        )),
+        "{}",
+        diff.stderr
+    );
+
+    // The registry's own realm is sent the credentials; when it redirects
+    // to another host, that host gets none.
+    let token_elsewhere = HttpServer::start_on(
+        "127.0.0.2",
+        Box::new(|_| (200, Vec::new(), br#"{"token": "granted"}"#.to_vec())),
+    );
+    let elsewhere = format!("{}/token", token_elsewhere.url());
+    let own_realm = HttpServer::start(Box::new(move |_| {
+        (
+            302,
+            vec![("Location".into(), elsewhere.clone())],
+            Vec::new(),
+        )
+    }));
+    let own_realm_url = format!("{}/token", own_realm.url());
+    let answer = digest.clone();
+    let registry = HttpServer::start(Box::new(move |request| {
+        match request.header("authorization") {
+            Some("Bearer granted") => manifest_answer(&answer),
+            _ => (
+                401,
+                vec![(
+                    "WWW-Authenticate".into(),
+                    format!("Bearer realm=\"{own_realm_url}\",service=\"own\""),
+                )],
+                Vec::new(),
+            ),
+        }
+    }));
+    let host = registry.host();
+    let config = docker_config(&dir, &[&host], "victim", "hunter2");
+    write(&dir, &[("Dockerfile", format!("FROM {host}/app:1\n"))]);
+    let env = [("DOCKER_CONFIG", config.to_str().unwrap())];
+    let fixed = repro_audit(&dir, &["--fix", "--no-config", "Dockerfile"], &env);
+    assert_eq!(
+        read(&dir, "Dockerfile"),
+        format!("FROM {host}/app:1@{digest}\n"),
+        "{}",
+        fixed.stderr
+    );
+    assert!(own_realm.requests().iter().any(|r| {
+        r.header("authorization")
+            .is_some_and(|a| a.starts_with("Basic "))
+            && r.target.contains("account=victim")
+    }));
+    assert!(
+        !token_elsewhere.requests().is_empty()
+            && token_elsewhere
+                .requests()
+                .iter()
+                .all(|r| r.header("authorization").is_none()),
+        "{:?}",
+        token_elsewhere.requests()
+    );
+
+    // Basic authentication: the request that carries it is redirected to
+    // another host, which answers without it.
+    let mirror = HttpServer::start_on("127.0.0.2", {
+        let answer = digest.clone();
+        Box::new(move |_| manifest_answer(&answer))
+    });
+    let mirror_url = mirror.url();
+    let registry = HttpServer::start(Box::new(move |request| {
+        match request.header("authorization") {
+            Some(_) => (
+                307,
+                vec![("Location".into(), format!("{mirror_url}{}", request.target))],
+                Vec::new(),
+            ),
+            None => (
+                401,
+                vec![("WWW-Authenticate".into(), "Basic realm=\"r\"".into())],
+                Vec::new(),
+            ),
+        }
+    }));
+    let host = registry.host();
+    let config = docker_config(&dir, &[&host], "victim", "hunter2");
+    write(&dir, &[("Dockerfile", format!("FROM {host}/app:1\n"))]);
+    let env = [("DOCKER_CONFIG", config.to_str().unwrap())];
+    let fixed = repro_audit(&dir, &["--fix", "--no-config", "Dockerfile"], &env);
+    assert_eq!(
+        read(&dir, "Dockerfile"),
+        format!("FROM {host}/app:1@{digest}\n"),
+        "{}",
+        fixed.stderr
+    );
+    assert!(registry
+        .requests()
+        .iter()
+        .any(|r| r.header("authorization").is_some()));
+    assert!(
+        !saw_credentials(&mirror, "victim"),
+        "{:?}",
+        mirror.requests()
+    );
+}
+
+/// A project's `[fix] insecure-registries` allows plain HTTP, but never the
+/// user's credentials over it: that takes the user's own word, with
+/// `--insecure-registry` or `$REPRO_AUDIT_INSECURE_REGISTRIES`. Needs a
+/// host that is not this machine's loopback (its network address).
+#[test]
+fn credentials_go_over_plain_http_only_where_the_user_allows_it() {
+    let Some(ip) = servers::network_address() else {
+        eprintln!("skipped: this machine has no network address");
+        return;
+    };
+    let digest = fake_digest('e');
+    let answer = digest.clone();
+    let registry = HttpServer::start_on(
+        &ip,
+        Box::new(move |request| match request.header("authorization") {
+            Some(_) => manifest_answer(&answer),
+            None => (
+                401,
+                vec![("WWW-Authenticate".into(), "Basic realm=\"r\"".into())],
+                Vec::new(),
+            ),
+        }),
+    );
+    let host = registry.host();
+    let dir = scratch("insecure");
+    let config = docker_config(&dir, &[&host], "victim", "hunter2");
+    write(
+        &dir,
+        &[
+            (
+                ".repro-audit.toml",
+                format!("[fix]\ninsecure-registries = [\"{host}\"]\n"),
+            ),
+            ("Dockerfile", format!("FROM {host}/app:1\n")),
+        ],
+    );
+    let env = [("DOCKER_CONFIG", config.to_str().unwrap())];
+    let refused = repro_audit(&dir, &["--diff", "Dockerfile"], &env);
+    assert!(
+        !saw_credentials(&registry, "victim"),
+        "{:?}",
+        registry.requests()
+    );
+    // Plain HTTP was used: the registry was asked.
+    assert!(!registry.requests().is_empty());
+    assert!(refused.stderr.contains(&format!(
+        "{host} wants a user name and password; credentials are not sent over plain HTTP to {host} unless you allow it (`--insecure-registry {host}` or $REPRO_AUDIT_INSECURE_REGISTRIES)"
+    )), "{}", refused.stderr);
+
+    let allowed = repro_audit(
+        &dir,
+        &["--diff", "--insecure-registry", &host, "Dockerfile"],
+        &env,
+    );
+    assert!(
+        allowed
+            .stdout
+            .contains(&format!("+FROM {host}/app:1@{digest}")),
+        "{}",
+        allowed.stderr
+    );
+    let by_env = repro_audit(
+        &dir,
+        &["--diff", "Dockerfile"],
+        &[
+            env[0],
+            (
+                "REPRO_AUDIT_INSECURE_REGISTRIES",
+                &format!("other.lan, {host}"),
+            ),
+        ],
+    );
+    assert!(
+        by_env
+            .stdout
+            .contains(&format!("+FROM {host}/app:1@{digest}")),
+        "{}",
+        by_env.stderr
+    );
+}
+
+/// `$DOCKER_CONFIG/config.json` is read as a regular, size-capped file: a
+/// FIFO (which would wait for a writer) and `/dev/zero` (which never ends)
+/// are refused with a message naming the file and why, and `--diff` goes
+/// on without credentials.
+#[test]
+fn a_docker_config_that_is_no_regular_file_is_refused_and_the_run_goes_on() {
+    let digest = fake_digest('f');
+    let answer = digest.clone();
+    let registry = HttpServer::start(Box::new(move |_| manifest_answer(&answer)));
+    let host = registry.host();
+    let dir = scratch("docker-config-kinds");
+    write(&dir, &[("Dockerfile", format!("FROM {host}/app:1\n"))]);
+    let fifo = dir.join("fifo");
+    std::fs::create_dir_all(&fifo).unwrap();
+    let status = Command::new("mkfifo")
+        .arg(fifo.join("config.json"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let zero = dir.join("zero");
+    std::fs::create_dir_all(&zero).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", zero.join("config.json")).unwrap();
+    let large = dir.join("large");
+    std::fs::create_dir_all(&large).unwrap();
+    std::fs::write(large.join("config.json"), vec![b' '; 2 * 1024 * 1024]).unwrap();
+    for (config, why) in [
+        (&fifo, "not a regular file (a FIFO)"),
+        (&zero, "not a regular file (a device)"),
+        (&large, "larger than 1 MiB"),
+    ] {
+        let started = std::time::Instant::now();
+        let diff = repro_audit(
+            &dir,
+            &["--diff", "--no-config", "Dockerfile"],
+            &[("DOCKER_CONFIG", config.to_str().unwrap())],
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(20));
+        assert!(
+            diff.stderr.contains(&format!(
+                "warning: the Docker config {} cannot be read: {why}; registries are asked without credentials",
+                config.join("config.json").display()
+            )),
+            "{}",
+            diff.stderr
+        );
+        assert_eq!(diff.code, 1, "{}", diff.stderr);
+        assert!(
+            diff.stdout
+                .contains(&format!("+FROM {host}/app:1@{digest}")),
+            "{}",
+            diff.stdout
+        );
+    }
+}
+
+/// `[fix] timeout = 9223372036854775807` once panicked (an instant plus
+/// that many seconds overflows): every number from the configuration is
+/// range-checked, and the error names the key, its place and the range.
+#[test]
+fn an_enormous_timeout_is_a_configuration_error_not_a_panic() {
+    let dir = scratch("huge-timeout");
+    write(
+        &dir,
+        &[
+            (
+                ".repro-audit.toml",
+                "[fix]\ntimeout = 9223372036854775807\n".to_owned(),
+            ),
+            ("Dockerfile", "FROM 127.0.0.1:9/app:1\n".to_owned()),
+        ],
+    );
+    let diff = repro_audit(&dir, &["--diff", "Dockerfile"], &[]);
+    assert_eq!(diff.code, 2, "{}", diff.stderr);
+    assert_eq!(
+        diff.stderr,
+        "error: .repro-audit.toml:2:11: `fix.timeout` must be a whole number of seconds from 1 to 3600, not 9223372036854775807\n"
+    );
+}
+
+/// A file changed after it was audited, while its lookups ran, is not
+/// written: the registry here rewrites the Dockerfile when it is asked.
+#[test]
+fn a_file_changed_between_audit_and_write_is_left_alone() {
+    let dir = scratch("changed");
+    let dockerfile = dir.join("Dockerfile");
+    let changed = "FROM scratch\n# edited meanwhile\n";
+    let digest = fake_digest('c');
+    let registry = HttpServer::start({
+        let dockerfile = dockerfile.clone();
+        Box::new(move |_| {
+            std::fs::write(&dockerfile, changed).unwrap();
+            manifest_answer(&digest)
+        })
+    });
+    let host = registry.host();
+    std::fs::write(&dockerfile, format!("FROM {host}/app:1\n")).unwrap();
+    let fixed = repro_audit(&dir, &["--fix", "--no-config", "Dockerfile"], &[]);
+    assert_eq!(read(&dir, "Dockerfile"), changed);
+    assert!(
+        fixed.stderr.contains(&format!(
+            "not fixed Dockerfile:1:6: DF002 `{host}/app:1`: the file changed while it was audited"
         )),
         "{}",
         fixed.stderr

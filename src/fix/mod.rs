@@ -43,6 +43,9 @@ pub struct Plan {
     pub offline: usize,
     /// Fixes left out because they are unsafe (no `--unsafe-fixes`).
     pub unsafe_left: usize,
+    /// What the lookups want the user to know (a Docker config that could
+    /// not be read).
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -121,7 +124,9 @@ pub fn plan(
     let mut lookups: Vec<Lookup> = chosen.iter().filter_map(|(_, fix)| lookup(fix)).collect();
     lookups.sort();
     lookups.dedup();
-    let answers = resolve::resolve_all(&lookups, &settings.network);
+    let resolved = resolve::resolve_all(&lookups, &settings.network);
+    plan.warnings = resolved.warnings;
+    let answers = resolved.answers;
 
     // By the file each fix changes (flake.nix for NX005's, found in
     // flake.lock).

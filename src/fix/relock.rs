@@ -9,6 +9,10 @@ use std::time::Duration;
 /// How long `nix flake lock` may take.
 const TIMEOUT: Duration = Duration::from_secs(300);
 
+/// The most it may print on either output (its progress and warnings are
+/// a few KiB; only the last line is kept).
+const MAX_OUTPUT: u64 = 16 * 1024 * 1024;
+
 /// Whether a `nix` program is on PATH.
 pub fn nix_available() -> bool {
     std::env::var_os("PATH")
@@ -29,6 +33,7 @@ pub fn run(dir: &Path) -> Result<(), String> {
             .current_dir(dir),
         b"",
         TIMEOUT,
+        MAX_OUTPUT,
     )?;
     if output.status.success() {
         return Ok(());

@@ -60,12 +60,24 @@ pub struct Credentials {
     known: Mutex<HashMap<String, Result<Option<Credential>, String>>>,
 }
 
+/// The largest Docker config read: a few KiB with dozens of registries.
+pub const MAX_DOCKER_CONFIG: u64 = 1024 * 1024;
+
+/// The most a credential helper may print: its answer is a user name and
+/// a token of a few KiB.
+const MAX_HELPER_OUTPUT: u64 = 1024 * 1024;
+
 /// The key Docker Hub's credentials are stored under.
 const DOCKER_HUB_KEY: &str = "https://index.docker.io/v1/";
 
 impl Credentials {
-    /// Read `config.json` in `dir`; none there is no credentials. A
-    /// credential helper may take `timeout`.
+    /// Read `config.json` in `dir`; none there is no credentials. The file
+    /// is outside the repository but may still be anything: it is read only
+    /// when it is a regular file no larger than [`MAX_DOCKER_CONFIG`] (a
+    /// FIFO would hang the run, `/dev/zero` exhaust its memory), and when
+    /// it is not, [`Credentials::problem`] says which file and why, and
+    /// lookups go on without credentials. A credential helper may take
+    /// `timeout`.
     pub fn load(dir: Option<&Path>, timeout: Duration) -> Credentials {
         let mut credentials = Credentials {
             timeout,
@@ -74,17 +86,31 @@ impl Credentials {
         let Some(path) = dir.map(|d| d.join("config.json")) else {
             return credentials;
         };
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return credentials,
-            Err(e) => {
-                credentials.problem = Some(format!("{} cannot be read: {e}", path.display()));
+        // No file is no credentials, as for Docker; `symlink_metadata`
+        // opens nothing, so a FIFO is not waited on here either.
+        if let Err(e) = std::fs::symlink_metadata(&path) {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                return credentials;
+            }
+        }
+        let bytes = match crate::input::read_file(&path, MAX_DOCKER_CONFIG) {
+            Ok(bytes) => bytes,
+            Err(why) => {
+                credentials.problem = Some(format!(
+                    "the Docker config {} cannot be read: {why}",
+                    path.display()
+                ));
                 return credentials;
             }
         };
-        match serde_json::from_str(&text) {
+        match serde_json::from_slice(&bytes) {
             Ok(config) => credentials.config = config,
-            Err(e) => credentials.problem = Some(format!("{} is not valid: {e}", path.display())),
+            Err(e) => {
+                credentials.problem = Some(format!(
+                    "the Docker config {} is not valid: {e}",
+                    path.display()
+                ))
+            }
         }
         credentials
     }
@@ -167,10 +193,18 @@ impl Credentials {
 /// credential for it says so, and that is none. It may take `timeout`.
 fn run_helper(name: &str, server: &str, timeout: Duration) -> Result<Option<Credential>, String> {
     let program = format!("docker-credential-{name}");
+    // A name with a path in it would run a program by that path (relative
+    // to the repository being audited) instead of one found on PATH.
+    if name.contains(['/', '\\']) || name.is_empty() {
+        return Err(format!(
+            "credential helper `{program}`: not a helper name (it holds a path)"
+        ));
+    }
     let output = process::run(
         Command::new(&program).arg("get"),
         server.as_bytes(),
         timeout,
+        MAX_HELPER_OUTPUT,
     )
     .map_err(|e| format!("credential helper `{program}`: {e}"))?;
     if !output.status.success() {
@@ -241,6 +275,14 @@ mod tests {
             })
         );
         assert_eq!(credentials.for_registry("ghcr.io").unwrap(), None);
+    }
+
+    #[test]
+    fn a_helper_name_with_a_path_is_refused_before_it_runs() {
+        for name in ["../../bin/sh", "/bin/sh", "a\\b", ""] {
+            let error = run_helper(name, "ghcr.io", Duration::from_secs(5)).unwrap_err();
+            assert!(error.contains("not a helper name"), "{name}: {error}");
+        }
     }
 
     #[test]

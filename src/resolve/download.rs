@@ -5,20 +5,20 @@ use std::io::Read as _;
 
 use sha2::{Digest as _, Sha256};
 
-use super::net;
+use super::net::{self, Network};
 
 /// The largest download hashed.
 const MAX_DOWNLOAD: u64 = 4 * 1024 * 1024 * 1024;
 
-/// `sha256:<hex>` of the body `url` serves (redirects followed).
-pub fn checksum(agent: &ureq::Agent, url: &str) -> Result<String, String> {
+/// `sha256:<hex>` of the body `url` serves (redirects followed, none from
+/// HTTPS to plain HTTP).
+pub fn checksum(agent: &ureq::Agent, network: &Network, url: &str) -> Result<String, String> {
     if !(url.starts_with("https://") || url.starts_with("http://")) {
         return Err("not an http(s) URL".to_owned());
     }
-    let mut response = agent
-        .get(url)
-        .call()
-        .map_err(|e| format!("download failed: {}", net::describe(&e)))?;
+    let reached = net::send(agent, network, net::Request::get(url), network.timeout())
+        .map_err(|e| format!("download failed: {e}"))?;
+    let mut response = reached.response;
     let status = response.status().as_u16();
     if status != 200 {
         return Err(format!("the server answered HTTP {status}"));

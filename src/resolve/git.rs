@@ -29,26 +29,25 @@ pub fn commit(
         return Err(why);
     }
     let url = format!("{base}/{repository}.git/info/refs?service=git-upload-pack");
-    let mut request = agent.get(&url);
     // The token is GitHub's: sent to github.com only, never to a server a
-    // project's configuration names.
-    if let Some(token) = network
+    // project's configuration names, nor after a redirect away from it.
+    let token = network
         .github_token
         .as_ref()
         .filter(|_| base == "https://github.com")
-    {
-        request = request.header("Authorization", &net::basic("x-access-token", token));
-    }
-    let mut response = request.call().map_err(|e| {
-        let why = format!("{base} unreachable: {}", net::describe(&e));
+        .map(|token| net::basic("x-access-token", token));
+    let request = net::Request::get(url).authorization(token);
+    let reached = net::send(agent, network, request, network.timeout()).map_err(|e| {
+        let why = format!("{base} unreachable: {e}");
         // A server that could not be connected to is not asked again.
-        if net::is_connect_failure(&e) {
+        if e.is_connect_failure() {
             if let Ok(mut dead) = unreachable.lock() {
                 dead.insert(base.to_owned(), why.clone());
             }
         }
         why
     })?;
+    let mut response = reached.response;
     match response.status().as_u16() {
         200 => {}
         401 | 403 | 404 => {

@@ -43,18 +43,34 @@ impl Lookup {
     }
 }
 
+/// The answers of a run's lookups.
+#[derive(Debug, Default)]
+pub struct Resolved {
+    /// Each lookup's answer, or why there is none.
+    pub answers: HashMap<Lookup, Result<String, String>>,
+    /// What the user should know of the run as a whole: a Docker config
+    /// that could not be read, and so was not used.
+    pub warnings: Vec<String>,
+}
+
 /// Look every lookup up, at most eight at a time; a progress line on a
 /// terminal's stderr when there are many.
-pub fn resolve_all(
-    lookups: &[Lookup],
-    network: &Network,
-) -> HashMap<Lookup, Result<String, String>> {
+pub fn resolve_all(lookups: &[Lookup], network: &Network) -> Resolved {
     if lookups.is_empty() {
-        return HashMap::new();
+        return Resolved::default();
     }
     let agent = network.agent();
-    let credentials =
-        credentials::Credentials::load(network.docker_config.as_deref(), network.timeout);
+    // The Docker config is read only when a registry is to be asked.
+    let credentials = if lookups.iter().any(|l| matches!(l, Lookup::Digest(_))) {
+        credentials::Credentials::load(network.docker_config.as_deref(), network.timeout())
+    } else {
+        credentials::Credentials::default()
+    };
+    let warnings = credentials
+        .problem
+        .iter()
+        .map(|problem| format!("{problem}; registries are asked without credentials"))
+        .collect();
     let registry = registry::Registry {
         network,
         agent: agent.clone(),
@@ -75,7 +91,7 @@ pub fn resolve_all(
                 };
                 let answer = match item {
                     Lookup::Digest(reference) => registry.digest(reference),
-                    Lookup::Checksum(url) => download::checksum(&agent, url),
+                    Lookup::Checksum(url) => download::checksum(&agent, network, url),
                     Lookup::Commit {
                         repository,
                         reference,
@@ -103,7 +119,10 @@ pub fn resolve_all(
     if progress {
         eprint!("\r\x1b[2K");
     }
-    results.into_inner().unwrap_or_default()
+    Resolved {
+        answers: results.into_inner().unwrap_or_default(),
+        warnings,
+    }
 }
 
 /// Lower-case hexadecimal, as digests are written.

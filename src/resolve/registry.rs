@@ -146,25 +146,28 @@ impl Registry<'_> {
     }
 
     fn digest_at(&self, base: &str, location: &Location) -> Result<String, Failure> {
-        let url = format!(
+        let mut url = format!(
             "{base}/v2/{}/manifests/{}",
             location.repository, location.tag
         );
         let mut authorization: Option<String> = None;
         let mut asked_token = false;
         let mut method_get = false;
+        // Why the user's credentials were not used, when they were not:
+        // said when the registry then refuses.
+        let mut withheld: Option<String> = None;
         loop {
             let request = if method_get {
-                self.agent.get(&url)
+                net::Request::get(url.as_str())
             } else {
-                self.agent.head(&url)
+                net::Request::head(url.as_str())
             };
-            let request = request.header("Accept", ACCEPT);
-            let request = match &authorization {
-                Some(value) => request.header("Authorization", value),
-                None => request,
-            };
-            let mut response = request.call().map_err(Failure::transport)?;
+            let request = request
+                .header("Accept", ACCEPT)
+                .authorization(authorization.clone());
+            let reached = net::send(&self.agent, self.network, request, self.network.timeout())
+                .map_err(Failure::transport)?;
+            let mut response = reached.response;
             let status = response.status().as_u16();
             // A registry that speaks only HTTPS answers plain HTTP with 400.
             if status == 400 && base.starts_with("http://") {
@@ -223,21 +226,36 @@ impl Registry<'_> {
                     let challenge = net::header(&response, "www-authenticate")
                         .unwrap_or_default()
                         .to_owned();
-                    // The credential of the host asked: a mirror's own,
-                    // never the registry's it stands in for.
-                    let credential = self
-                        .credentials
-                        .for_registry(&credential_key(base))
-                        .map_err(Failure::Answer)?;
-                    authorization =
-                        Some(self.authorize(&challenge, credential.as_ref(), location)?);
+                    let credential = if reached.same_origin {
+                        self.credential_for(base, &mut withheld)?
+                    } else {
+                        // The challenge is the host's the registry
+                        // redirected to, and so is its realm: that host is
+                        // asked directly from now on, anonymously — the
+                        // credentials are the registry's own.
+                        let elsewhere = net::host_of(&reached.url).unwrap_or_default();
+                        withheld = Some(format!(
+                            "{} redirected to {elsewhere}, which is sent no credentials",
+                            location.shown
+                        ));
+                        url = reached.url.clone();
+                        None
+                    };
+                    authorization = Some(self.authorize(
+                        &challenge,
+                        credential.as_ref(),
+                        withheld.as_deref(),
+                        location,
+                    )?);
                 }
                 401 | 403 => {
                     let mut why = format!(
                         "{} refused access to {} ({status})",
                         location.shown, location.repository
                     );
-                    if let Some(problem) = &self.credentials.problem {
+                    if let Some(withheld) = &withheld {
+                        why.push_str(&format!("; {withheld}"));
+                    } else if let Some(problem) = &self.credentials.problem {
                         why.push_str(&format!("; {problem}"));
                     } else if matches!(
                         self.credentials.for_registry(&credential_key(base)),
@@ -269,13 +287,36 @@ impl Registry<'_> {
         }
     }
 
+    /// The credential for the host asked at `base` — a mirror's own, never
+    /// the registry's it stands in for — unless `base` is plain HTTP to a
+    /// host the user has not allowed it for: then none, and `withheld`
+    /// says why.
+    fn credential_for(
+        &self,
+        base: &str,
+        withheld: &mut Option<String>,
+    ) -> Result<Option<Credential>, Failure> {
+        let key = credential_key(base);
+        if !self.network.may_send_credentials(base) {
+            let host = net::host_of(base).unwrap_or_else(|| key.clone());
+            *withheld = Some(format!(
+                "credentials are not sent over plain HTTP to {host} unless you allow it (`--insecure-registry {host}` or ${})",
+                net::INSECURE_ENV
+            ));
+            return Ok(None);
+        }
+        self.credentials.for_registry(&key).map_err(Failure::Answer)
+    }
+
     /// The Authorization header that answers `challenge`: a Bearer token
     /// from the realm (with the credential as Basic authentication when
-    /// there is one), or the credential itself for a Basic challenge.
+    /// there is one), or the credential itself for a Basic challenge;
+    /// `withheld` says why there is none when there could have been one.
     fn authorize(
         &self,
         challenge: &str,
         credential: Option<&Credential>,
+        withheld: Option<&str>,
         location: &Location,
     ) -> Result<String, Failure> {
         let (scheme, params) = parse_challenge(challenge);
@@ -283,10 +324,16 @@ impl Registry<'_> {
             return credential
                 .map(|c| net::basic(&c.user, &c.secret))
                 .ok_or_else(|| {
-                    Failure::Answer(format!(
-                        "{} wants a user name and password, and the Docker config has none for it",
-                        location.shown
-                    ))
+                    Failure::Answer(match withheld {
+                        Some(why) => format!(
+                            "{} wants a user name and password; {why}",
+                            location.shown
+                        ),
+                        None => format!(
+                            "{} wants a user name and password, and the Docker config has none for it",
+                            location.shown
+                        ),
+                    })
                 });
         }
         if !scheme.eq_ignore_ascii_case("bearer") {
@@ -305,24 +352,21 @@ impl Registry<'_> {
             .get("scope")
             .cloned()
             .unwrap_or_else(|| format!("repository:{}:pull", location.repository));
-        let mut request = self.agent.get(realm.as_str()).query("scope", &scope);
+        let mut query = vec![("scope", scope.as_str())];
         if let Some(service) = params.get("service") {
-            request = request.query("service", service);
+            query.push(("service", service));
         }
-        // Credentials go to a token server over HTTPS, or over plain HTTP
-        // only on this machine or to a host the configuration allows.
-        let secure = may_receive_credentials(realm, self.network);
-        if let Some(c) = credential.filter(|_| secure) {
-            request = request
-                .query("account", &c.user)
-                .header("Authorization", &net::basic(&c.user, &c.secret));
+        // Credentials go to the realm the registry announced, over HTTPS,
+        // or over plain HTTP only where the user allows it.
+        let credential = credential.filter(|_| self.network.may_send_credentials(realm));
+        if let Some(c) = credential {
+            query.push(("account", &c.user));
         }
-        let mut response = request.call().map_err(|e| {
-            Failure::Answer(format!(
-                "token server {realm} unreachable: {}",
-                net::describe(&e)
-            ))
-        })?;
+        let request = net::Request::get(with_query(realm, &query))
+            .authorization(credential.map(|c| net::basic(&c.user, &c.secret)));
+        let reached = net::send(&self.agent, self.network, request, self.network.timeout())
+            .map_err(|e| Failure::Answer(format!("token server {realm} unreachable: {e}")))?;
+        let mut response = reached.response;
         let status = response.status().as_u16();
         if status != 200 {
             return Err(Failure::Answer(format!(
@@ -351,6 +395,26 @@ impl Registry<'_> {
     }
 }
 
+/// `url` with `query` added, each value percent-encoded as a form's.
+fn with_query(url: &str, query: &[(&str, &str)]) -> String {
+    let mut out = url.to_owned();
+    for (index, (name, value)) in query.iter().enumerate() {
+        let first = index == 0 && !url.contains('?');
+        out.push(if first { '?' } else { '&' });
+        out.push_str(name);
+        out.push('=');
+        for byte in value.bytes() {
+            match byte {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                    out.push(char::from(byte))
+                }
+                other => out.push_str(&format!("%{other:02X}")),
+            }
+        }
+    }
+    out
+}
+
 enum Failure {
     /// No answer: TLS, timeout; `true` when the host could not even be
     /// connected to (not found, refused, no route).
@@ -360,23 +424,9 @@ enum Failure {
 }
 
 impl Failure {
-    fn transport(error: ureq::Error) -> Failure {
-        Failure::Transport(net::describe(&error), net::is_connect_failure(&error))
-    }
-}
-
-/// Whether a token server at `realm` may be sent credentials: over HTTPS,
-/// or plain HTTP on this machine or a host the configuration allows — the
-/// host the client connects to, as it parses the URL; never a URL with
-/// user information in it.
-fn may_receive_credentials(realm: &str, network: &Network) -> bool {
-    let Some(host) = net::host_of(realm) else {
-        return false;
-    };
-    match realm.split_once("://").map(|(scheme, _)| scheme) {
-        Some("https") => true,
-        Some("http") => network.allows_plain_http(&host),
-        _ => false,
+    fn transport(error: net::RequestError) -> Failure {
+        let connecting = error.is_connect_failure();
+        Failure::Transport(error.to_string(), connecting)
     }
 }
 
@@ -487,8 +537,16 @@ mod tests {
 
     #[test]
     fn credentials_go_only_to_safe_token_servers() {
-        let network = Network::default();
+        let network = Network {
+            insecure: vec!["project.lan:5000".to_owned()],
+            insecure_by_user: vec!["user.lan:5000".to_owned()],
+            ..Network::default()
+        };
         for (realm, expected) in [
+            // The project may make plain HTTP allowed, never credentials
+            // over it; the user may.
+            ("http://project.lan:5000/token", false),
+            ("http://user.lan:5000/token", true),
             ("https://auth.docker.io/token", true),
             ("http://127.0.0.1:5001/token", true),
             ("http://[::1]:5001/token", true),
@@ -499,12 +557,23 @@ mod tests {
             ("ftp://127.0.0.1/token", false),
             ("not a url", false),
         ] {
-            assert_eq!(
-                may_receive_credentials(realm, &network),
-                expected,
-                "{realm}"
-            );
+            assert_eq!(network.may_send_credentials(realm), expected, "{realm}");
         }
+    }
+
+    #[test]
+    fn token_queries_are_percent_encoded() {
+        assert_eq!(
+            with_query(
+                "https://auth.example.com/token",
+                &[("scope", "repository:a/b:pull"), ("service", "x y")]
+            ),
+            "https://auth.example.com/token?scope=repository%3Aa%2Fb%3Apull&service=x%20y"
+        );
+        assert_eq!(
+            with_query("http://127.0.0.1/t?x=1", &[("account", "me")]),
+            "http://127.0.0.1/t?x=1&account=me"
+        );
     }
 
     #[test]

@@ -44,6 +44,16 @@ pub fn have(tools: &[&str]) -> bool {
     false
 }
 
+/// This machine's address on its network (not a loopback one), as the
+/// route to a documentation address reports it (no packet is sent); none
+/// when it has no network.
+pub fn network_address() -> Option<String> {
+    let socket = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    socket.connect("192.0.2.1:9").ok()?;
+    let ip = socket.local_addr().ok()?.ip();
+    (!ip.is_loopback() && !ip.is_unspecified()).then(|| ip.to_string())
+}
+
 /// A fresh directory for one test.
 pub fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("repro-audit-fix-{name}-{}", std::process::id()));
@@ -376,6 +386,9 @@ type Handler = dyn Fn(&Request) -> Response + Send + Sync;
 /// A small HTTP/1.1 server on a loopback port: one thread, one request per
 /// connection, every request recorded.
 pub struct HttpServer {
+    /// The address it listens on (`127.0.0.1`, another loopback address,
+    /// or this machine's address on a network).
+    pub ip: String,
     pub port: u16,
     stop: Arc<AtomicBool>,
     pub requests: Arc<Mutex<Vec<Request>>>,
@@ -384,7 +397,12 @@ pub struct HttpServer {
 
 impl HttpServer {
     pub fn start(handler: Box<Handler>) -> HttpServer {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        HttpServer::start_on("127.0.0.1", handler)
+    }
+
+    /// On `ip`: distinct addresses are distinct hosts to a client.
+    pub fn start_on(ip: &str, handler: Box<Handler>) -> HttpServer {
+        let listener = TcpListener::bind((ip, 0)).unwrap();
         let port = listener.local_addr().unwrap().port();
         let stop = Arc::new(AtomicBool::new(false));
         let requests = Arc::new(Mutex::new(Vec::new()));
@@ -401,6 +419,7 @@ impl HttpServer {
             }
         });
         HttpServer {
+            ip: ip.to_owned(),
             port,
             stop,
             requests,
@@ -409,7 +428,12 @@ impl HttpServer {
     }
 
     pub fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
+        format!("http://{}", self.host())
+    }
+
+    /// `ip:port`, as a registry is named.
+    pub fn host(&self) -> String {
+        format!("{}:{}", self.ip, self.port)
     }
 
     pub fn requests(&self) -> Vec<Request> {
@@ -420,7 +444,7 @@ impl HttpServer {
 impl Drop for HttpServer {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(("127.0.0.1", self.port));
+        let _ = TcpStream::connect((self.ip.as_str(), self.port));
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
