@@ -1453,6 +1453,11 @@ fn credentials_never_reach_a_host_a_registry_redirects_to() {
 #[test]
 fn credentials_go_over_plain_http_only_where_the_user_allows_it() {
     let Some(ip) = servers::network_address() else {
+        // CI (which sets this) has a network: there the test must run.
+        assert!(
+            std::env::var_os("REPRO_AUDIT_REQUIRE_ORACLES").is_none(),
+            "this machine has no network address to serve a non-loopback registry on"
+        );
         eprintln!("skipped: this machine has no network address");
         return;
     };
