@@ -15,7 +15,7 @@ use crate::error::FileError;
 use crate::finding::{Diagnostic, Finding, Severity};
 use crate::input::{
     invalid_bytes_as_question_marks, io_message, normalize, read_file, read_inside, too_large,
-    tree_of, Refusal, MAX_DOCKERFILE_SIZE, MAX_FILE_SIZE,
+    Refusal, MAX_DOCKERFILE_SIZE, MAX_FILE_SIZE,
 };
 use crate::rules;
 use crate::rules::docker::Context;
@@ -323,7 +323,7 @@ fn audit_unit(unit: &Unit, options: &Options, templates: &Templates) -> UnitResu
                 && nix_text.is_some()
                 && nix.as_ref().is_some_and(|target| match &target.source {
                     Source::File(path) => templates.exported(path),
-                    Source::Stdin | Source::OutOfTree(_) => false,
+                    Source::Stdin | Source::Refused(..) => false,
                 });
             let lock_state = match (lock.is_none(), template) {
                 (false, _) => LockState::Beside,
@@ -529,15 +529,10 @@ fn read(target: &Target) -> Result<String, FileError> {
                 .map_err(|message| FileError::io(&target.display, &message))?;
             Ok(bytes.len())
         }
-        Source::OutOfTree(path) => {
-            let tree = tree_of(path.parent().unwrap_or(std::path::Path::new("/")));
-            let why = match crate::input::inside(path, &tree) {
-                Err(Refusal::Unread(why)) => why,
-                _ => "a symbolic link out of the repository".to_owned(),
-            };
+        Source::Refused(_, why) => {
             return Err(FileError::io(
                 &target.display,
-                &format!("{why}: not read (name it on the command line to audit it)"),
+                &format!("{why}; not audited"),
             ));
         }
     };
@@ -628,7 +623,7 @@ fn compose_variables(
     if let Source::File(path) = &target.source {
         if let Some(dir) = path.parent() {
             let env = dir.join(".env");
-            match read_inside(&env, &tree_of(dir), crate::input::MAX_CONFIG_SIZE) {
+            match read_inside(&env, &target.tree, crate::input::MAX_CONFIG_SIZE) {
                 Ok(bytes) => variables = compose::read_env_file(&String::from_utf8_lossy(&bytes)),
                 Err(Refusal::Missing) => {}
                 Err(Refusal::Unread(why)) => {
@@ -704,6 +699,10 @@ pub fn audit_workflow(path: &str, text: String, options: &Options) -> Audited {
 /// How many files one pipeline may include, its own included.
 const MAX_GITLAB_FILES: usize = 128;
 
+/// How many bytes the files a pipeline includes may hold in all: as much
+/// as one file may, so that 128 includes cost no more than one file.
+const MAX_GITLAB_BYTES: u64 = MAX_FILE_SIZE;
+
 /// A `.gitlab-ci.yml` and the local files it includes, each audited as
 /// one file of the pipeline. Local paths are from the repository's top
 /// level (the nearest directory above that holds `.git`, else the file's
@@ -718,25 +717,26 @@ fn audit_gitlab(target: &Target, options: &Options) -> UnitResult {
                 .find(|a| a.join(".git").exists())
                 .map_or(dir.clone(), std::path::Path::to_path_buf)
         }),
-        Source::Stdin | Source::OutOfTree(_) => None,
+        Source::Stdin | Source::Refused(..) => None,
     };
     // Included files are shown as the main file is: from its directory.
     let main_dir = match &target.source {
         Source::File(path) => path.parent().map(normalize),
-        Source::Stdin | Source::OutOfTree(_) => None,
+        Source::Stdin | Source::Refused(..) => None,
     };
     let shown_dir = std::path::Path::new(&target.display)
         .parent()
         .map(std::path::Path::to_path_buf)
         .unwrap_or_default();
-    // Included files are read only inside the repository, links resolved.
-    let tree = root.as_deref().map(tree_of).unwrap_or_default();
     let mut queue: Vec<(String, Result<String, FileError>)> =
         vec![(target.display.clone(), read(target))];
+    // Files are told apart by what they are: `link/a.yml` with
+    // `link -> ci` is `ci/a.yml`, read once.
     let mut seen: std::collections::HashSet<std::path::PathBuf> = std::collections::HashSet::new();
     if let Source::File(path) = &target.source {
-        seen.insert(normalize(path));
+        seen.insert(path.canonicalize().unwrap_or_else(|_| normalize(path)));
     }
+    let mut budget = MAX_GITLAB_BYTES;
     while let Some((shown, text)) = queue.pop() {
         let text = match text {
             Ok(text) => text,
@@ -784,7 +784,23 @@ fn audit_gitlab(target: &Target, options: &Options) -> UnitResult {
                     .push(left_out("it is outside the repository".to_owned()));
                 continue;
             }
-            if seen.contains(&absolute) {
+            // Only inside the repository, links resolved.
+            let real = match crate::input::inside(&absolute, &target.tree) {
+                Ok(real) => real,
+                // GitLab includes a file under `rules:` only when they hold.
+                Err(Refusal::Missing) if include.conditional => continue,
+                Err(Refusal::Missing) => {
+                    result
+                        .errors
+                        .push(left_out("there is no such file".to_owned()));
+                    continue;
+                }
+                Err(Refusal::Unread(why)) => {
+                    result.errors.push(left_out(why));
+                    continue;
+                }
+            };
+            if seen.contains(&real) {
                 continue;
             }
             if seen.len() >= MAX_GITLAB_FILES {
@@ -793,26 +809,28 @@ fn audit_gitlab(target: &Target, options: &Options) -> UnitResult {
                 )));
                 continue;
             }
-            seen.insert(absolute.clone());
+            seen.insert(real.clone());
             let from_main = main_dir
                 .as_deref()
                 .map_or_else(|| absolute.clone(), |dir| relative_path(dir, &absolute));
             let shown_include = fold(&shown_dir.join(from_main))
                 .to_string_lossy()
                 .replace('\\', "/");
-            match read_inside(&absolute, &tree, MAX_FILE_SIZE) {
+            let size = std::fs::metadata(&real).map_or(0, |m| m.len());
+            if size > budget {
+                result.errors.push(left_out(format!(
+                    "the files the pipeline includes would hold more than {} in all",
+                    too_large(MAX_GITLAB_BYTES).trim_start_matches("larger than ")
+                )));
+                continue;
+            }
+            match read_file(&real, budget) {
                 Ok(bytes) => {
+                    budget -= bytes.len() as u64;
                     let text = utf8(bytes, &shown_include, FileKind::Gitlab);
                     queue.push((shown_include, text));
                 }
-                // GitLab includes a file under `rules:` only when they hold.
-                Err(Refusal::Missing) if include.conditional => {}
-                Err(Refusal::Missing) => {
-                    result
-                        .errors
-                        .push(left_out("there is no such file".to_owned()));
-                }
-                Err(Refusal::Unread(why)) => result.errors.push(left_out(why)),
+                Err(why) => result.errors.push(left_out(why)),
             }
         }
     }

@@ -351,7 +351,7 @@ fn execute(
     if targets.is_empty() && errors.is_empty() && !args.quiet {
         writeln!(
             err,
-            "warning: nothing to audit: no Dockerfile, flake.nix, flake.lock or .nix file in {}",
+            "warning: nothing to audit: no Dockerfile, Compose file, workflow, GitLab CI file, dev container, flake or .nix file in {}",
             text::printable(
                 &paths
                     .iter()
@@ -361,7 +361,25 @@ fn execute(
             )
         )?;
     }
-    let units = discover::units(targets, cwd);
+    let mut units = discover::units(targets, cwd);
+    // A file under a configuration (below where the command runs) that
+    // cannot be read is not audited: what that configuration would leave
+    // out is not known. Its error says so, and every other file is audited.
+    units.retain(|unit| {
+        !unit
+            .location(cwd)
+            .is_some_and(|path| configs.unreadable_for(&path))
+    });
+    let unread_configs: Vec<crate::error::FileError> = configs
+        .errors()
+        .into_iter()
+        .map(|mut error| {
+            error
+                .message
+                .push_str("; the files it applies to are not audited");
+            error
+        })
+        .collect();
     // Each unit's options, built once per configuration file.
     let mut built: HashMap<Option<PathBuf>, std::sync::Arc<Options>> = HashMap::new();
     let mut per_unit = Vec::with_capacity(units.len());
@@ -378,12 +396,8 @@ fn execute(
         };
         per_unit.push(options);
     }
-    // A configuration met on the way that cannot be read stops the run, as
-    // the one where it runs does.
-    if let Some(error) = configs.errors().into_iter().next() {
-        return Err(error.into());
-    }
     let mut report = audit::audit_each(&units, &per_unit);
+    report.errors.extend(unread_configs);
     let config_dir = here
         .as_ref()
         .and_then(|c| c.path.as_ref())
@@ -421,7 +435,10 @@ fn execute(
         .filter(|e| cwd.join(&e.path).is_file())
         .count();
     errors.append(&mut report.errors);
-    errors.sort_by(|a, b| a.path.cmp(&b.path));
+    errors.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+    // One file refused twice (found by the walk, and beside its flake.nix)
+    // is said once.
+    errors.dedup_by(|a, b| (&a.path, a.line, a.column) == (&b.path, b.line, b.column));
     report.errors = errors;
     // Every rule that ran, for the reports that list them.
     let mut ran: Vec<&'static Rule> = built

@@ -286,6 +286,22 @@ impl Configs {
         self.for_dir(path.parent().unwrap_or(Path::new("/")))
     }
 
+    /// Whether the configuration that applies to a file at `path`
+    /// (absolute) is there but cannot be read.
+    pub fn unreadable_for(&self, path: &Path) -> bool {
+        if self.fixed.is_some() {
+            return false;
+        }
+        let dir = normalize(path.parent().unwrap_or(Path::new("/")));
+        // Read, if it was not yet.
+        let _ = self.for_dir(&dir);
+        let Some(file) = self.file_for(&dir) else {
+            return false;
+        };
+        let loaded = self.loaded.lock().unwrap_or_else(|p| p.into_inner());
+        loaded.get(&file).is_some_and(Result::is_err)
+    }
+
     /// The nearest configuration file from `dir` up, remembered for every
     /// directory on the way.
     fn file_for(&self, dir: &Path) -> Option<PathBuf> {
@@ -344,7 +360,7 @@ fn load_found(path: &Path, shown: &str) -> Result<Config, FileError> {
     let dir = path.parent().unwrap_or(Path::new("/"));
     let bytes = crate::input::read_inside(
         path,
-        &crate::input::tree_of(dir),
+        &crate::input::tree_of(dir, None),
         crate::input::MAX_CONFIG_SIZE,
     )
     .map_err(|refusal| {
@@ -384,7 +400,10 @@ pub fn parse(text: &str, path: &Path, shown: &str, base: PathBuf) -> Result<Conf
                 Number::Whole(n) => Err(n.to_string()),
                 Number::Other(written) => Err(written.clone()),
             }
-            .map_err(|written| {
+            .map_err(|parsed| {
+                // As written (`1e3`, not `1000.0`).
+                let span = value.span();
+                let written = text.get(span.start..span.end).unwrap_or(&parsed);
                 error(
                     format!(
                         "`{key}` must be a whole number of {unit} from {} to {}, not {written}",
@@ -686,7 +705,7 @@ supported-refs = ["nixos-unstable"]
             ),
             (
                 "[fix]\ntimeout = nan\n",
-                format!(".repro-audit.toml:2:11: {timeout} NaN"),
+                format!(".repro-audit.toml:2:11: {timeout} nan"),
             ),
             (
                 "[fix]\ntimeout = \"30\"\n",

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use crate::config::{Configs, Exclude};
 use crate::error::FileError;
 use crate::ignores::Ignores;
+use crate::input::Refusal;
 use crate::source::dockerfile::Keyword;
 use crate::source::nix_file::{NixFile, PathUse};
 
@@ -87,9 +88,9 @@ fn is_compose_name(name: &str) -> bool {
 pub enum Source {
     File(PathBuf),
     Stdin,
-    /// A companion file (`flake.lock` beside a `flake.nix`) that is a
-    /// symbolic link out of the repository: not read, and said so.
-    OutOfTree(PathBuf),
+    /// A companion file (`flake.lock` beside a `flake.nix`) that is not to
+    /// be read (a link out of the repository, into `/proc`), and why.
+    Refused(PathBuf, String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,6 +100,9 @@ pub struct Target {
     /// it lies under it, with `/`.
     pub display: String,
     pub kind: FileKind,
+    /// The bounds of what it may name (its `.env`, includes, lock): its
+    /// repository, every link resolved (see [`crate::input::tree_of`]).
+    pub tree: PathBuf,
 }
 
 /// What is audited as one: a Dockerfile, or a flake's `flake.nix` and the
@@ -137,7 +141,7 @@ impl Unit {
     pub fn location(&self, cwd: &Path) -> Option<PathBuf> {
         let target = self.targets().into_iter().next()?;
         Some(match &target.source {
-            Source::File(path) | Source::OutOfTree(path) => path.clone(),
+            Source::File(path) | Source::Refused(path, _) => path.clone(),
             Source::Stdin => cwd.join(&target.display),
         })
     }
@@ -207,7 +211,7 @@ pub fn units(targets: Vec<Target>, cwd: &Path) -> Vec<Unit> {
             continue;
         }
         let location = match &target.source {
-            Source::File(path) | Source::OutOfTree(path) => path.clone(),
+            Source::File(path) | Source::Refused(path, _) => path.clone(),
             Source::Stdin => cwd.join(&target.display),
         };
         // The shown path is normalised (`./` dropped), the walked one not.
@@ -233,7 +237,8 @@ pub fn units(targets: Vec<Target>, cwd: &Path) -> Vec<Unit> {
         // companion, even one that was not to be read unnamed.
         let found_unnamed = slot
             .as_ref()
-            .is_some_and(|s| matches!(s.source, Source::OutOfTree(_)));
+            .is_some_and(|s| matches!(s.source, Source::Refused(..)));
+        let tree = target.tree.clone();
         if slot.is_none() || found_unnamed {
             *slot = Some(target);
         }
@@ -241,15 +246,17 @@ pub fn units(targets: Vec<Target>, cwd: &Path) -> Vec<Unit> {
             let companion = location.with_file_name(other_name);
             // Whatever is there is the companion: a FIFO or a link to
             // nothing is refused when it is read, with its reason.
-            if std::fs::symlink_metadata(&companion).is_ok() {
-                let source = match leaves_the_tree(&companion) {
-                    true => Source::OutOfTree(companion),
-                    false => Source::File(companion),
-                };
+            let source = match crate::input::inside(&companion, &tree) {
+                Ok(_) => Some(Source::File(companion)),
+                Err(Refusal::Unread(why)) => Some(Source::Refused(companion, why)),
+                Err(Refusal::Missing) => None,
+            };
+            if let Some(source) = source {
                 *other = Some(Target {
                     display: display_path(source_path(&source), cwd),
                     source,
                     kind: other_kind,
+                    tree: tree.clone(),
                 });
             }
         }
@@ -275,24 +282,9 @@ fn identity(target: &Target) -> (u64, u64, PathBuf) {
 
 fn source_path(source: &Source) -> &Path {
     match source {
-        Source::File(path) | Source::OutOfTree(path) => path,
+        Source::File(path) | Source::Refused(path, _) => path,
         Source::Stdin => Path::new("-"),
     }
-}
-
-/// Whether a file found beside another is a symbolic link that leads out
-/// of its repository (the nearest directory above that holds `.git`, else
-/// its own directory) or into `/proc`, `/sys` or `/dev`: such a file is not
-/// read unless named.
-fn leaves_the_tree(path: &Path) -> bool {
-    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-    if !is_link {
-        return false;
-    }
-    let Some(dir) = path.parent() else {
-        return true;
-    };
-    crate::input::inside(path, &crate::input::tree_of(dir)).is_err()
 }
 
 /// How to find files.
@@ -329,11 +321,32 @@ pub fn discover(paths: &[PathBuf], cwd: &Path, how: &Walk) -> (Vec<Target>, Vec<
                 kind: kind_by_place(Path::new(how.stdin_filename))
                     .or_else(|| kind_of(&file_name(Path::new(how.stdin_filename))))
                     .unwrap_or(FileKind::Dockerfile),
+                // Its flake.lock is looked for where the name says.
+                tree: crate::input::tree_of(
+                    cwd.join(how.stdin_filename).parent().unwrap_or(cwd),
+                    Some(cwd),
+                ),
             });
             continue;
         }
         let given = Path::new(path);
         let resolved = cwd.join(given);
+        // A path named inside a repository may still be a link that leads
+        // out of it or into /proc: CI names files of a stranger's tree.
+        let tree = crate::input::tree_of(resolved.parent().unwrap_or(cwd), Some(cwd));
+        let refused = match crate::input::inside(&resolved, &tree) {
+            Err(Refusal::Unread(why)) if std::fs::metadata(&resolved).is_ok() => Some(why),
+            _ => None,
+        };
+        if let Some(why) = refused {
+            errors.push(FileError::io(
+                &display_path(given, cwd),
+                &format!(
+                    "{why}: not read (pipe it in if it is to be audited: `repro-audit - < …`)"
+                ),
+            ));
+            continue;
+        }
         let excluded = || {
             how.configs
                 .for_file(&resolved)
@@ -379,6 +392,7 @@ pub fn discover(paths: &[PathBuf], cwd: &Path, how: &Walk) -> (Vec<Target>, Vec<
                     source: Source::File(resolved),
                     display,
                     kind,
+                    tree,
                 }),
                 Err(message) => errors.push(FileError::io(&display, &message)),
             }
@@ -405,7 +419,7 @@ fn walk(
     let real_root = dir
         .canonicalize()
         .unwrap_or_else(|_| crate::input::normalize(dir));
-    let tree = crate::input::tree_of(&real_root);
+    let tree = crate::input::tree_of(dir, Some(dir));
     let ignores = how
         .ignore_files
         .then(|| Arc::new(Ignores::new(&real_root, cwd)));
@@ -475,6 +489,7 @@ fn walk(
             source: Source::File(entry.path().to_path_buf()),
             display: display_path(entry.path(), cwd),
             kind,
+            tree: tree.clone(),
         };
         if file_type.is_file() {
             targets.push(target);
@@ -483,6 +498,11 @@ fn walk(
         // A name the walk audits that is no regular file is said, never
         // passed over: a link (out of the repository, to a device, to
         // nothing), a FIFO, a socket, a device.
+        // A linked directory is not walked into, wherever it leads (as
+        // ripgrep does not follow links).
+        if file_type.is_symlink() && entry.path().is_dir() {
+            continue;
+        }
         let why = match file_type.is_symlink() {
             true => match crate::input::inside(entry.path(), &tree) {
                 Ok(real) => match std::fs::metadata(&real) {
@@ -744,7 +764,7 @@ fn read_exports(root: &Path) -> Exports {
     if !file.is_file() {
         return exports;
     }
-    let tree = crate::input::tree_of(root);
+    let tree = crate::input::tree_of(root, None);
     let mut queue = std::collections::VecDeque::from([(file, 0)]);
     let mut seen = HashSet::new();
     while let Some((file, depth)) = queue.pop_front() {

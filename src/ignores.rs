@@ -23,7 +23,7 @@ use ignore::Match;
 
 use crate::discover::display_path;
 use crate::error::FileError;
-use crate::input::{read_file, read_inside, Refusal};
+use crate::input::{read_inside, read_own, Refusal};
 
 /// The largest ignore file read: real ones are a few KiB; generated ones
 /// reach a few hundred.
@@ -80,7 +80,7 @@ impl Ignores {
             // The user's own file, wherever it is; still only a regular
             // file, and not too large.
             let tree = ignores.tree.clone();
-            ignores.global = match read_file(&path, MAX_IGNORE_FILE_SIZE) {
+            ignores.global = match read_own(&path, MAX_IGNORE_FILE_SIZE) {
                 Ok(bytes) => ignores.matcher(&tree, &path, &bytes),
                 Err(_) if !path.exists() => Gitignore::empty(),
                 Err(why) => {
@@ -197,7 +197,7 @@ impl Ignores {
             },
         };
         let path = git_dir.join("info").join("exclude");
-        match read_file(&path, MAX_IGNORE_FILE_SIZE) {
+        match read_own(&path, MAX_IGNORE_FILE_SIZE) {
             Ok(bytes) => self.matcher(dir, &path, &bytes),
             Err(_) if !path.exists() => Gitignore::empty(),
             Err(why) => {
@@ -244,14 +244,16 @@ impl Ignores {
     }
 }
 
-/// An error of the `ignore` crate without the path it may start with (the
-/// error names the file already).
+/// What is wrong with a pattern, without the pattern: the file may not be
+/// the repository's to show (an `info/exclude` a `.git` file names could
+/// be anything), and the error names the file and line already.
 fn glob_error(error: &ignore::Error) -> String {
     match error {
         ignore::Error::WithPath { err, .. }
         | ignore::Error::WithLineNumber { err, .. }
         | ignore::Error::WithDepth { err, .. } => glob_error(err),
-        other => other.to_string(),
+        ignore::Error::Glob { err, .. } => crate::report::text::printable(err),
+        _ => "not a pattern".to_owned(),
     }
 }
 
@@ -260,7 +262,7 @@ fn glob_error(error: &ignore::Error) -> String {
 fn git_dir_of(git_file: &Path) -> Option<PathBuf> {
     const SMALL: u64 = 64 * 1024;
     let first_line = |path: &Path| -> Option<String> {
-        let bytes = read_file(path, SMALL).ok()?;
+        let bytes = read_own(path, SMALL).ok()?;
         let text = String::from_utf8(bytes).ok()?;
         text.lines().next().map(|line| line.trim().to_owned())
     };
@@ -295,7 +297,7 @@ fn global_excludes_path() -> Option<PathBuf> {
             .collect(),
     };
     let configured = configs.iter().find_map(|config| {
-        let bytes = read_file(config, crate::input::MAX_CONFIG_SIZE).ok()?;
+        let bytes = read_own(config, crate::input::MAX_CONFIG_SIZE).ok()?;
         excludes_file(&String::from_utf8_lossy(&bytes))
     });
     let expand = |path: String| match (path.strip_prefix("~/"), &home) {

@@ -2,7 +2,7 @@
 //! it reads at most, and how a Nix file's bytes become text.
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Files larger than this are not read: no Dockerfile or flake is near it,
 /// and a device such as `/dev/zero` would never end.
@@ -71,15 +71,21 @@ fn open_without_waiting(path: &Path) -> std::io::Result<std::fs::File> {
     options.open(path)
 }
 
-/// The repository a directory is in: the nearest directory at or above it
-/// that holds `.git`, else the directory itself; with every symbolic link
-/// resolved, so that what is inside can be told by its prefix.
-pub fn tree_of(dir: &Path) -> std::path::PathBuf {
-    let dir = dir.canonicalize().unwrap_or_else(|_| normalize(dir));
-    dir.ancestors()
+/// The repository a directory is in, as the bounds of what its files may
+/// name: the nearest directory at or above it that holds `.git` (looked
+/// for along the path as written, so that a linked directory does not
+/// carry the search elsewhere), else `outside_git` when the directory is
+/// under it (the directory walked, where the command runs), else the
+/// directory itself. Every link resolved, so that what is inside can be
+/// told by its prefix.
+pub fn tree_of(dir: &Path, outside_git: Option<&Path>) -> PathBuf {
+    let dir = normalize(dir);
+    let top = dir
+        .ancestors()
         .find(|a| a.join(".git").exists())
-        .unwrap_or(&dir)
-        .to_path_buf()
+        .or_else(|| outside_git.filter(|bound| dir.starts_with(normalize(bound))))
+        .unwrap_or(&dir);
+    top.canonicalize().unwrap_or_else(|_| top.to_path_buf())
 }
 
 /// Where the kernel shows processes, devices and itself as files: never
@@ -100,7 +106,7 @@ pub fn read_inside(path: &Path, tree: &Path, limit: u64) -> Result<Vec<u8>, Refu
 
 /// Where `path` leads, every link resolved, when that is inside `tree`
 /// and not in `/proc`, `/sys` or `/dev`; else why it is not to be read.
-pub fn inside(path: &Path, tree: &Path) -> Result<std::path::PathBuf, Refusal> {
+pub fn inside(path: &Path, tree: &Path) -> Result<PathBuf, Refusal> {
     // Most files asked for are not there (`.env`, `.ignore`): one look.
     if std::fs::symlink_metadata(path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
         return Err(Refusal::Missing);
@@ -119,15 +125,22 @@ pub fn inside(path: &Path, tree: &Path) -> Result<std::path::PathBuf, Refusal> {
         }
         Err(error) => return Err(Refusal::Unread(link_error(&error))),
     };
-    if SYSTEM_TREES.iter().any(|system| real.starts_with(system)) {
-        return Err(Refusal::Unread(format!(
-            "it leads to `{}`, a system file",
-            real.display()
-        )));
+    if let Some(why) = system_file(&real) {
+        return Err(Refusal::Unread(why));
     }
-    if !real.starts_with(tree) {
+    let Ok(within) = real.strip_prefix(tree) else {
         return Err(Refusal::Unread(format!(
             "a symbolic link out of the repository (to `{}`)",
+            real.display()
+        )));
+    };
+    // `.git/config` holds the token CI checked the repository out with.
+    let in_git = within
+        .components()
+        .any(|c| c.as_os_str().eq_ignore_ascii_case(".git"));
+    if in_git {
+        return Err(Refusal::Unread(format!(
+            "it leads into the repository's `.git` directory (to `{}`), which holds its credentials",
             real.display()
         )));
     }
@@ -141,6 +154,25 @@ pub fn link_error(error: &std::io::Error) -> String {
         return "a loop of symbolic links (too many levels to follow)".to_owned();
     }
     io_message(error)
+}
+
+/// The bytes of a file the tool reads for itself, wherever it is (the
+/// user's git configuration and excludes, a repository's `info/exclude`):
+/// a regular file, size-capped, never in `/proc`, `/sys` or `/dev`.
+pub fn read_own(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+    let real = path.canonicalize().map_err(|e| link_error(&e))?;
+    if let Some(why) = system_file(&real) {
+        return Err(why);
+    }
+    read_file(&real, limit)
+}
+
+/// Why a resolved path is not to be read: it is one the kernel shows.
+pub fn system_file(real: &Path) -> Option<String> {
+    SYSTEM_TREES
+        .iter()
+        .any(|system| real.starts_with(system))
+        .then(|| format!("it leads to `{}`, a system file", real.display()))
 }
 
 /// Why a file that another names was not read.
@@ -195,8 +227,8 @@ pub fn io_message(error: &std::io::Error) -> String {
 }
 
 /// `a/./b/../c` → `a/c`, without touching the file system.
-pub fn normalize(path: &Path) -> std::path::PathBuf {
-    let mut out = std::path::PathBuf::new();
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
     for component in path.components() {
         match component {
             std::path::Component::CurDir => {}

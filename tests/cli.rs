@@ -1178,7 +1178,9 @@ fn each_file_follows_its_nearest_configuration() {
             "stacks/old/Dockerfile:1:6:[DF001]"
         ]
     );
-    // A nested configuration that cannot be read stops the run, named.
+    // A nested configuration that cannot be read is an error, named; the
+    // files under it are not audited (what it leaves out is not known),
+    // every other file is.
     std::fs::write(
         dir.join("stacks/.repro-audit.toml"),
         "ignore = [\"DF999\"]\n",
@@ -1186,14 +1188,21 @@ fn each_file_follows_its_nearest_configuration() {
     .unwrap();
     let outcome = audit_in(&dir, &["--concise"]);
     assert_eq!(outcome.code, 2);
-    assert_eq!(outcome.stdout, "");
+    assert_eq!(
+        lines(&outcome),
+        ["Dockerfile:1:6:[DF001]", "Dockerfile:2:6:[DF002]"]
+    );
     assert!(
-        outcome
-            .stderr
-            .contains("stacks/.repro-audit.toml:1:11: `ignore`: unknown rule `DF999`"),
+        outcome.stderr.contains(
+            "stacks/.repro-audit.toml:1:11: `ignore`: unknown rule `DF999`; the files it applies to are not audited"
+        ),
         "{}",
         outcome.stderr
     );
+    // So does a JSON report: a document, with the error in it.
+    let outcome = audit_in(&dir, &["--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
+    assert_eq!(report["errors"].as_array().unwrap().len(), 1);
 }
 
 /// `[per-file-ignores]`: a glob (relative to the configuration's
@@ -1523,18 +1532,23 @@ fn paths_are_taken_as_they_are_and_shown_safely() {
     assert_eq!(outcome.code, 2);
     assert!(!outcome.stderr.contains("root:"), "{}", outcome.stderr);
     assert!(
-        outcome.stderr.contains(
-            "flake.lock: a symbolic link out of the repository (to `/etc/passwd`): not read"
-        ),
+        outcome
+            .stderr
+            .contains("flake.lock: a symbolic link out of the repository (to `/etc/passwd`)"),
         "{}",
         outcome.stderr
     );
-    // Named, it is read (and is no lock), whichever file is named first.
+    // Named, it is refused too (CI names a stranger's files), whichever
+    // file is named first; standard input is the way to audit it.
     for named in [&["flake.lock"][..], &["flake.nix", "flake.lock"]] {
         let args: Vec<&str> = ["--concise"].iter().chain(named).copied().collect();
         let outcome = audit_in(&flake, &args);
+        assert_eq!(outcome.code, 2, "{}", outcome.stderr);
+        assert!(!outcome.stderr.contains("root:"), "{}", outcome.stderr);
         assert!(
-            !outcome.stderr.contains("symbolic link"),
+            outcome
+                .stderr
+                .contains("flake.lock: a symbolic link out of the repository (to `/etc/passwd`)"),
             "{}",
             outcome.stderr
         );

@@ -510,3 +510,256 @@ fn names_and_text_cannot_forge_a_line_or_reorder_what_is_shown() {
         outcome.stdout
     );
 }
+
+/// `.git/config` holds the token CI checked the repository out with
+/// (actions/checkout's `extraheader`, GitLab's `gitlab-ci-token` URL): a
+/// committed link to it is inside the repository, and still not read.
+#[test]
+fn nothing_is_read_from_the_repositorys_git_directory() {
+    let dir = repository(
+        "git-config",
+        &[(
+            "compose.yaml",
+            "services:\n  a:\n    image: \"x:${url}\"\n  b:\n    image: \"x:${extraheader}\"\n",
+        )],
+    );
+    std::fs::write(
+        dir.join(".git/config"),
+        format!("[remote \"origin\"]\n\turl = https://gitlab-ci-token:{SECRET}@gitlab.com/x/y.git\n[http \"https://github.com/\"]\n\textraheader = AUTHORIZATION: basic {SECRET}\n"),
+    )
+    .unwrap();
+    link(".git/config", &dir.join(".env"));
+    audit_everywhere(
+        &dir,
+        &[".env: it leads into the repository's `.git` directory"],
+    );
+    // Nor through an include, nor named.
+    std::fs::write(
+        dir.join(".gitlab-ci.yml"),
+        "include:\n  - local: .git/config\n",
+    )
+    .unwrap();
+    audit_everywhere(&dir, &["local include `.git/config` not audited: it leads into the repository's `.git` directory"]);
+}
+
+/// A `.git` file a tree holds (a tarball, or a checkout of a repository
+/// that commits one in a subdirectory) may name any directory as its git
+/// directory: its `info/exclude` is never read from `/proc`, and a pattern
+/// of such a file is never shown.
+#[test]
+fn an_exclude_file_a_git_file_names_is_never_read_from_proc_nor_shown() {
+    let dir = repository(
+        "gitdir",
+        &[
+            ("sub/Dockerfile", "FROM alpine\n"),
+            ("sub/.git", "gitdir: evil\n"),
+        ],
+    );
+    link("/proc/self/environ", &dir.join("sub/evil/info/exclude"));
+    let outcome = run_in(&dir, &["--concise", "."]);
+    assert!(!outcome.all().contains(SECRET), "{}", outcome.all());
+    assert!(
+        outcome
+            .stderr
+            .contains("sub/evil/info/exclude: it leads to `/proc/"),
+        "{}",
+        outcome.all()
+    );
+    assert!(
+        outcome.stdout.contains("sub/Dockerfile:1:6"),
+        "{}",
+        outcome.all()
+    );
+    // Elsewhere, its patterns apply, and one that is no glob is named by
+    // its line only.
+    std::fs::remove_file(dir.join("sub/evil/info/exclude")).unwrap();
+    std::fs::write(
+        dir.join("sub/evil/info/exclude"),
+        format!("[{SECRET}\nDockerfile\n"),
+    )
+    .unwrap();
+    let outcome = run_in(&dir, &["--concise", "."]);
+    assert!(!outcome.all().contains(SECRET), "{}", outcome.all());
+    assert!(
+        !outcome.stdout.contains("sub/Dockerfile"),
+        "{}",
+        outcome.all()
+    );
+}
+
+/// CI names files of a stranger's tree (`repro-audit docker/Dockerfile`):
+/// a named path that leads into /proc or out of its repository is refused
+/// as a companion would be.
+#[test]
+fn a_named_path_that_leads_into_proc_or_out_of_the_repository_is_refused() {
+    let secret = outside("named", &format!("FROM {SECRET}\n"));
+    let dir = repository("named", &[]);
+    link("/proc/self/environ", &dir.join("Dockerfile"));
+    link(&secret, &dir.join("Dockerfile.out"));
+    link(secret.parent().unwrap(), &dir.join("docker"));
+    for named in ["Dockerfile", "Dockerfile.out", "docker/file", "docker"] {
+        let outcome = run_in(&dir, &["--concise", named]);
+        assert_eq!(outcome.code, 2, "{named}: {}", outcome.all());
+        assert!(
+            !outcome.all().contains(SECRET),
+            "{named}: {}",
+            outcome.all()
+        );
+        assert!(
+            outcome.stderr.contains(": not read (pipe it in"),
+            "{named}: {}",
+            outcome.all()
+        );
+    }
+    // The flake.lock beside a flake.nix given on standard input, through a
+    // linked directory, is refused too.
+    let lock = outside(
+        "stdin-lock",
+        "{\"nodes\": {\"root\": {}}, \"root\": \"root\", \"version\": 7}\n",
+    );
+    link(lock.parent().unwrap(), &dir.join("nix"));
+    std::fs::rename(&lock, lock.with_file_name("flake.lock")).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_repro-audit"))
+        .args(["--concise", "--stdin-filename", "nix/flake.nix", "-"])
+        .current_dir(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"{ inputs.nixpkgs.url = \"github:NixOS/nixpkgs\"; outputs = _: { }; }\n")
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("nix/flake.lock: a symbolic link out of the repository"),
+        "{stderr}"
+    );
+}
+
+/// Includes are told apart by what they are: a file reached through a
+/// linked directory is one file, read once, and what all includes hold
+/// is bounded in bytes, not only in files.
+#[test]
+fn gitlab_includes_are_read_once_whatever_their_names_and_bounded_in_bytes() {
+    let dir = repository(
+        "gitlab-links",
+        &[
+            (
+                ".gitlab-ci.yml",
+                "include:\n  - local: ci/a.yml\n  - local: link/a.yml\n  - local: l/l/l/ci/a.yml\n",
+            ),
+            ("ci/a.yml", "job:\n  image: python\n  script: [x]\n"),
+        ],
+    );
+    link("ci", &dir.join("link"));
+    link(".", &dir.join("l"));
+    let outcome = run_in(&dir, &["--concise", "."]);
+    assert_eq!(outcome.code, 1, "{}", outcome.all());
+    assert_eq!(
+        outcome.stdout.matches("`python`").count(),
+        1,
+        "{}",
+        outcome.all()
+    );
+
+    // 20 includes of 4 MiB each: past 64 MiB in all, the rest are named.
+    let big = format!("x: \"{}\"\n", "y".repeat(4 * 1024 * 1024));
+    let mut main = String::from("include:\n");
+    let mut files = vec![];
+    for i in 0..20 {
+        main.push_str(&format!("  - local: ci/{i}.yml\n"));
+        files.push((format!("ci/{i}.yml"), big.clone()));
+    }
+    let mut all: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    all.push((".gitlab-ci.yml", &main));
+    let dir = repository("gitlab-bytes", &all);
+    let outcome = run_in(&dir, &["--concise", "."]);
+    assert_eq!(outcome.code, 2, "{}", outcome.all());
+    let left_out = outcome
+        .stderr
+        .lines()
+        .filter(|l| {
+            l.contains("the files the pipeline includes would hold more than 64 MiB in all")
+        })
+        .count();
+    assert_eq!(left_out, 5, "{}", outcome.all());
+}
+
+/// A configuration below where the command runs that cannot be read
+/// leaves out the files it applies to, said; every other file is audited
+/// and the report is still a document.
+#[test]
+fn a_nested_configuration_that_cannot_be_read_leaves_out_only_its_files() {
+    let dir = repository(
+        "nested-config",
+        &[
+            ("a/Dockerfile", "FROM alpine\n"),
+            ("b/Dockerfile", "FROM debian\n"),
+        ],
+    );
+    fifo(&dir.join("b/.repro-audit.toml"));
+    for format in ["json", "sarif", "gitlab"] {
+        let outcome = run_in(&dir, &["--format", format, "."]);
+        assert_eq!(outcome.code, 2, "{format}: {}", outcome.all());
+        let document: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
+        let text = document.to_string();
+        assert!(text.contains("a/Dockerfile"), "{format}");
+        assert!(!text.contains("b/Dockerfile"), "{format}");
+    }
+    let outcome = run_in(&dir, &["--concise", "."]);
+    assert!(
+        outcome.stderr.contains("b/.repro-audit.toml: cannot read the configuration: not a regular file (a FIFO); the files it applies to are not audited"),
+        "{}",
+        outcome.all()
+    );
+}
+
+/// Outside a git repository, what a file may name is bounded by the
+/// directory walked, not by the file's own directory.
+#[test]
+fn outside_git_a_link_to_another_directory_of_the_walked_tree_is_followed() {
+    let dir =
+        std::env::temp_dir().join(format!("repro-audit-hostile-nogit-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::create_dir_all(dir.join("shared")).unwrap();
+    std::fs::write(dir.join("shared/app.env"), "TAG=1.2\n").unwrap();
+    link("../shared/app.env", &dir.join("sub/.env"));
+    std::fs::write(
+        dir.join("sub/compose.yaml"),
+        "services:\n  w:\n    image: \"nginx:${TAG}\"\n",
+    )
+    .unwrap();
+    let outcome = run_in(&dir, &["--concise", "."]);
+    assert_eq!(outcome.code, 1, "{}", outcome.all());
+    assert!(outcome.stdout.contains("`nginx:1.2`"), "{}", outcome.all());
+}
+
+/// The implicit bidirectional marks and the Unicode line separators are
+/// escaped as the controls are.
+#[test]
+fn bidirectional_marks_and_line_separators_are_escaped() {
+    let dir = repository("marks", &[]);
+    let name = "m\u{200f}a\u{061c}r\u{2028}k";
+    std::fs::create_dir_all(dir.join(name)).unwrap();
+    std::fs::write(dir.join(name).join("Dockerfile"), "FROM debian\n").unwrap();
+    for format in ["text", "github", "sarif"] {
+        let outcome = run_in(&dir, &["--format", format, "."]);
+        for c in ['\u{200f}', '\u{061c}', '\u{2028}'] {
+            assert!(
+                !outcome.stdout.contains(c),
+                "{format} shows {c:?}: {}",
+                outcome.stdout
+            );
+        }
+    }
+}

@@ -288,3 +288,82 @@ fn a_devcontainer_with_a_byte_order_mark_and_brackets_in_comments_is_audited() {
     );
     assert!(out.stdout.contains("Dockerfile:1:6: warning[DF002]"));
 }
+
+/// Aliases as keys (which saphyr's own node budget does not count), and a
+/// plain file of millions of nodes: each node costs a few hundred bytes,
+/// so both are bounded by the nodes a file may hold, not only by the
+/// bytes aliases copy. Before, 820 bytes took 3.2 GB.
+#[test]
+fn nodes_are_bounded_whether_aliases_copy_them_as_keys_or_the_file_writes_them() {
+    let mut keys = String::from("x0: &a0 {\"\": \"\"}\n");
+    for i in 1..8 {
+        let entries = vec![format!("{{*a{} : \"\"}}", i - 1); 10].join(",");
+        keys.push_str(&format!("x{i}: &a{i} [{entries}]\n"));
+    }
+    keys.push_str("services:\n  w:\n    image: nginx\n");
+    let flat = format!(
+        "x: [{}]\nservices:\n  w:\n    image: nginx\n",
+        vec!["1"; 600_000].join(",")
+    );
+    let expected = [
+        "invalid YAML: alias expansion exceeded the maximum node budget of 500000 nodes in a file (possible billion-laughs attack)",
+        "more than 500000 YAML nodes: too large to audit",
+    ];
+    for ((name, text), message) in [("keys", &keys), ("flat", &flat)].into_iter().zip(expected) {
+        let dir = tree(
+            name,
+            &[
+                ("compose.yaml", text.as_bytes()),
+                ("Dockerfile", DOCKERFILE),
+            ],
+        );
+        let out = audit(&dir, &["--concise", "."]);
+        assert_eq!(out.code, 2, "{name}: {}{}", out.stdout, out.stderr);
+        assert!(
+            out.stderr.starts_with("error: compose.yaml:") && out.stderr.contains(message),
+            "{name}: {}",
+            out.stderr
+        );
+        assert!(
+            out.stdout.contains("Dockerfile:1:6: warning[DF002]"),
+            "{name}: {}",
+            out.stdout
+        );
+    }
+}
+
+/// JSON is bounded in the values it holds, before it is parsed: a flat
+/// array of millions took 1.5 GB as a devcontainer.json or a flake.lock.
+#[test]
+fn json_files_are_bounded_in_the_values_they_hold() {
+    let many = vec!["1"; 3_000_001].join(",");
+    let devcontainer = format!("{{\"x\": [{many}], \"image\": \"debian\"}}\n");
+    let lock = format!(
+        "{{\"nodes\": {{\"root\": {{\"inputs\": {{}}}}, \"x\": [{many}]}}, \"root\": \"root\", \"version\": 7}}\n"
+    );
+    for (name, path, text) in [
+        (
+            "devcontainer",
+            ".devcontainer/devcontainer.json",
+            &devcontainer,
+        ),
+        ("lock", "flake.lock", &lock),
+    ] {
+        let dir = tree(name, &[(path, text.as_bytes()), ("Dockerfile", DOCKERFILE)]);
+        let out = audit(&dir, &["--concise", "."]);
+        assert_eq!(out.code, 2, "{name}: {}{}", out.stdout, out.stderr);
+        assert!(
+            out.stderr.contains(&format!("error: {path}:1:"))
+                && out
+                    .stderr
+                    .contains("more than 3000000 JSON values: too large to audit"),
+            "{name}: {}",
+            out.stderr
+        );
+        assert!(
+            out.stdout.contains("Dockerfile:1:6: warning[DF002]"),
+            "{name}: {}",
+            out.stdout
+        );
+    }
+}

@@ -1,7 +1,7 @@
 //! `--diff`: a unified diff made from the edits a fix applies.
 
 use super::FileChange;
-use crate::report::text::is_bidi_control;
+use crate::report::text::needs_escape;
 use crate::source::span::Span;
 
 /// The unified diff of a change, as ruff's `--diff` prints it (three
@@ -143,7 +143,7 @@ fn push_line(out: &mut String, mark: char, line: &str) {
 fn quoted(path: &str) -> String {
     if !path
         .chars()
-        .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '\\' || is_bidi_control(c))
+        .any(|c| c.is_whitespace() || needs_escape(c) || c == '"' || c == '\\')
     {
         return path.to_owned();
     }
@@ -155,7 +155,7 @@ fn quoted(path: &str) -> String {
             '\t' => out.push_str("\\t"),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
-            c if c.is_control() || is_bidi_control(c) => {
+            c if needs_escape(c) => {
                 let mut bytes = [0u8; 4];
                 for byte in c.encode_utf8(&mut bytes).bytes() {
                     out.push_str(&format!("\\{byte:03o}"));

@@ -69,7 +69,9 @@ pub fn render(report: &Report, summary: bool) -> String {
 fn command(out: &mut String, level: &str, properties: &[(&str, String)], message: &str) {
     let properties: Vec<String> = properties
         .iter()
-        .map(|(key, value)| format!("{key}={}", escape_property(value)))
+        // A name with control or bidirectional characters is escaped in
+        // the log too, though GitHub then cannot place it.
+        .map(|(key, value)| format!("{key}={}", escape_property(&text::printable(value))))
         .collect();
     let _ = writeln!(
         out,

@@ -9,6 +9,7 @@
 //! ours, which also survives edits of the line's neighbours. Files that
 //! could not be audited are tool execution notifications.
 
+use super::text::printable;
 use serde_json::{json, Value};
 
 use std::collections::HashMap;
@@ -57,7 +58,9 @@ pub fn render(report: &Report, rules: &[&Rule]) -> String {
                 "ruleId": finding.code,
                 "ruleIndex": index,
                 "level": level(finding.severity),
-                "message": {"text": format!("{}\nhelp: {}", finding.message, finding.help)},
+                // Shown to people by code scanning: what comes from a file
+                // is escaped as in the text report.
+                "message": {"text": format!("{}\nhelp: {}", printable(&finding.message), printable(&finding.help))},
                 "locations": [{
                     "physicalLocation": {
                         "artifactLocation": artifact(report, &finding.path),
@@ -82,7 +85,7 @@ pub fn render(report: &Report, rules: &[&Rule]) -> String {
             }
             json!({
                 "level": "error",
-                "message": {"text": format!("cannot audit {}: {}", error.path, error.message)},
+                "message": {"text": format!("cannot audit {}: {}", printable(&error.path), printable(&error.message))},
                 "locations": [{"physicalLocation": location}],
             })
         })

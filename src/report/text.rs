@@ -243,14 +243,20 @@ pub fn printable(text: &str) -> String {
 }
 
 /// Whether [`printable`] escapes `c`: a control character other than a
-/// tab, or a bidirectional control (U+202A–U+202E, U+2066–U+2069).
+/// tab, a bidirectional control, or a Unicode line or paragraph
+/// separator (which some viewers break a line at).
 pub fn needs_escape(c: char) -> bool {
-    (c.is_control() && c != '\t') || is_bidi_control(c)
+    (c.is_control() && c != '\t') || is_bidi_control(c) || matches!(c, '\u{2028}' | '\u{2029}')
 }
 
-/// The Unicode bidirectional embedding, override and isolate controls.
+/// The Unicode bidirectional controls: embeddings, overrides and isolates
+/// (U+202A–U+202E, U+2066–U+2069) and the implicit marks (U+200E, U+200F,
+/// U+061C), as Trojan Source lists them.
 pub fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    matches!(
+        c,
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}'
+    )
 }
 
 /// `Found 3 findings (1 error, 2 warnings) in 2 files.` and a newline.

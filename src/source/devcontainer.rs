@@ -50,11 +50,8 @@ impl Devcontainer {
             allow_non_finite_numbers: false,
             allow_extended_string_escapes: false,
         };
-        if let Some(at) = super::json_too_deep(&text, MAX_DEPTH) {
-            return Err(error(
-                format!("JSON nested deeper than {MAX_DEPTH} levels"),
-                at,
-            ));
+        if let Some((message, at)) = super::json_too_large(&text, MAX_DEPTH) {
+            return Err(error(message, at));
         }
         let json = super::json_without_bom(&text);
         let parsed = parse_to_ast(&json, &CollectOptions::default(), &options)

@@ -205,8 +205,8 @@ impl FlakeLock {
 type Built = (u64, String, Vec<Node>, HashSet<String>);
 
 fn build(text: &str) -> Result<Built, (String, usize)> {
-    if let Some(at) = super::json_too_deep(text, MAX_DEPTH) {
-        return Err((format!("JSON nested deeper than {MAX_DEPTH} levels"), at));
+    if let Some(refused) = super::json_too_large(text, MAX_DEPTH) {
+        return Err(refused);
     }
     let options = ParseOptions {
         allow_comments: false,

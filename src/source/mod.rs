@@ -14,13 +14,20 @@ pub mod span;
 pub mod workflow;
 pub mod yaml;
 
-/// Where JSON nesting first passes `max` levels, strings and comments
-/// (`//` to the end of the line, `/* */`) skipped, as the parser skips
-/// them: the parser recurses, so too deep an input is refused before it
-/// sees it. One pass, whatever the input.
-pub fn json_too_deep(text: &str, max: usize) -> Option<usize> {
+/// The most values (counted by the `,`, `:`, `[` and `{` that separate and
+/// open them) a JSON file may hold: each costs a couple of hundred bytes
+/// once parsed, so a 60 MB `[1,1,…]` took 1.5 GB. A flake.lock of 100,000
+/// nodes, far beyond any real one, holds about 2.5 million.
+pub const MAX_JSON_VALUES: usize = 3_000_000;
+
+/// Why a JSON text is refused before it is parsed, and where: nesting
+/// past `max_depth` levels (the parser recurses), or more than
+/// [`MAX_JSON_VALUES`] values. Strings and comments (`//` to the end of
+/// the line, `/* */`) are skipped, as the parser skips them. One pass,
+/// whatever the input.
+pub fn json_too_large(text: &str, max_depth: usize) -> Option<(String, usize)> {
     let bytes = text.as_bytes();
-    let (mut depth, mut i) = (0usize, 0usize);
+    let (mut depth, mut values, mut i) = (0usize, 0usize, 0usize);
     while i < bytes.len() {
         match (bytes[i], bytes.get(i + 1)) {
             (b'"', _) => {
@@ -42,12 +49,20 @@ pub fn json_too_deep(text: &str, max: usize) -> Option<usize> {
             }
             (b'[' | b'{', _) => {
                 depth += 1;
-                if depth > max {
-                    return Some(i);
+                if depth > max_depth {
+                    return Some((format!("JSON nested deeper than {max_depth} levels"), i));
                 }
+                values += 1;
             }
             (b']' | b'}', _) => depth = depth.saturating_sub(1),
+            (b',' | b':', _) => values += 1,
             _ => {}
+        }
+        if values > MAX_JSON_VALUES {
+            return Some((
+                format!("more than {MAX_JSON_VALUES} JSON values: too large to audit"),
+                i,
+            ));
         }
         i += 1;
     }

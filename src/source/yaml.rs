@@ -28,6 +28,15 @@ use super::span::{LineIndex, Position, Span};
 /// stays within a few hundred MiB.
 pub const MAX_ALIAS_BYTES: usize = 32 * 1024 * 1024;
 
+/// The most nodes (scalars, sequences, mappings, keys included, aliases
+/// expanded) one file may hold. Each costs a few hundred bytes in
+/// saphyr's tree and ours, so a flat `[1,1,1,…]` of 60 MiB took 6 GB, and
+/// aliases used as keys, which saphyr's own budget does not count, took
+/// gigabytes from a kilobyte. The largest real Compose and CI files hold
+/// a few tens of thousands; a Compose file of 100,000 services holds
+/// about 400,000.
+pub const MAX_NODES: usize = 500_000;
+
 /// Documents nest a handful of levels; this keeps every walk of the tree
 /// far from the end of the stack.
 const MAX_DEPTH: usize = 128;
@@ -175,7 +184,7 @@ fn error_at(
 ) -> YamlError {
     let at = match failure {
         Failure::Syntax(e) => e.marker().index(),
-        Failure::Aliases(at) => at.index(),
+        Failure::Aliases(at) | Failure::Nodes(at, _) => at.index(),
     };
     YamlError {
         message: failure_message(failure),
@@ -372,6 +381,9 @@ enum Failure {
     /// Aliases would copy more than [`MAX_ALIAS_BYTES`]: the first alias
     /// past the budget.
     Aliases(Marker),
+    /// The file would hold more than [`MAX_NODES`] nodes: where it passed
+    /// them, and whether an alias did.
+    Nodes(Marker, bool),
 }
 
 fn failure_message(failure: &Failure) -> String {
@@ -381,18 +393,28 @@ fn failure_message(failure: &Failure) -> String {
             "invalid YAML: alias expansion exceeded the maximum size budget of {} MiB (possible billion-laughs attack)",
             MAX_ALIAS_BYTES / (1024 * 1024)
         ),
+        Failure::Nodes(_, true) => format!(
+            "invalid YAML: alias expansion exceeded the maximum node budget of {MAX_NODES} nodes in a file (possible billion-laughs attack)"
+        ),
+        Failure::Nodes(_, false) => {
+            format!("more than {MAX_NODES} YAML nodes: too large to audit")
+        }
     }
 }
 
 /// The documents of `text` as saphyr builds them, fed through [`Loading`].
 fn load(text: &str) -> Result<Loaded<'_>, Failure> {
-    let mut parser = Parser::new(BufferedInput::new(text.chars()));
     let mut loading = Loading::default();
+    // Once refused, the parser is given no more text: the rest of a huge
+    // file is not scanned for nothing.
+    let stopped = std::rc::Rc::clone(&loading.stopped);
+    let input = text.chars().take_while(move |_| !stopped.get());
+    let mut parser = Parser::new(BufferedInput::new(input));
     let parsed = parser.load(&mut loading, true);
     // An alias refused stops the loading where it stands, before any
     // later syntax error.
-    if let Some(at) = loading.refused {
-        return Err(Failure::Aliases(at));
+    if let Some(refused) = loading.refused {
+        return Err(refused);
     }
     parsed.map_err(Failure::Syntax)?;
     if let Some(error) = loading.loader.error() {
@@ -412,16 +434,34 @@ fn load(text: &str) -> Result<Loaded<'_>, Failure> {
 #[derive(Default)]
 struct Loading<'input> {
     loader: YamlLoader<'input, MarkedYaml<'input>>,
-    /// The bytes each anchored node expands to, by the parser's anchor id.
-    anchored: HashMap<usize, usize>,
-    /// The collections being read: their anchor id (0 for none) and the
-    /// bytes they expand to so far.
-    open: Vec<(usize, usize)>,
+    /// What each anchored node expands to, by the parser's anchor id.
+    anchored: HashMap<usize, Size>,
+    /// The collections being read: their anchor id (0 for none) and what
+    /// they expand to so far.
+    open: Vec<(usize, Size)>,
     /// The bytes the aliases read so far copy.
     copied: usize,
-    refused: Option<Marker>,
+    /// The nodes of the file so far, aliases expanded.
+    nodes: usize,
+    refused: Option<Failure>,
+    /// Set when refused: the input ends there.
+    stopped: std::rc::Rc<std::cell::Cell<bool>>,
     /// Every literal (`|`) or folded (`>`) scalar read.
     block_scalars: Vec<(usize, usize)>,
+}
+
+/// What a node expands to: its scalars' bytes and its nodes.
+#[derive(Debug, Clone, Copy, Default)]
+struct Size {
+    bytes: usize,
+    nodes: usize,
+}
+
+impl Size {
+    fn add(&mut self, other: Size) {
+        self.bytes = self.bytes.saturating_add(other.bytes);
+        self.nodes = self.nodes.saturating_add(other.nodes);
+    }
 }
 
 impl<'input> SpannedEventReceiver<'input> for Loading<'input> {
@@ -429,30 +469,42 @@ impl<'input> SpannedEventReceiver<'input> for Loading<'input> {
         if self.refused.is_some() {
             return;
         }
+        let one = |bytes| Size { bytes, nodes: 1 };
         match &event {
             Event::Scalar(text, style, anchor, _) => {
                 if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
                     self.block_scalars
                         .push((span.start.index(), span.end.index()));
                 }
-                self.ended(*anchor, text.len());
+                if !self.count(1, false, span.start) {
+                    return;
+                }
+                self.ended(*anchor, one(text.len()));
             }
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
-                self.open.push((*anchor, 0));
+                if !self.count(1, false, span.start) {
+                    return;
+                }
+                self.open.push((*anchor, one(0)));
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                if let Some((anchor, bytes)) = self.open.pop() {
-                    self.ended(anchor, bytes);
+                if let Some((anchor, size)) = self.open.pop() {
+                    self.ended(anchor, size);
                 }
             }
             Event::Alias(anchor) => {
-                let bytes = self.anchored.get(anchor).copied().unwrap_or(0);
-                self.copied = self.copied.saturating_add(bytes);
+                // An alias copies what its anchor expands to, wherever it
+                // stands (as a key too): counted before saphyr copies it.
+                let size = self.anchored.get(anchor).copied().unwrap_or_default();
+                self.copied = self.copied.saturating_add(size.bytes);
                 if self.copied > MAX_ALIAS_BYTES {
-                    self.refused = Some(span.start);
+                    self.refuse(Failure::Aliases(span.start));
                     return;
                 }
-                self.ended(0, bytes);
+                if !self.count(size.nodes, true, span.start) {
+                    return;
+                }
+                self.ended(0, size);
             }
             _ => {}
         }
@@ -461,14 +513,29 @@ impl<'input> SpannedEventReceiver<'input> for Loading<'input> {
 }
 
 impl Loading<'_> {
-    /// A node of `bytes` ended: it counts in its parent's size, and is
-    /// remembered if anchored.
-    fn ended(&mut self, anchor: usize, bytes: usize) {
-        if anchor > 0 {
-            self.anchored.insert(anchor, bytes);
+    /// `nodes` more in the file; false (and refused) past [`MAX_NODES`].
+    fn count(&mut self, nodes: usize, alias: bool, at: Marker) -> bool {
+        self.nodes = self.nodes.saturating_add(nodes);
+        if self.nodes > MAX_NODES {
+            self.refuse(Failure::Nodes(at, alias));
+            return false;
         }
-        if let Some((_, size)) = self.open.last_mut() {
-            *size = size.saturating_add(bytes);
+        true
+    }
+
+    fn refuse(&mut self, failure: Failure) {
+        self.refused = Some(failure);
+        self.stopped.set(true);
+    }
+
+    /// A node of `size` ended: it counts in its parent's size, and is
+    /// remembered if anchored.
+    fn ended(&mut self, anchor: usize, size: Size) {
+        if anchor > 0 {
+            self.anchored.insert(anchor, size);
+        }
+        if let Some((_, parent)) = self.open.last_mut() {
+            parent.add(size);
         }
     }
 }
