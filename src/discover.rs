@@ -495,14 +495,14 @@ fn walk(
             targets.push(target);
             continue;
         }
-        // A name the walk audits that is no regular file is said, never
-        // passed over: a link (out of the repository, to a device, to
-        // nothing), a FIFO, a socket, a device.
         // A linked directory is not walked into, wherever it leads (as
         // ripgrep does not follow links).
         if file_type.is_symlink() && entry.path().is_dir() {
             continue;
         }
+        // A name the walk audits that is no regular file is said, never
+        // passed over: a link (out of the repository, to a device, to
+        // nothing), a FIFO, a socket, a device.
         let why = match file_type.is_symlink() {
             true => match crate::input::inside(entry.path(), &tree) {
                 Ok(real) => match std::fs::metadata(&real) {
@@ -510,7 +510,6 @@ fn walk(
                         linked.push(target);
                         continue;
                     }
-                    Ok(metadata) if metadata.is_dir() => continue,
                     Ok(metadata) => match crate::input::file_type(&metadata) {
                         "not a file" => "a symbolic link to something that is not a file".into(),
                         kind => format!("a symbolic link to {kind}"),
