@@ -316,6 +316,18 @@ fn audit_unit(unit: &Unit, options: &Options, templates: &Templates) -> UnitResu
                 }
             };
             let nix_text = read_one(nix);
+            // A flake.nix below the top of a repository that is a function
+            // is a module named flake.nix (flake-parts' `modules/flake.nix`,
+            // haskell.nix, srvos): Nix would not read it as a flake, and
+            // it is audited as the `.nix` file it is.
+            if let (None, Some(target), Some((shown, text))) = (lock, nix, &nix_text) {
+                if below_the_top(target) && is_function(text) {
+                    let mut module: UnitResult =
+                        audit_nix_file(shown, text.clone(), options).into();
+                    module.errors.append(&mut result.errors);
+                    return module;
+                }
+            }
             let lock_text = read_one(lock);
             // A flake that its parent exports as a template ships without
             // a lock on purpose.
@@ -335,6 +347,22 @@ fn audit_unit(unit: &Unit, options: &Options, templates: &Templates) -> UnitResu
             flake
         }
     }
+}
+
+/// Whether a file is below the top of its repository (or of the
+/// directory walked, outside git).
+fn below_the_top(target: &Target) -> bool {
+    let Source::File(path) = &target.source else {
+        return false;
+    };
+    path.parent()
+        .and_then(|dir| dir.canonicalize().ok())
+        .is_some_and(|dir| dir != target.tree)
+}
+
+/// Whether a Nix text is a function as a whole.
+fn is_function(text: &str) -> bool {
+    NixFile::parse(text.to_owned()).is_ok_and(|file| file.function)
 }
 
 /// What the configuration says of the findings: `[per-file-ignores]`

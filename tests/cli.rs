@@ -906,8 +906,10 @@ fn a_named_pipe_is_an_error_not_a_hang() {
 }
 
 /// Nix reads bytes: a .nix file with bytes that are not UTF-8 in a string
-/// is audited, each such byte read as `?`. A module named flake.nix is an
-/// error (Nix refuses it as a flake) and still a Nix file for NX009–NX011.
+/// is audited, each such byte read as `?`. A module named flake.nix below
+/// the top of the tree (flake-parts' `modules/flake.nix`) is a Nix file
+/// for NX009–NX011, not an error; at the top, a flake.nix that is a
+/// function is an error (Nix refuses it as a flake).
 #[test]
 fn nix_files_nix_reads_are_audited() {
     let dir = scratch(
@@ -923,17 +925,26 @@ fn nix_files_nix_reads_are_audited() {
     )
     .unwrap();
     let outcome = audit_in(&dir, &["--concise", "."]);
-    assert_eq!(outcome.code, 2, "{}{}", outcome.stdout, outcome.stderr);
+    assert_eq!(outcome.code, 1, "{}{}", outcome.stdout, outcome.stderr);
     assert_eq!(
         outcome.stdout,
         "latin1.nix:1:25: warning[NX011] `builtins.getEnv` reads `HOME` of the process that evaluates it: the result depends on who evaluates, and pure evaluation reads \"\"\n\
          module/flake.nix:2:7: warning[NX011] `builtins.getEnv` reads `HOME` of the process that evaluates it: the result depends on who evaluates, and pure evaluation reads \"\"\n\
-         \nFound 2 findings (2 warnings) in 2 files. 1 input could not be audited.\n"
+         \nFound 2 findings (2 warnings) in 2 files.\n"
     );
+    assert_eq!(outcome.stderr, "");
+    // Named, it is the same module.
+    let named = audit_in(&dir, &["--concise", "module/flake.nix"]);
+    assert_eq!(named.code, 1, "{}{}", named.stdout, named.stderr);
+    // At the top of the tree, it is no flake, and said so.
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    std::fs::rename(dir.join("module/flake.nix"), dir.join("flake.nix")).unwrap();
+    let outcome = audit_in(&dir, &["--concise", "."]);
+    assert_eq!(outcome.code, 2, "{}{}", outcome.stdout, outcome.stderr);
     assert!(
         outcome
             .stderr
-            .contains("module/flake.nix:1:1: flake.nix must be an attribute set, not a function"),
+            .contains("flake.nix:1:1: flake.nix must be an attribute set, not a function"),
         "{}",
         outcome.stderr
     );

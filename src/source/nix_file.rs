@@ -66,6 +66,9 @@ pub struct NixFile {
     /// function of a set (`{ pkgs, … }:`), a set, a `let`, a `with`, an
     /// `assert` (a line of prose or a Makefile parses as Nix too).
     pub typical: bool,
+    /// Whether the whole file is a function (`{ config, lib, ... }: …`):
+    /// a module or a package, never a flake.
+    pub function: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -166,6 +169,7 @@ impl NixFile {
                 path_attrs: read.path_attrs,
                 imports: read.imports,
                 typical: read.typical,
+                function: read.function,
             }),
             Err((message, offset)) => {
                 let lines = LineIndex::new(&text);
@@ -193,6 +197,7 @@ struct Read {
     path_attrs: Vec<PathUse>,
     imports: Vec<String>,
     typical: bool,
+    function: bool,
 }
 
 /// What a name is bound to in a lexical scope.
@@ -640,6 +645,10 @@ fn read(text: &str, root: rnix::Root) -> Result<Read, ReadError> {
         templates: Vec::new(),
         path_attrs: Vec::new(),
         imports: Vec::new(),
+        function: matches!(
+            root.expr().and_then(strip_parens),
+            Some(ast::Expr::Lambda(_))
+        ),
         typical: matches!(
             root.expr().and_then(strip_parens),
             Some(
