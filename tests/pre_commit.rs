@@ -49,6 +49,26 @@ fn the_hook_sees_every_audited_name_and_nothing_else() {
     }
 }
 
+/// `--force-exclude` is in the hook's `entry`: a user's `args:` replace
+/// the hook's own, and `exclude` must keep working when someone adds
+/// `--baseline`.
+#[test]
+fn force_exclude_is_in_the_entry_where_a_users_args_cannot_drop_it() {
+    let text = std::fs::read_to_string(common::root().join(".pre-commit-hooks.yaml")).unwrap();
+    let hooks = repro_audit::source::yaml::parse(&text).unwrap();
+    for hook in hooks[0].items() {
+        let entry = hook.get("entry").and_then(|e| e.str()).unwrap();
+        assert!(
+            entry.split_whitespace().any(|w| w == "--force-exclude"),
+            "{entry}"
+        );
+        assert!(
+            hook.get("args").is_none_or(|args| args.items().is_empty()),
+            "{text}"
+        );
+    }
+}
+
 fn git(dir: &std::path::Path, args: &[&str]) {
     let status = Command::new("git")
         .current_dir(dir)
