@@ -19,9 +19,11 @@ use crate::fix;
 use crate::report::{github, gitlab, json, sarif, text};
 use crate::rules::{self, Rule, RULES};
 
-/// Audit Dockerfiles, Nix flakes and .nix files for inputs that change
-/// between two builds of the same commit: floating base images, live
-/// package indexes, unlocked or stale flake inputs, `<nixpkgs>` lookups.
+/// Audit Dockerfiles, Compose files, GitHub Actions, GitLab CI, dev
+/// containers, Nix flakes and .nix files for inputs that change between
+/// two builds of the same commit: floating images and actions, live
+/// package indexes, unverified downloads, unlocked or stale flake inputs,
+/// `<nixpkgs>` lookups.
 #[derive(Debug, Clone, Parser)]
 #[command(name = "repro-audit", version, about, max_term_width = 100)]
 pub struct Args {

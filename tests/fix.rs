@@ -922,7 +922,7 @@ fn readme_fix_examples_are_real_output() {
         let block: Vec<&str> = lines.by_ref().take_while(|l| *l != "```").collect();
         let Some(command) = block
             .first()
-            .and_then(|l| l.strip_prefix("$ cd fortune-cat && repro-audit "))
+            .and_then(|l| l.strip_prefix("$ cd fixtures/fortune-cat && repro-audit "))
         else {
             continue;
         };

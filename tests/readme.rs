@@ -99,3 +99,91 @@ fn console_examples_are_real_output() {
         "only {checked} README and docs examples checked"
     );
 }
+
+/// The minimum Rust the README and Cargo.toml state is at least what every
+/// locked dependency needs (`rust-version` in each one's manifest), so a
+/// newcomer with that Rust can build it.
+#[test]
+fn the_stated_minimum_rust_is_true() {
+    fn version(text: &str) -> Vec<u64> {
+        text.split('.').map(|p| p.parse().unwrap_or(0)).collect()
+    }
+    let output = std::process::Command::new(env!("CARGO"))
+        .current_dir(common::root())
+        .args(["metadata", "--format-version", "1", "--locked", "--offline"])
+        .output()
+        .expect("cargo metadata runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let packages = metadata["packages"].as_array().unwrap();
+    let ours = packages
+        .iter()
+        .find(|p| p["name"] == "repro-audit")
+        .and_then(|p| p["rust_version"].as_str())
+        .expect("Cargo.toml states a rust-version");
+    let needed = packages
+        .iter()
+        .filter_map(|p| Some((p["rust_version"].as_str()?, p["name"].as_str()?)))
+        .max_by_key(|(v, _)| version(v))
+        .unwrap();
+    assert!(
+        version(ours) >= version(needed.0),
+        "rust-version {ours} is below {} (needed by {})",
+        needed.0,
+        needed.1
+    );
+    let stated = ours.trim_end_matches(".0");
+    assert!(
+        readme().contains(&format!("(Rust {stated} or newer)")),
+        "the README's Quick start names another Rust than {stated}"
+    );
+}
+
+/// Every path an example names exists in this repository: an inline
+/// `repro-audit some/path` and a `$ cd some/dir` in a console block, so
+/// that a newcomer can run each one.
+#[test]
+fn the_paths_examples_name_exist() {
+    let mut pages = vec![readme()];
+    for entry in std::fs::read_dir(common::root().join("docs")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "md") {
+            pages.push(std::fs::read_to_string(path).unwrap());
+        }
+    }
+    let mut named = Vec::new();
+    for page in &pages {
+        for (i, span) in page.split('`').enumerate() {
+            // Odd pieces are inside backticks.
+            if i % 2 == 1 {
+                if let Some(args) = span.strip_prefix("repro-audit ") {
+                    named.extend(args.split_whitespace().map(str::to_owned));
+                }
+            }
+        }
+        for line in page.lines() {
+            if let Some(rest) = line.strip_prefix("$ cd ") {
+                named.extend(rest.split_whitespace().next().map(str::to_owned));
+            }
+        }
+    }
+    // A path of this repository has a `/` (`fixtures/fortune-cat`); bare
+    // names (`Dockerfile`, `flake.nix`) stand for the reader's own files,
+    // and `docker/Dockerfile` for a CI's.
+    let generic = ["docker/Dockerfile"];
+    let missing: Vec<&String> = named
+        .iter()
+        .filter(|arg| {
+            arg.contains('/') && !arg.starts_with('-') && !generic.contains(&arg.as_str())
+        })
+        .filter(|arg| !common::root().join(arg).exists())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "examples name paths that do not exist: {missing:?}"
+    );
+}
