@@ -51,6 +51,9 @@ pub struct Report {
     pub files: usize,
     pub findings: Vec<Finding>,
     pub errors: Vec<FileError>,
+    /// Of `files`, how many could not be audited (unreadable, unparsable,
+    /// refused); the other errors are about files they name or read.
+    pub unaudited: usize,
     /// The text of each file with findings, by display path, for snippets.
     pub sources: HashMap<String, SourceText>,
     /// Findings left out because the baseline already has them.
@@ -112,6 +115,8 @@ pub struct UnitResult {
     pub findings: Vec<Finding>,
     pub sources: Vec<(String, SourceText)>,
     pub errors: Vec<FileError>,
+    /// How many of its files could not be audited.
+    pub unaudited: usize,
 }
 
 impl From<Audited> for UnitResult {
@@ -126,11 +131,12 @@ impl From<Audited> for UnitResult {
                 UnitResult {
                     findings,
                     sources,
-                    errors: Vec::new(),
+                    ..UnitResult::default()
                 }
             }
             Err(error) => UnitResult {
                 errors: vec![error],
+                unaudited: 1,
                 ..UnitResult::default()
             },
         }
@@ -215,6 +221,7 @@ pub fn audit_each(units: &[Unit], options: &[std::sync::Arc<Options>]) -> Report
         report.sources.extend(result.sources);
         report.findings.extend(result.findings);
         report.errors.extend(result.errors);
+        report.unaudited += result.unaudited;
     }
     sort_findings(&mut report.findings);
     report
@@ -253,6 +260,7 @@ fn audit_unit_safely(unit: &Unit, options: &Options, templates: &Templates) -> U
                 target.map_or("", |t| &t.display),
                 &format!("internal error, please report it: {reason}"),
             )],
+            unaudited: 1,
             ..UnitResult::default()
         }
     })
@@ -343,6 +351,9 @@ fn audit_unit(unit: &Unit, options: &Options, templates: &Templates) -> UnitResu
                 (true, true) => LockState::NotNeeded,
             };
             let mut flake = audit_flake(nix_text, lock_text, lock_state, options);
+            // What could not be read is not audited, as what could not be
+            // parsed (counted by audit_flake).
+            flake.unaudited += result.errors.len();
             flake.errors.append(&mut result.errors);
             flake
         }
@@ -422,10 +433,10 @@ pub fn audit_flake(
         .as_ref()
         .filter(|_| nix_file_rules)
         .and_then(|(path, text)| Some((path.clone(), NixFile::parse(text.clone()).ok()?)));
-    let nix = parse_or_record(nix_file, &mut result.errors, |text| {
+    let nix = parse_or_record(nix_file, &mut result, |text| {
         FlakeNix::parse(text).map_err(|e| (e.message, e.position))
     });
-    let lock = parse_or_record(lock_file, &mut result.errors, |text| {
+    let lock = parse_or_record(lock_file, &mut result, |text| {
         FlakeLock::parse(text).map_err(|e| (e.message, e.position))
     });
     let mut nix_file_pragmas = None;
@@ -522,14 +533,17 @@ fn keep_sources<'a, const N: usize>(
 /// with its position and gives `None`.
 fn parse_or_record<T>(
     file: Option<(String, String)>,
-    errors: &mut Vec<FileError>,
+    result: &mut UnitResult,
     parse: impl FnOnce(String) -> Result<T, (String, Position)>,
 ) -> Option<(String, T)> {
     let (path, text) = file?;
     match parse(text) {
         Ok(parsed) => Some((path, parsed)),
         Err((message, position)) => {
-            errors.push(FileError::syntax(&path, message, position));
+            result
+                .errors
+                .push(FileError::syntax(&path, message, position));
+            result.unaudited += 1;
             None
         }
     }
@@ -766,10 +780,13 @@ fn audit_gitlab(target: &Target, options: &Options) -> UnitResult {
     }
     let mut budget = MAX_GITLAB_BYTES;
     while let Some((shown, text)) = queue.pop() {
+        // The pipeline's own file is the one counted among the files.
+        let main = shown == target.display;
         let text = match text {
             Ok(text) => text,
             Err(error) => {
                 result.errors.push(error);
+                result.unaudited += usize::from(main);
                 continue;
             }
         };
@@ -779,6 +796,7 @@ fn audit_gitlab(target: &Target, options: &Options) -> UnitResult {
                 result
                     .errors
                     .push(FileError::syntax(&shown, error.message, error.position));
+                result.unaudited += usize::from(main);
                 continue;
             }
         };

@@ -26,6 +26,9 @@ use crate::rules::{self, Rule, RULES};
 /// `<nixpkgs>` lookups.
 #[derive(Debug, Clone, Parser)]
 #[command(name = "repro-audit", version, about, max_term_width = 100)]
+// `--unsafe-fixes`, `--offline` and `--insecure-registry` say how to fix:
+// without `--fix` or `--diff` they would silently do nothing.
+#[command(group(clap::ArgGroup::new("fixing").args(["fix", "diff"]).multiple(true)))]
 pub struct Args {
     /// Files or directories to audit (default: `.`); `-` reads standard input.
     #[arg(value_name = "PATH")]
@@ -115,7 +118,7 @@ pub struct Args {
 
     /// With `--fix` or `--diff`, the unsafe fixes too: lock-file enforcement
     /// (DF014) and NX005's `follows` line.
-    #[arg(long)]
+    #[arg(long, requires = "fixing")]
     pub unsafe_fixes: bool,
 
     /// Print the fixes as a unified diff and write nothing; exit 1 when
@@ -124,7 +127,7 @@ pub struct Args {
     pub diff: bool,
 
     /// With `--fix` or `--diff`, only the fixes that need no network.
-    #[arg(long)]
+    #[arg(long, requires = "fixing")]
     pub offline: bool,
 
     /// With `--fix` or `--diff`, a registry (`host` or `host:port`) that may
@@ -132,7 +135,7 @@ pub struct Args {
     /// `--insecure-registry` (repeatable; also
     /// `$REPRO_AUDIT_INSECURE_REGISTRIES`, comma-separated). A project's
     /// `[fix] insecure-registries` allows plain HTTP without credentials only.
-    #[arg(long = "insecure-registry", value_name = "HOST")]
+    #[arg(long = "insecure-registry", value_name = "HOST", requires = "fixing")]
     pub insecure_registries: Vec<String>,
 
     /// List the rules (as JSON with `--format json`).
@@ -332,7 +335,11 @@ fn execute(
         force_exclude: args.force_exclude,
         configs: &configs,
     };
-    let (targets, mut errors) = discover::discover(&paths, cwd, &walk);
+    let discover::Discovered {
+        targets,
+        mut errors,
+        unaudited,
+    } = discover::discover(&paths, cwd, &walk);
     let stdin_shown = targets
         .iter()
         .find(|t| t.source == discover::Source::Stdin)
@@ -431,11 +438,10 @@ fn execute(
         let known = baseline::load(&cwd.join(path), &discover::display_path(path, cwd))?;
         baseline::apply(&mut report, &known);
     }
-    // A path that does not exist is an error, not a file.
-    report.files += errors
-        .iter()
-        .filter(|e| cwd.join(&e.path).is_file())
-        .count();
+    // A file found or named that could not be audited counts as a file;
+    // a path that does not exist does not.
+    report.files += unaudited;
+    report.unaudited += unaudited;
     errors.append(&mut report.errors);
     errors.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
     // One file refused twice (found by the walk, and beside its flake.nix)
@@ -709,21 +715,43 @@ fn apply_fixes(
     Ok(written)
 }
 
-/// `--statistics`: per rule, how many findings, most first (ruff's
-/// layout), then the total; or the same as JSON.
+/// `--statistics`: per rule, how many findings, most first, and `[*]`
+/// where `--fix` repairs some (ruff's layout), then the summary line; or
+/// the same as JSON.
 fn statistics(report: &Report, format: Format, color: bool, summary: bool) -> String {
-    let mut counts: Vec<(&'static str, &'static str, usize)> = Vec::new();
+    use crate::finding::Applicability;
+    // Per rule: its code, name, count and the best fix among its findings.
+    let mut counts: Vec<(&'static str, &'static str, usize, Option<Applicability>)> = Vec::new();
     for finding in &report.findings {
-        match counts.iter_mut().find(|(code, _, _)| *code == finding.code) {
-            Some(entry) => entry.2 += 1,
-            None => counts.push((finding.code, finding.name, 1)),
+        let fix = finding.fix.as_ref().map(|f| f.applicability);
+        match counts.iter_mut().find(|(code, ..)| *code == finding.code) {
+            Some(entry) => {
+                entry.2 += 1;
+                // A safe fix is better than an unsafe one, either than none.
+                let rank = |fix: Option<Applicability>| match fix {
+                    Some(Applicability::Safe) => 2,
+                    Some(Applicability::Unsafe) => 1,
+                    None => 0,
+                };
+                if rank(fix) > rank(entry.3) {
+                    entry.3 = fix;
+                }
+            }
+            None => counts.push((finding.code, finding.name, 1, fix)),
         }
     }
     counts.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
     if format == Format::Json {
         let rows: Vec<serde_json::Value> = counts
             .iter()
-            .map(|(code, name, count)| serde_json::json!({"code": code, "name": name, "count": count}))
+            .map(|(code, name, count, fix)| {
+                let fix = match fix {
+                    Some(Applicability::Safe) => Some("safe"),
+                    Some(Applicability::Unsafe) => Some("unsafe"),
+                    None => None,
+                };
+                serde_json::json!({"code": code, "name": name, "count": count, "fix": fix})
+            })
             .collect();
         let mut out = serde_json::to_string_pretty(&rows).unwrap_or_default();
         out.push('\n');
@@ -731,28 +759,27 @@ fn statistics(report: &Report, format: Format, color: bool, summary: bool) -> St
     }
     let width = counts
         .iter()
-        .map(|(_, _, n)| n.to_string().len())
+        .map(|(_, _, n, _)| n.to_string().len())
         .max()
         .unwrap_or(1);
     let mut out = String::new();
-    for (code, name, count) in &counts {
+    for (code, name, count, fix) in &counts {
         let code = if color {
             format!("\u{1b}[1;31m{code}\u{1b}[0m")
         } else {
             (*code).to_owned()
         };
-        out.push_str(&format!("{count:>width$}\t{code}\t{name}\n"));
+        let fixable = match fix {
+            Some(Applicability::Safe) => "[*] ",
+            _ => "    ",
+        };
+        out.push_str(&format!("{count:>width$}\t{code}\t{fixable}{name}\n"));
     }
-    let total = report.findings.len();
-    if !summary {
-        return out;
+    if summary {
+        // The same line as the report's: what could not be audited is
+        // said here too.
+        text::summary(&mut out, report);
     }
-    out.push_str(&format!(
-        "Found {total} {} in {} {}.\n",
-        if total == 1 { "finding" } else { "findings" },
-        report.files,
-        if report.files == 1 { "file" } else { "files" }
-    ));
     out
 }
 
@@ -802,8 +829,12 @@ fn enabled_rules(
     let resolve = |selectors: &[String]| -> Result<Vec<&'static str>> {
         let mut codes = Vec::new();
         for selector in selectors.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
-            let rules = rules::matching(selector)
-                .ok_or_else(|| anyhow!("unknown rule selector `{selector}`"))?;
+            let rules = rules::matching(selector).ok_or_else(|| {
+                let hint = rules::suggestion(selector)
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                anyhow!("unknown rule selector `{selector}`{hint}")
+            })?;
             codes.extend(rules.iter().map(|r| r.code));
         }
         Ok(codes)

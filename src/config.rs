@@ -423,7 +423,11 @@ pub fn parse(text: &str, path: &Path, shown: &str, base: PathBuf) -> Result<Conf
                         Ok(s.into_inner())
                     } else {
                         Err(error(
-                            format!("`{key}`: unknown rule `{}`", s.get_ref()),
+                            format!(
+                                "`{key}`: unknown rule `{}`{}",
+                                s.get_ref(),
+                                did_you_mean(s.get_ref())
+                            ),
                             at(s.span().start),
                         ))
                     }
@@ -462,7 +466,11 @@ pub fn parse(text: &str, path: &Path, shown: &str, base: PathBuf) -> Result<Conf
     for (rule, severity) in raw.severity.unwrap_or_default() {
         let matched = rules::matching(rule.get_ref()).ok_or_else(|| {
             error(
-                format!("`severity`: unknown rule `{}`", rule.get_ref()),
+                format!(
+                    "`severity`: unknown rule `{}`{}",
+                    rule.get_ref(),
+                    did_you_mean(rule.get_ref())
+                ),
                 at(rule.span().start),
             )
         })?;
@@ -491,9 +499,10 @@ pub fn parse(text: &str, path: &Path, shown: &str, base: PathBuf) -> Result<Conf
             let matched = rules::matching(selector.get_ref()).ok_or_else(|| {
                 error(
                     format!(
-                        "`per-file-ignores.\"{}\"`: unknown rule `{}`",
+                        "`per-file-ignores.\"{}\"`: unknown rule `{}`{}",
                         pattern.get_ref(),
-                        selector.get_ref()
+                        selector.get_ref(),
+                        did_you_mean(selector.get_ref())
                     ),
                     at(selector.span().start),
                 )
@@ -544,6 +553,14 @@ pub fn parse(text: &str, path: &Path, shown: &str, base: PathBuf) -> Result<Conf
         }
     }
     Ok(config)
+}
+
+/// ` (did you mean `DF010`?)` for a selector that names no rule but is
+/// close to one.
+fn did_you_mean(selector: &str) -> String {
+    rules::suggestion(selector)
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default()
 }
 
 /// toml says "field"; the file has keys.

@@ -308,9 +308,13 @@ pub struct Walk<'a> {
 /// look like Dockerfiles (`Dockerfile.md`, `Dockerfile-linux.template`);
 /// but a path named here is audited even when `exclude` matches it — a
 /// file, or a directory with what it holds — unless `force_exclude`.
-pub fn discover(paths: &[PathBuf], cwd: &Path, how: &Walk) -> (Vec<Target>, Vec<FileError>) {
+pub fn discover(paths: &[PathBuf], cwd: &Path, how: &Walk) -> Discovered {
     let mut targets = Vec::new();
     let mut errors = Vec::new();
+    // Files found or named that cannot be audited (a FIFO, a link out of
+    // the repository, a name that fits no kind): inputs, unlike a path
+    // that does not exist or an ignore file that cannot be read.
+    let mut unaudited = 0;
     for path in paths {
         if path.as_os_str() == "-" {
             targets.push(Target {
@@ -339,6 +343,7 @@ pub fn discover(paths: &[PathBuf], cwd: &Path, how: &Walk) -> (Vec<Target>, Vec<
             _ => None,
         };
         if let Some(why) = refused {
+            unaudited += 1;
             errors.push(FileError::io(
                 &display_path(given, cwd),
                 &format!(
@@ -365,9 +370,10 @@ pub fn discover(paths: &[PathBuf], cwd: &Path, how: &Walk) -> (Vec<Target>, Vec<
         }
         let metadata = std::fs::metadata(&resolved);
         if resolved.is_dir() {
-            walk(&resolved, cwd, how, &mut targets, &mut errors);
+            unaudited += walk(&resolved, cwd, how, &mut targets, &mut errors);
         } else if let Some(other) = metadata.as_ref().ok().filter(|m| !m.is_file()) {
             // A FIFO would wait for a writer, a device never end.
+            unaudited += 1;
             let kind = crate::input::file_type(other);
             errors.push(FileError::io(
                 &display_path(given, cwd),
@@ -394,7 +400,10 @@ pub fn discover(paths: &[PathBuf], cwd: &Path, how: &Walk) -> (Vec<Target>, Vec<
                     kind,
                     tree,
                 }),
-                Err(message) => errors.push(FileError::io(&display, &message)),
+                Err(message) => {
+                    unaudited += 1;
+                    errors.push(FileError::io(&display, &message));
+                }
             }
         }
     }
@@ -404,7 +413,19 @@ pub fn discover(paths: &[PathBuf], cwd: &Path, how: &Walk) -> (Vec<Target>, Vec<
     // alike).
     let mut seen = std::collections::HashSet::new();
     targets.retain(|target| seen.insert(identity(target)));
-    (targets, errors)
+    Discovered {
+        targets,
+        errors,
+        unaudited,
+    }
+}
+
+/// What `discover` finds: the files to audit, the errors met, and how many
+/// of those are inputs that cannot be audited.
+pub struct Discovered {
+    pub targets: Vec<Target>,
+    pub errors: Vec<FileError>,
+    pub unaudited: usize,
 }
 
 fn walk(
@@ -413,7 +434,8 @@ fn walk(
     how: &Walk,
     targets: &mut Vec<Target>,
     errors: &mut Vec<FileError>,
-) {
+) -> usize {
+    let mut unaudited = 0;
     // The ignore files are ours to read (see ignores.rs): the walker
     // reads none, and asks us of each entry.
     let real_root = dir
@@ -529,6 +551,7 @@ fn walk(
                 Err(error) => crate::input::io_message(&error),
             },
         };
+        unaudited += 1;
         errors.push(FileError::io(
             &target.display,
             &format!("{why}; not audited"),
@@ -538,6 +561,7 @@ fn walk(
     if let Some(ignores) = ignores {
         errors.extend(ignores.take_errors());
     }
+    unaudited
 }
 
 /// A walk error, named with its path when it has one.

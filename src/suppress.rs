@@ -17,10 +17,14 @@ use crate::source::flake_nix::FlakeNix;
 use crate::source::nix_file::NixFile;
 use crate::source::span::{LineIndex, Span};
 
-/// A rule named by a pragma.
+/// A rule selector a pragma names: a code, a name, or a code prefix
+/// (`DF01`), as `--select` takes them.
 #[derive(Debug)]
 pub struct Named {
-    pub code: &'static str,
+    /// As written in the pragma.
+    pub written: String,
+    /// The rules it names.
+    pub codes: Vec<&'static str>,
     /// Where the code or name is written.
     pub span: Span,
     pub global: bool,
@@ -61,23 +65,31 @@ impl Pragmas {
                 Parsed::Pragma { global, codes } => {
                     for (written, range) in codes {
                         let at = Span::new(span.start + range.start, span.start + range.end);
-                        let Some(rule) = rules::find(&written) else {
+                        let Some(named) = rules::matching(&written) else {
+                            let hint = rules::suggestion(&written)
+                                .map(|s| format!(" (did you mean `{s}`?)"))
+                                .unwrap_or_default();
                             pragmas.invalid.push((
                                 at,
-                                format!("`{written}` is no rule's code or name, so nothing is suppressed by it"),
+                                format!("`{written}` is no rule's code, name or code prefix, so nothing is suppressed by it{hint}"),
                             ));
                             continue;
                         };
                         let id = pragmas.named.len();
+                        let codes: Vec<&'static str> = named.iter().map(|r| r.code).collect();
+                        if global {
+                            for code in &codes {
+                                pragmas.global.entry(code).or_default().push(id);
+                            }
+                        }
                         pragmas.named.push(Named {
-                            code: rule.code,
+                            written,
+                            codes,
                             span: at,
                             global,
                             used: Cell::new(false),
                         });
-                        if global {
-                            pragmas.global.entry(rule.code).or_default().push(id);
-                        } else {
+                        if !global {
                             ids.push(id);
                         }
                     }
@@ -131,7 +143,7 @@ impl Pragmas {
     fn mark(&self, ids: &[usize], code: &str) -> bool {
         let mut found = false;
         for &id in ids {
-            if self.named[id].code == code {
+            if self.named[id].codes.contains(&code) {
                 self.named[id].used.set(true);
                 found = true;
             }
@@ -409,7 +421,17 @@ impl Pragma {
                 .find(|c: char| c == ',' || c.is_whitespace())
                 .unwrap_or(rest.len());
             let word = &rest[..end];
-            if end == 0 || !(comma || looks_like_code(word) || rules::find(word).is_some()) {
+            // After the first, a word without a comma is a rule only if it
+            // reads as one: a reason (`# … ignore=DF010 pinned upstream`)
+            // is not.
+            let prefix = word.len() >= 2
+                && word
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+                && rules::matching(word).is_some();
+            if end == 0
+                || !(comma || looks_like_code(word) || prefix || rules::find(word).is_some())
+            {
                 break;
             }
             codes.push((rest[..end].to_owned(), base + at..base + at + end));
@@ -487,6 +509,10 @@ mod tests {
             codes("# repro-audit ignore=DF010 because the mirror is frozen"),
             ["DF010"]
         );
+        // Code prefixes, as --select takes them; a lower-case word after
+        // the list stays a reason even where it is a prefix (`g`, `df`).
+        assert_eq!(codes("# repro-audit ignore=DF01 NX"), ["DF01", "NX"]);
+        assert_eq!(codes("# repro-audit ignore=DF01 g df"), ["DF01"]);
         assert_eq!(
             codes("# repro-audit ignore=DF010, base-image-floating -- the base is ours"),
             ["DF010", "base-image-floating"]

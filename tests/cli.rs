@@ -185,7 +185,7 @@ fn a_broken_file_is_reported_and_the_others_still_audited() {
     );
     assert!(outcome
         .stdout
-        .ends_with("Found 1 finding (1 error) in 4 files. 3 inputs could not be audited.\n[*] 1 fixable with `--fix` (`--diff` to see how).\n"));
+        .ends_with("Found 1 finding (1 error) in 1 file. 3 files could not be audited.\n[*] 1 fixable with `--fix` (`--diff` to see how).\n"));
     let json = audit_in(&dir, &["--format", "json", "."]);
     let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(
@@ -577,7 +577,7 @@ fn statistics_and_quiet() {
     ]);
     assert_eq!(
         outcome.stdout,
-        "2\tDF001\tbase-image-floating\n2\tDF013\tlanguage-package-unpinned\n1\tDF002\tbase-image-unpinned\n1\tDF010\tpackage-index-update\n1\tDF012\tos-package-unpinned\n1\tNX005\tflake-input-duplicated\n1\tNX007\tflake-input-outdated\nFound 9 findings in 5 files.\n"
+        "2\tDF001\t[*] base-image-floating\n2\tDF013\t    language-package-unpinned\n1\tDF002\t[*] base-image-unpinned\n1\tDF010\t    package-index-update\n1\tDF012\t    os-package-unpinned\n1\tNX005\t    flake-input-duplicated\n1\tNX007\t    flake-input-outdated\nFound 9 findings (2 errors, 6 warnings, 1 info) in 5 files.\n"
     );
     assert_eq!(outcome.code, 1);
     let json = audit(&[
@@ -591,6 +591,21 @@ fn statistics_and_quiet() {
     let rows: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(rows[0]["code"], "DF001");
     assert_eq!(rows[0]["count"], 2);
+    assert_eq!(rows[0]["fix"], "safe");
+    assert_eq!(rows[1]["fix"], serde_json::Value::Null);
+    // What could not be audited is said under the table too.
+    let broken = scratch(
+        "statistics-broken",
+        &[("Dockerfile", "FROM\n"), ("x/Dockerfile", "FROM debian\n")],
+    );
+    let outcome = audit_in(&broken, &["--statistics", "."]);
+    assert!(
+        outcome
+            .stdout
+            .ends_with("Found 1 finding (1 error) in 1 file. 1 file could not be audited.\n"),
+        "{}",
+        outcome.stdout
+    );
     let quiet = audit(&[
         "-q",
         "--concise",
@@ -1856,4 +1871,45 @@ fn gitlab_ci_and_its_local_includes_are_audited() {
         outcome.stdout,
         outcome.stderr
     );
+}
+
+/// Selectors are one language: a pragma takes code prefixes as
+/// `--select` does, a misspelt one gets "did you mean", and the options
+/// that say how to fix need `--fix` or `--diff`.
+#[test]
+fn selectors_prefixes_suggestions_and_fix_options() {
+    let dir = scratch(
+        "selectors",
+        &[(
+            "Dockerfile",
+            "FROM debian:12@sha256:0000000000000000000000000000000000000000000000000000000000000000\n# repro-audit ignore=DF01, DF02\nRUN apt-get update && apt-get install -y curl\n# repro-audit ignore=DF0l0\nRUN apt-get update\n",
+        )],
+    );
+    let outcome = audit_in(&dir, &["--concise", "--extend-select", "RA002", "."]);
+    let lines: Vec<&str> = outcome.stdout.lines().filter(|l| l.contains('[')).collect();
+    assert_eq!(
+        lines,
+        [
+            "Dockerfile:2:28: info[RA002] the pragma suppresses no DF02 finding where this pragma stands",
+            "Dockerfile:4:22: warning[RA001] `DF0l0` is no rule's code, name or code prefix, so nothing is suppressed by it (did you mean `DF010`?)",
+            "Dockerfile:5:5: warning[DF010] `apt-get update` fetches whatever package index the mirror serves today",
+        ],
+        "{}",
+        outcome.stdout
+    );
+    let outcome = audit_in(&dir, &["--select", "packge-upgrade", "."]);
+    assert_eq!(outcome.code, 2);
+    assert_eq!(
+        outcome.stderr,
+        "error: unknown rule selector `packge-upgrade` (did you mean `package-upgrade`?)\n"
+    );
+    for option in ["--offline", "--unsafe-fixes"] {
+        let outcome = audit_in(&dir, &[option, "."]);
+        assert_eq!(outcome.code, 2, "{option}");
+        assert!(
+            outcome.stderr.contains("<--fix|--diff>"),
+            "{option}: {}",
+            outcome.stderr
+        );
+    }
 }

@@ -22,7 +22,9 @@ fn concise(dir: &Path) -> (String, Vec<&'static str>) {
 /// What all rules report on `path` (a file or `.`) in `dir`.
 fn concise_file(dir: &Path, path: &str) -> (String, Vec<&'static str>) {
     let options = Options::new(RULES.iter().collect(), Date::parse("2026-11-21").unwrap());
-    let (targets, errors) = discover::discover(
+    let discover::Discovered {
+        targets, errors, ..
+    } = discover::discover(
         &[path.into()],
         dir,
         &discover::Walk {

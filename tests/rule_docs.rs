@@ -107,6 +107,7 @@ fn rendered(rule: &'static Rule, sample: &Sample) -> (String, Vec<Option<Applica
                 sources: result.sources.into_iter().collect(),
                 findings: result.findings,
                 errors: Vec::new(),
+                unaudited: 0,
                 baselined: 0,
                 roots: Default::default(),
             }
@@ -150,6 +151,7 @@ fn rendered(rule: &'static Rule, sample: &Sample) -> (String, Vec<Option<Applica
                 sources: [(path.to_owned(), source)].into(),
                 findings,
                 errors: Vec::new(),
+                unaudited: 0,
                 baselined: 0,
                 roots: Default::default(),
             }

@@ -261,9 +261,15 @@ pub fn is_bidi_control(c: char) -> bool {
 
 /// `Found 3 findings (1 error, 2 warnings) in 2 files.` and a newline.
 pub fn summary(out: &mut String, report: &Report) {
-    let files = plural(report.files, "file", "files");
+    // The files audited: those that could not be are said apart, as are
+    // the errors about files they name (a `.env`, an include).
+    let audited = report.files.saturating_sub(report.unaudited);
+    let files = plural(audited, "file", "files");
     if report.findings.is_empty() {
-        let _ = write!(out, "No findings in {files}.");
+        // With nothing audited, the line says only what could not be.
+        if audited > 0 || report.unaudited == 0 {
+            let _ = write!(out, "No findings in {files}.");
+        }
     } else {
         let parts: Vec<String> = counts(&report.findings)
             .iter()
@@ -284,11 +290,34 @@ pub fn summary(out: &mut String, report: &Report) {
     if report.baselined > 0 {
         let _ = write!(out, " {} in the baseline not shown.", report.baselined);
     }
-    if !report.errors.is_empty() {
+    if report.unaudited > 0 {
+        let gap = if out.is_empty() || out.ends_with('\n') {
+            ""
+        } else {
+            " "
+        };
         let _ = write!(
             out,
-            " {} could not be audited.",
-            plural(report.errors.len(), "input", "inputs")
+            "{gap}{} could not be audited.",
+            plural(report.unaudited, "file", "files")
+        );
+    }
+    let others = report.errors.len().saturating_sub(report.unaudited);
+    if others > 0 {
+        let _ = write!(
+            out,
+            " {}.",
+            plural(
+                others,
+                match report.unaudited {
+                    0 => "error",
+                    _ => "more error",
+                },
+                match report.unaudited {
+                    0 => "errors",
+                    _ => "more errors",
+                }
+            )
         );
     }
     out.push('\n');

@@ -124,6 +124,39 @@ pub fn find(key: &str) -> Option<&'static Rule> {
         .find(|rule| rule.code.eq_ignore_ascii_case(key) || rule.name == key)
 }
 
+/// The code or name closest to a selector that names no rule (`DF0l0` →
+/// `DF010`, `package-upgrad` → `package-upgrade`), for "did you mean";
+/// `None` when nothing is close.
+pub fn suggestion(selector: &str) -> Option<&'static str> {
+    let wanted = selector.to_ascii_lowercase();
+    let candidates = RULES.iter().flat_map(|rule| [rule.code, rule.name]);
+    let (distance, best) = candidates
+        .map(|candidate| {
+            (
+                edit_distance(&wanted, &candidate.to_ascii_lowercase()),
+                candidate,
+            )
+        })
+        .min_by_key(|(distance, _)| *distance)?;
+    // A third of the word may be wrong, at least one character.
+    (distance <= (selector.chars().count() / 3).max(1)).then_some(best)
+}
+
+/// Levenshtein distance, over characters (selectors are short).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
 /// The rules a selector names: a code, a name, or a code prefix (`DF`,
 /// `NX00`). `None` when it names none.
 pub fn matching(selector: &str) -> Option<Vec<&'static Rule>> {
@@ -136,4 +169,23 @@ pub fn matching(selector: &str) -> Option<Vec<&'static Rule>> {
         .filter(|rule| !upper.is_empty() && rule.code.starts_with(&upper))
         .collect();
     (!rules.is_empty()).then_some(rules)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_selector_close_to_a_rule_suggests_it() {
+        for (written, meant) in [
+            ("DF0l0", Some("DF010")),
+            ("packge-upgrade", Some("package-upgrade")),
+            ("base-image-unpined", Some("base-image-unpinned")),
+            ("df010", Some("DF010")),
+            ("XYZ", None),
+            ("completely-unrelated", None),
+        ] {
+            assert_eq!(suggestion(written), meant, "{written}");
+        }
+    }
 }

@@ -18,7 +18,10 @@ pub const RULE: Rule = Rule {
 
 fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     for named in &context.pragmas.named {
-        let ran = context.enabled.iter().any(|rule| rule.code == named.code);
+        let ran = context
+            .enabled
+            .iter()
+            .any(|rule| named.codes.contains(&rule.code));
         if named.used.get() || !ran {
             continue;
         }
@@ -29,8 +32,8 @@ fn check(context: &Context, out: &mut Vec<Diagnostic>) {
         };
         out.push(Diagnostic::new(
             named.span,
-            format!("the pragma suppresses no {} finding {place}", named.code),
-            format!("remove `{}` from the pragma", named.code),
+            format!("the pragma suppresses no {} finding {place}", named.written),
+            format!("remove `{}` from the pragma", named.written),
         ));
     }
 }
