@@ -428,15 +428,30 @@ fn execute(
         .map(Path::to_path_buf);
     // Baselines are keyed by the repository's top level, so that one made
     // anywhere in it matches from anywhere in it; outside a repository,
-    // by the configuration's directory.
+    // by the configuration's directory, else where the command runs.
     report.roots = audit::Roots {
         cwd: Some(cwd.to_path_buf()),
-        project: top_level.clone().or_else(|| config_dir.clone()),
+        project: top_level
+            .clone()
+            .or_else(|| config_dir.clone())
+            .or_else(|| Some(cwd.to_path_buf())),
         repository: top_level.or(config_dir),
     };
     if let Some(path) = &args.baseline {
-        let known = baseline::load(&cwd.join(path), &discover::display_path(path, cwd))?;
+        let shown = discover::display_path(path, cwd);
+        let known = baseline::load(&cwd.join(path), &shown)?;
         baseline::apply(&mut report, &known);
+        // A baseline that matches nothing was most likely made elsewhere:
+        // said, rather than every old finding coming back unexplained.
+        if !known.is_empty() && report.baselined == 0 && !report.findings.is_empty() && !args.quiet
+        {
+            writeln!(
+                err,
+                "warning: the baseline {} holds {} and matches none of these: was it made from another directory? Its paths are from the repository's top level, else the configuration's directory, else where the command runs",
+                text::printable(&shown),
+                text::plural(known.len(), "finding", "findings")
+            )?;
+        }
     }
     // A file found or named that could not be audited counts as a file;
     // a path that does not exist does not.

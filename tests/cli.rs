@@ -1913,3 +1913,30 @@ fn selectors_prefixes_suggestions_and_fix_options() {
         );
     }
 }
+
+/// Outside a git repository and without a configuration, a baseline's
+/// paths are from where the command runs: made and used there, it
+/// matches; used from elsewhere, it says it matches nothing.
+#[test]
+fn a_baseline_outside_git_matches_where_it_was_made_and_says_when_it_matches_nothing() {
+    let dir = scratch("baseline-no-git", &[("p/Dockerfile", "FROM debian\n")]);
+    let project = dir.join("p");
+    let made = audit_in(&project, &["--format", "json", "."]);
+    std::fs::write(dir.join("baseline.json"), &made.stdout).unwrap();
+    let outcome = audit_in(&project, &["--baseline", "../baseline.json", "."]);
+    assert_eq!(outcome.code, 0, "{}{}", outcome.stdout, outcome.stderr);
+    assert!(
+        outcome.stdout.contains("1 in the baseline not shown"),
+        "{}",
+        outcome.stdout
+    );
+    let elsewhere = audit_in(&dir, &["--baseline", "baseline.json", "p"]);
+    assert_eq!(elsewhere.code, 1);
+    assert!(
+        elsewhere.stderr.starts_with(
+            "warning: the baseline baseline.json holds 1 finding and matches none of these"
+        ),
+        "{}",
+        elsewhere.stderr
+    );
+}
