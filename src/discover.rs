@@ -564,7 +564,10 @@ fn walk(
     unaudited
 }
 
-/// A walk error, named with its path when it has one.
+/// A walk error, named with its path when it has one, in plain words
+/// (`cannot read this directory: permission denied`), not the walker's
+/// (`IO error for operation on /abs/x: Permission denied (os error 13)`),
+/// which names the path a second time.
 fn walk_error(error: &ignore::Error, cwd: &Path) -> FileError {
     fn path_of(error: &ignore::Error) -> Option<&Path> {
         match error {
@@ -575,10 +578,26 @@ fn walk_error(error: &ignore::Error, cwd: &Path) -> FileError {
             _ => None,
         }
     }
-    let path = path_of(error)
-        .map(|p| display_path(p, cwd))
-        .unwrap_or_default();
-    FileError::io(&path, &error.to_string())
+    fn cause(error: &ignore::Error) -> String {
+        match error {
+            ignore::Error::WithPath { err, .. }
+            | ignore::Error::WithDepth { err, .. }
+            | ignore::Error::WithLineNumber { err, .. } => cause(err),
+            ignore::Error::Io(io) => crate::input::link_error(io),
+            ignore::Error::Loop { .. } => "a loop of symbolic links".to_owned(),
+            other => other.to_string(),
+        }
+    }
+    let path = path_of(error);
+    let what = match path.map(Path::is_dir) {
+        Some(true) => "cannot read this directory: ",
+        Some(false) => "cannot read it: ",
+        None => "",
+    };
+    FileError::io(
+        &path.map(|p| display_path(p, cwd)).unwrap_or_default(),
+        &format!("{what}{}", cause(error)),
+    )
 }
 
 /// Extensions of files whose names begin like a Dockerfile's but that are
@@ -958,6 +977,34 @@ mod tests {
         ] {
             assert_eq!(kind_of(name), None, "{name}");
         }
+    }
+
+    #[test]
+    fn a_walk_error_is_said_once_in_plain_words() {
+        let dir = std::env::temp_dir();
+        let error = ignore::Error::WithDepth {
+            depth: 1,
+            err: Box::new(ignore::Error::WithPath {
+                path: dir.join("locked"),
+                err: Box::new(ignore::Error::Io(std::io::Error::from(
+                    std::io::ErrorKind::PermissionDenied,
+                ))),
+            }),
+        };
+        let said = walk_error(&error, &dir);
+        assert_eq!(said.path, "locked");
+        assert_eq!(said.message, "cannot read it: permission denied");
+        std::fs::create_dir_all(dir.join("repro-audit-locked-dir")).unwrap();
+        let error = ignore::Error::WithPath {
+            path: dir.join("repro-audit-locked-dir"),
+            err: Box::new(ignore::Error::Io(std::io::Error::from(
+                std::io::ErrorKind::PermissionDenied,
+            ))),
+        };
+        assert_eq!(
+            walk_error(&error, &dir).message,
+            "cannot read this directory: permission denied"
+        );
     }
 
     #[test]
