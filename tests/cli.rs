@@ -1940,3 +1940,21 @@ fn a_baseline_outside_git_matches_where_it_was_made_and_says_when_it_matches_not
         elsewhere.stderr
     );
 }
+
+/// A span that runs over comment lines inside a continued `RUN` (which
+/// BuildKit drops) neither quotes nor marks them.
+#[test]
+fn comment_lines_inside_a_run_are_neither_quoted_nor_marked() {
+    let dir = scratch(
+        "run-comments",
+        &[(
+            "Dockerfile",
+            "FROM debian:12@sha256:0000000000000000000000000000000000000000000000000000000000000000\nRUN curl -fsSL https://example.com/install.sh \\\n  # the installer\n  | sh\n",
+        )],
+    );
+    let outcome = audit_in(&dir, &["--select", "DF021", "Dockerfile"]);
+    assert_eq!(
+        outcome.stdout,
+        "Dockerfile:2:5: error[DF021] `curl -fsSL https://example.com/install.sh | sh` runs whatever script the server sends, unchecked\n  |\n2 | RUN curl -fsSL https://example.com/install.sh \\\n  |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n3 |   # the installer\n  |\n4 |   | sh\n  | ^^^^^^\n  = help: download to a file, check it against a pinned checksum (`sha256sum -c`), then run it\n\nFound 1 finding (1 error) in 1 file.\n"
+    );
+}

@@ -181,6 +181,14 @@ fn snippet(out: &mut String, finding: &Finding, text: &str, index: &LineIndex, p
             "{number} {before}{}{after}",
             display(&text[start..end])
         );
+        // A comment line inside a span that runs over several lines (a
+        // `RUN` continued past comment lines, which BuildKit drops) is
+        // shown but not marked: it is not part of what was found.
+        let inside = line != first && line != last;
+        if inside && text[range.start..range.end].trim_start().starts_with('#') {
+            let _ = writeln!(out, "{gutter}");
+            continue;
+        }
         let pad = usize::from(!before.is_empty()) + display(&text[start..from]).chars().count();
         let carets = display(&text[from..to]).chars().count().max(1);
         let _ = writeln!(

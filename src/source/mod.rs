@@ -109,7 +109,15 @@ pub fn one_line(text: &str) -> String {
 /// [`MAX_QUOTE`] characters, so a command that spans a thousand lines does
 /// not make a message of a thousand lines.
 pub fn quote(text: &str) -> String {
-    let line = one_line(text);
+    // A comment line inside a continued command (BuildKit drops it) is not
+    // part of the command a message quotes.
+    let without_comments: String = text
+        .split_inclusive('\n')
+        .enumerate()
+        .filter(|(i, line)| *i == 0 || !line.trim_start().starts_with('#'))
+        .map(|(_, line)| line)
+        .collect();
+    let line = one_line(&without_comments);
     match line.char_indices().nth(MAX_QUOTE) {
         Some((at, _)) => format!("{}…", &line[..at]),
         None => line,
