@@ -495,6 +495,16 @@ fn execute(
             err.write_all(text::render_errors(&report.errors, color.1).as_bytes())?;
         }
         let written = apply_fixes(args, &plan, cwd, out, err)?;
+        // A fix that was asked for and could not be made (a registry that
+        // could not be reached, a tag that is not there) is never a pass:
+        // at least 1, so that a CI gate does not pass on it; a file that
+        // could not be written is an error (2).
+        let looked_up = plan.failed.is_empty();
+        let status = |code: u8| match (written, looked_up) {
+            (false, _) => code.max(2),
+            (true, false) => code.max(1),
+            (true, true) => code,
+        };
         // Standard input, fixed, goes to standard output (as ruff does, for
         // editors); it cannot be read again to report what remains, so the
         // status says whether a finding at `--fail-on` is left unfixed.
@@ -512,20 +522,22 @@ fn execute(
             report
                 .findings
                 .retain(|f| !(f.path == *name && fixed.contains(&(f.code, f.start))));
-            return Ok(exit_status(&report, fail_on));
+            return Ok(status(exit_status(&report, fail_on)));
         }
         if args.diff {
-            return Ok(match (report.errors.is_empty(), plan.files.is_empty()) {
-                (false, _) => 2,
-                (true, false) => 1,
-                (true, true) => 0,
-            });
+            return Ok(status(
+                match (report.errors.is_empty(), plan.files.is_empty()) {
+                    (false, _) => 2,
+                    (true, false) => 1,
+                    (true, true) => 0,
+                },
+            ));
         }
         // What remains, audited again as the files now are.
         let mut again = args.clone();
         again.fix = false;
         let code = execute(&again, cwd, terminal, out, err)?;
-        return Ok(if written { code } else { code.max(2) });
+        return Ok(status(code));
     }
     if args.statistics {
         err.write_all(text::render_errors(&report.errors, color.1).as_bytes())?;
@@ -590,7 +602,7 @@ fn fix_settings(args: &Args, config: Option<&Config>) -> fix::Settings {
 
 /// Print the diffs (`--diff`) or write the files (`--fix`), and say on
 /// stderr what was fixed and what could not be; false when a file could
-/// not be written.
+/// not be written (or a flake relocked).
 fn apply_fixes(
     args: &Args,
     plan: &fix::Plan,
@@ -602,20 +614,23 @@ fn apply_fixes(
         writeln!(err, "warning: {}", text::printable(warning))?;
     }
     let mut written = true;
-    let mut relocks: Vec<&fix::FileChange> = Vec::new();
     let mut count = 0;
     let mut files = 0;
+    // Files changed by NX005 that `--diff` says want relocking.
+    let mut relock_after_diff: Vec<&fix::FileChange> = Vec::new();
     for change in &plan.files {
+        let relocks = change.fixed.iter().any(|f| f.code == "NX005");
         if args.diff {
             out.write_all(fix::diff(change).as_bytes())?;
+            if relocks {
+                relock_after_diff.push(change);
+            }
         } else if change.stdin {
             // Printed whole by the caller.
-        } else if let Err(error) =
-            fix::write_atomically(&change.file, change.before.as_bytes(), &change.after)
-        {
+        } else if let Err(why) = write_change(change, relocks, args.offline, cwd, err) {
             writeln!(
                 err,
-                "error: {}: could not be written: {error}",
+                "error: {}: not fixed: {why}",
                 text::printable(&change.path),
             )?;
             written = false;
@@ -623,9 +638,6 @@ fn apply_fixes(
         }
         files += 1;
         count += change.fixed.len();
-        if change.fixed.iter().any(|f| f.code == "NX005") {
-            relocks.push(change);
-        }
         if !args.quiet && !args.diff {
             for fixed in &change.fixed {
                 // An insertion says what it added; a rewrite, old → new.
@@ -650,18 +662,7 @@ fn apply_fixes(
             }
         }
     }
-    for failed in &plan.failed {
-        writeln!(
-            err,
-            "not fixed {}:{}:{}: {} {}: {}",
-            text::printable(&failed.path),
-            failed.start.line,
-            failed.start.column,
-            failed.code,
-            text::printable(&failed.subject),
-            text::printable(&failed.reason)
-        )?;
-    }
+    not_fixed(&plan.failed, err)?;
     if !args.quiet {
         let plural = text::plural;
         let mut summary = match (count, args.diff) {
@@ -697,37 +698,119 @@ fn apply_fixes(
         }
         writeln!(err, "{summary}")?;
     }
-    // A flake.nix with a new `follows` line wants its lock redone.
-    for change in relocks {
-        let flake = change.path.as_str();
-        let dir = Path::new(flake).parent().unwrap_or(Path::new(""));
+    for change in relock_after_diff {
+        let dir = Path::new(&change.path).parent().unwrap_or(Path::new(""));
         let shown = match dir.as_os_str().is_empty() {
             true => ".".to_owned(),
             false => text::printable(&dir.to_string_lossy()),
         };
-        if args.diff || args.offline || !fix::relock::nix_available() {
+        writeln!(
+            err,
+            "With --fix, {} is written with the flake.lock that `nix flake lock` makes in {shown}.",
+            text::printable(&change.path)
+        )?;
+    }
+    Ok(written)
+}
+
+/// Write one fixed file. A flake.nix that NX005 changes is written with
+/// its lock brought in line by `nix flake lock` (`--offline` when asked),
+/// or not at all: a `follows` line without its relock leaves flake.nix and
+/// flake.lock disagreeing (NX003).
+fn write_change(
+    change: &fix::FileChange,
+    relocks: bool,
+    offline: bool,
+    cwd: &Path,
+    err: &mut dyn Write,
+) -> Result<(), String> {
+    if relocks && !fix::relock::nix_available() {
+        return Err(
+            "its `follows` line needs `nix flake lock` to bring flake.lock in line, and `nix` is not on PATH; nothing written"
+                .to_owned(),
+        );
+    }
+    fix::write_atomically(&change.file, change.before.as_bytes(), &change.after)
+        .map_err(|e| format!("could not be written: {e}"))?;
+    if !relocks {
+        return Ok(());
+    }
+    let dir = change
+        .file
+        .parent()
+        .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf);
+    let lock = dir.join("flake.lock");
+    let lock_before = std::fs::read(&lock).ok();
+    match fix::relock::run(&dir, offline) {
+        Ok(()) => {
+            let _ = writeln!(
+                err,
+                "ran `nix flake lock` in {}",
+                text::printable(&crate::discover::display_path(&dir, cwd))
+            );
+            Ok(())
+        }
+        Err(why) => {
+            // Neither file changes: flake.nix back as it was, and the lock
+            // too if nix wrote anything before it failed.
+            let restored =
+                fix::write_atomically(&change.file, change.after.as_bytes(), &change.before);
+            if let (Some(before), Ok(now)) = (&lock_before, std::fs::read(&lock)) {
+                if &now != before {
+                    let _ = std::fs::write(&lock, before);
+                }
+            }
+            Err(match restored {
+                Ok(()) => format!(
+                    "`nix flake lock` could not bring flake.lock in line ({}); nothing written",
+                    text::printable(&why)
+                ),
+                Err(e) => format!(
+                    "`nix flake lock` failed ({}), and flake.nix could not be put back: {e}",
+                    text::printable(&why)
+                ),
+            })
+        }
+    }
+}
+
+/// What could not be fixed: a registry or server that could not be
+/// reached is said once, with how many fixes it held up and the way out;
+/// every other failure on its own line.
+fn not_fixed(failed: &[fix::NotFixed], err: &mut dyn Write) -> Result<()> {
+    let unreachable = |reason: &str| reason.contains(" unreachable: ");
+    let mut grouped: Vec<(&str, usize)> = Vec::new();
+    for failure in failed {
+        if !unreachable(&failure.reason) {
             writeln!(
                 err,
-                "{} {flake}: run `nix flake lock` in {shown} to update its flake.lock",
-                if args.diff { "After fixing" } else { "Changed" },
-                flake = text::printable(flake)
+                "not fixed {}:{}:{}: {} {}: {}",
+                text::printable(&failure.path),
+                failure.start.line,
+                failure.start.column,
+                failure.code,
+                text::printable(&failure.subject),
+                text::printable(&failure.reason)
             )?;
             continue;
         }
-        let on_disk = change
-            .file
-            .parent()
-            .map_or_else(|| cwd.join(dir), Path::to_path_buf);
-        match fix::relock::run(&on_disk) {
-            Ok(()) => writeln!(err, "ran `nix flake lock` in {shown}")?,
-            Err(why) => writeln!(
-                err,
-                "`nix flake lock` in {shown} failed ({}); run it yourself",
-                text::printable(&why)
-            )?,
+        match grouped
+            .iter_mut()
+            .find(|(reason, _)| *reason == failure.reason)
+        {
+            Some(entry) => entry.1 += 1,
+            None => grouped.push((&failure.reason, 1)),
         }
     }
-    Ok(written)
+    for (reason, n) in grouped {
+        writeln!(
+            err,
+            "not fixed: {} ({} held up); `--offline` leaves out what needs the network, `[fix] registry-mirrors` asks a mirror in a registry's place",
+            text::printable(reason),
+            text::plural(n, "fix", "fixes")
+        )?;
+    }
+    Ok(())
 }
 
 /// `--statistics`: per rule, how many findings, most first, and `[*]`

@@ -180,7 +180,8 @@ fn fix_pins_every_image_to_its_index_digest_and_a_second_run_changes_nothing() {
         .map(|p| read(&dir, p))
         .collect();
     assert_eq!(now, snapshot);
-    assert_eq!(repro_audit(&dir, &["--diff", "."], &[]).code, 0);
+    // What could not be fixed keeps --diff from passing.
+    assert_eq!(repro_audit(&dir, &["--diff", "."], &[]).code, 1);
 }
 
 /// The Bearer flow Docker Hub and GHCR use: a 401 naming a realm, a token
@@ -629,9 +630,20 @@ fn an_unreachable_registry_leaves_its_references_and_the_rest_is_fixed() {
         read(&dir, "Dockerfile"),
         format!("FROM 127.0.0.1:{port}/app:1\nRUN cargo build --locked\n")
     );
-    assert!(fixed.stderr.contains(&format!(
-        "not fixed Dockerfile:1:6: DF002 `127.0.0.1:{port}/app:1`: registry 127.0.0.1:{port} unreachable"
-    )), "{}", fixed.stderr);
+    assert!(
+        fixed
+            .stderr
+            .contains(&format!("not fixed: registry 127.0.0.1:{port} unreachable")),
+        "{}",
+        fixed.stderr
+    );
+    assert!(
+        fixed
+            .stderr
+            .contains("(1 fix held up); `--offline` leaves out what needs the network"),
+        "{}",
+        fixed.stderr
+    );
 }
 
 /// The file is replaced whole and atomically: its permissions and its
@@ -707,9 +719,9 @@ fn rewrites_keep_permissions_and_line_endings_and_skip_broken_files() {
         "FROM node:20\nRUN npm install\n"
     );
     assert!(
-        fixed
-            .stderr
-            .contains("error: ro/Dockerfile: could not be written: the file is read-only"),
+        fixed.stderr.contains(
+            "error: ro/Dockerfile: not fixed: could not be written: the file is read-only"
+        ),
         "{}",
         fixed.stderr
     );
@@ -803,7 +815,24 @@ fn follows_lines_are_added_and_the_flake_relocked() {
         audit.stdout
     );
 
-    // Safe fixes only: nothing; --offline: the line, and a word to relock.
+    // Safe fixes only: nothing. Without nix to relock, the follows line
+    // is not written either: alone it would leave the lock stale (NX003).
+    let original = read(&root, "flake.nix");
+    let no_nix = repro_audit(
+        &root,
+        &["--fix", "--unsafe-fixes", "--select", "NX005", "."],
+        &[("PATH", "/nonexistent")],
+    );
+    assert_eq!(read(&root, "flake.nix"), original);
+    assert_eq!(read(&root, "flake.lock"), lock);
+    assert_eq!(no_nix.code, 2, "{}", no_nix.stderr);
+    assert!(
+        no_nix.stderr.contains("error: flake.nix: not fixed: its `follows` line needs `nix flake lock` to bring flake.lock in line, and `nix` is not on PATH; nothing written"),
+        "{}",
+        no_nix.stderr
+    );
+    // --offline: the line, and the lock brought in line without the
+    // network (the input it follows is locked already).
     let safe = repro_audit(&root, &["--fix", "--select", "NX005", "."], &[]);
     assert!(
         safe.stderr
@@ -829,7 +858,7 @@ fn follows_lines_are_added_and_the_flake_relocked() {
         b.display()
     );
     assert_eq!(read(&root, "flake.nix"), expected, "{}", offline.stderr);
-    assert_eq!(read(&root, "flake.lock"), lock);
+    assert_ne!(read(&root, "flake.lock"), lock);
     assert!(
         offline
             .stderr
@@ -838,11 +867,14 @@ fn follows_lines_are_added_and_the_flake_relocked() {
         offline.stderr
     );
     assert!(
-        offline
-            .stderr
-            .contains("Changed flake.nix: run `nix flake lock` in . to update its flake.lock"),
+        offline.stderr.contains("ran `nix flake lock` in ."),
         "{}",
         offline.stderr
+    );
+    assert!(
+        !offline.stdout.contains("NX003") && !offline.stdout.contains("NX005"),
+        "{}",
+        offline.stdout
     );
 
     // Without --offline, Nix relocks and the duplicate is gone.
@@ -971,7 +1003,7 @@ fn a_registry_that_never_answers_times_out() {
     );
     assert!(
         fixed.stderr.contains(&format!(
-            "not fixed Dockerfile:1:6: DF002 `127.0.0.1:{port}/app:1`: registry 127.0.0.1:{port} unreachable: timed out"
+            "not fixed: registry 127.0.0.1:{port} unreachable: timed out (1 fix held up)"
         )),
         "{}",
         fixed.stderr
@@ -1152,7 +1184,7 @@ fn registries_over_https_are_trusted_as_the_machine_trusts() {
     assert_eq!(read(&dir, "Dockerfile"), format!("FROM {reference}\n"));
     assert!(
         untrusted.stderr.contains(&format!(
-            "not fixed Dockerfile:1:6: DF002 `{reference}`: registry localhost:{} unreachable:",
+            "not fixed: registry localhost:{} unreachable:",
             registry.port
         )) && untrusted.stderr.to_lowercase().contains("certificate"),
         "{}",
@@ -1636,5 +1668,34 @@ fn a_file_changed_between_audit_and_write_is_left_alone() {
         )),
         "{}",
         fixed.stderr
+    );
+}
+
+/// Many references to a registry that cannot be reached are one line with
+/// their count and the way out, and `--diff` that could fix none of them
+/// does not pass.
+#[test]
+fn an_unreachable_registry_is_said_once_and_fails_the_diff() {
+    let dir = scratch("unreachable-many");
+    let port = servers::free_port();
+    let froms: String = ["a", "b", "c"]
+        .iter()
+        .map(|name| format!("FROM 127.0.0.1:{port}/{name}:1\n"))
+        .collect();
+    write(&dir, &[("Dockerfile", froms)]);
+    let diff = repro_audit(&dir, &["--diff", "Dockerfile"], &[]);
+    assert_eq!(diff.code, 1, "{}", diff.stderr);
+    assert_eq!(diff.stdout, "");
+    let lines: Vec<&str> = diff
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("not fixed"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{}", diff.stderr);
+    assert!(
+        lines[0].starts_with(&format!("not fixed: registry 127.0.0.1:{port} unreachable"))
+            && lines[0].contains("(3 fixes held up); `--offline` leaves out what needs the network, `[fix] registry-mirrors` asks a mirror in a registry's place"),
+        "{}",
+        lines[0]
     );
 }

@@ -69,10 +69,35 @@ fn console_examples_are_real_output() {
             continue;
         }
         let block: Vec<&str> = lines.by_ref().take_while(|l| *l != "```").collect();
+        let expected = block[1..].join("\n") + "\n";
+        // `$ printf '…' | repro-audit …`: the binary, with that input.
+        if let Some((input, command)) = block.first().and_then(|l| piped(l)) {
+            let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_repro-audit"))
+                .args(command.split_whitespace())
+                .current_dir(common::root())
+                .env("NO_COLOR", "1")
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(input.as_bytes())
+                .unwrap();
+            let output = child.wait_with_output().unwrap();
+            let shown = String::from_utf8(output.stderr).unwrap()
+                + &String::from_utf8(output.stdout).unwrap();
+            assert_eq!(shown, expected, "README example `{}`", block[0]);
+            checked += 1;
+            continue;
+        }
         let Some(command) = block.first().and_then(|l| l.strip_prefix("$ repro-audit ")) else {
             continue;
         };
-        let expected = block[1..].join("\n") + "\n";
         let mut argv = vec!["repro-audit".to_owned()];
         argv.extend(command.split_whitespace().map(str::to_owned));
         let (mut out, mut err) = (Vec::new(), Vec::new());
@@ -98,6 +123,27 @@ fn console_examples_are_real_output() {
         checked >= 8,
         "only {checked} README and docs examples checked"
     );
+}
+
+/// `$ printf 'a\nb' | repro-audit -`: what printf prints (its `\n`, `\t`
+/// and `\\`), and the arguments.
+fn piped(line: &str) -> Option<(String, &str)> {
+    let rest = line.strip_prefix("$ printf '")?;
+    let (format, after) = rest.split_once("' | repro-audit ")?;
+    let mut input = String::new();
+    let mut chars = format.chars();
+    while let Some(c) = chars.next() {
+        match (c, c == '\\') {
+            (_, true) => match chars.next() {
+                Some('n') => input.push('\n'),
+                Some('t') => input.push('\t'),
+                Some(other) => input.push(other),
+                None => input.push('\\'),
+            },
+            (c, false) => input.push(c),
+        }
+    }
+    Some((input, after))
 }
 
 /// The minimum Rust the README and Cargo.toml state is at least what every

@@ -1,6 +1,7 @@
-//! After NX005's fix: `nix flake lock`, so that flake.lock drops the copy
-//! the new `follows` line removes. Run only with `--fix` (not `--diff`),
-//! without `--offline` (locking may fetch), and when `nix` is on PATH.
+//! NX005's fix and `nix flake lock` are one change: the lock must drop the
+//! copy the new `follows` line removes, or flake.nix and flake.lock no
+//! longer agree (NX003). With `--fix` (not `--diff`), when `nix` is on
+//! PATH; when the lock cannot be brought in line, neither file is written.
 
 use std::path::Path;
 use std::process::Command;
@@ -20,21 +21,23 @@ pub fn nix_available() -> bool {
 }
 
 /// `nix flake lock` in `dir`, with the flakes feature on (older Nix has
-/// it experimental); the last line it printed when it fails.
-pub fn run(dir: &Path) -> Result<(), String> {
-    let output = crate::resolve::process::run(
-        Command::new("nix")
-            .args([
-                "--extra-experimental-features",
-                "nix-command flakes",
-                "flake",
-                "lock",
-            ])
-            .current_dir(dir),
-        b"",
-        TIMEOUT,
-        MAX_OUTPUT,
-    )?;
+/// it experimental), and `--offline` when asked (an input the new
+/// `follows` line points at is locked already, so none is needed to
+/// fetch); the last line it printed when it fails.
+pub fn run(dir: &Path, offline: bool) -> Result<(), String> {
+    let mut command = Command::new("nix");
+    command
+        .args([
+            "--extra-experimental-features",
+            "nix-command flakes",
+            "flake",
+            "lock",
+        ])
+        .current_dir(dir);
+    if offline {
+        command.arg("--offline");
+    }
+    let output = crate::resolve::process::run(&mut command, b"", TIMEOUT, MAX_OUTPUT)?;
     if output.status.success() {
         return Ok(());
     }
