@@ -76,10 +76,13 @@ pub struct GitlabError {
 impl GitlabCi {
     pub fn parse(text: String) -> Result<GitlabCi, GitlabError> {
         let lines = LineIndex::new(&text);
-        let documents = yaml::parse(&text).map_err(|e| GitlabError {
-            message: e.message,
-            position: e.position,
-        })?;
+        // GitLab reads YAML with Ruby's Psych: a key written twice is no
+        // error, the last one wins.
+        let documents =
+            yaml::parse_with(&text, yaml::DuplicateKeys::LastWins).map_err(|e| GitlabError {
+                message: e.message,
+                position: e.position,
+            })?;
         let mut ci = GitlabCi {
             comment_lines: yaml::comment_lines(&text, &lines),
             text: String::new(),
