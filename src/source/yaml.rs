@@ -472,6 +472,9 @@ struct Loading<'input> {
     stopped: std::rc::Rc<std::cell::Cell<bool>>,
     /// Every literal (`|`) or folded (`>`) scalar read.
     block_scalars: Vec<(usize, usize)>,
+    /// Where each anchored scalar is, by anchor id: an alias of it is
+    /// placed there, where a fix would go (saphyr places it at the alias).
+    scalar_anchors: HashMap<usize, EventSpan>,
     /// For [`DuplicateKeys::LastWins`]: the keys of the mappings open.
     again: Option<KeysAgain>,
 }
@@ -557,6 +560,9 @@ impl<'input> SpannedEventReceiver<'input> for Loading<'input> {
                 if !self.count(1, false, span.start) {
                     return;
                 }
+                if *anchor > 0 {
+                    self.scalar_anchors.insert(*anchor, span);
+                }
                 self.ended(*anchor, one(text.len()));
             }
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
@@ -586,6 +592,10 @@ impl<'input> SpannedEventReceiver<'input> for Loading<'input> {
             }
             _ => {}
         }
+        let span = match &event {
+            Event::Alias(anchor) => self.scalar_anchors.get(anchor).copied().unwrap_or(span),
+            _ => span,
+        };
         let event = match &mut self.again {
             Some(again) => again.event(event),
             None => event,
@@ -784,18 +794,9 @@ impl Reader<'_> {
             }
             YamlData::Tagged(_, inner) => {
                 let mut node = self.node(inner, depth + 1)?;
-                // saphyr places a tagged scalar by the tag's node alone:
-                // the scalar is what follows the tag, if one is written.
+                // saphyr places a tagged scalar by the tag's node alone.
                 if let Value::Scalar(_) = node.value {
-                    let written = self.text.get(span.start..span.end).unwrap_or("");
-                    let tag = match written.starts_with('!') {
-                        true => written
-                            .find([' ', '\t', '\n', '\r'])
-                            .unwrap_or(written.len()),
-                        false => 0,
-                    };
-                    let blanks = written[tag..].len() - written[tag..].trim_start().len();
-                    node.span = self.scalar_span(Span::new(span.start + tag + blanks, span.end));
+                    node.span = self.scalar_span(span);
                 }
                 return Ok(node);
             }
@@ -825,9 +826,19 @@ impl Reader<'_> {
     /// to the last character of a plain one (the parser's end can run on
     /// over spaces up to a comment).
     fn scalar_span(&self, span: Span) -> Span {
-        let Some(written) = self.text.get(span.start..span.end) else {
+        let Some(mut written) = self.text.get(span.start..span.end) else {
             return span;
         };
+        // Past its properties (`&anchor`, `!tag`), which no plain scalar
+        // starts with: a fix rewrites the value and keeps the anchor.
+        let mut start = span.start;
+        while written.starts_with(['&', '!']) {
+            let property = written.find(char::is_whitespace).unwrap_or(written.len());
+            let value = written[property..].trim_start();
+            start += written.len() - value.len();
+            written = value;
+        }
+        let span = Span::new(start, span.end);
         let end = match written.chars().next() {
             Some('"') => closing_quote(written, '"', true),
             Some('\'') => closing_quote(written, '\'', false),
@@ -994,6 +1005,17 @@ mod tests {
         // Reached through the alias: the anchored node's span.
         let restart = web.get("restart").unwrap();
         assert_eq!(&text[restart.span.start..restart.span.end], "always");
+        // An alias of a scalar too; and a scalar's span is its value, past
+        // its anchor and tag, so that a fix keeps them.
+        let text = "a: &i ruby:3\nb: *i\nc: !!str &j \"x\"\nd: *j\ne: &k\n  y\n";
+        let root = one(text);
+        let spans: Vec<&str> = root
+            .entries()
+            .iter()
+            .map(|(_, v)| &text[v.span.start..v.span.end])
+            .collect();
+        assert_eq!(spans, ["ruby:3", "ruby:3", "\"x\"", "\"x\"", "y"]);
+        assert_eq!(root.get("b").unwrap().span, root.get("a").unwrap().span);
     }
 
     #[test]
