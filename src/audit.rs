@@ -26,7 +26,7 @@ use crate::source::devcontainer::Devcontainer;
 use crate::source::dockerfile::{self, stages::BuildArgs, Dockerfile};
 use crate::source::flake_lock::FlakeLock;
 use crate::source::flake_nix::FlakeNix;
-use crate::source::gitlab::GitlabCi;
+use crate::source::gitlab::{GitlabCi, Pipeline};
 use crate::source::nix_file::NixFile;
 use crate::source::nix_syntax;
 use crate::source::span::{LineEnds, LineIndex, Position, SourceText, Span};
@@ -47,7 +47,8 @@ pub struct Options {
 
 #[derive(Debug, Default)]
 pub struct Report {
-    /// How many files were audited or attempted.
+    /// How many files were audited or attempted, those a GitLab pipeline
+    /// includes among them.
     pub files: usize,
     pub findings: Vec<Finding>,
     pub errors: Vec<FileError>,
@@ -112,6 +113,8 @@ pub struct UnitResult {
     pub findings: Vec<Finding>,
     pub sources: Vec<(String, SourceText)>,
     pub errors: Vec<FileError>,
+    /// Files read beyond the unit's own (those a pipeline includes).
+    pub included: usize,
 }
 
 impl From<Audited> for UnitResult {
@@ -126,7 +129,7 @@ impl From<Audited> for UnitResult {
                 UnitResult {
                     findings,
                     sources,
-                    errors: Vec::new(),
+                    ..UnitResult::default()
                 }
             }
             Err(error) => UnitResult {
@@ -184,7 +187,8 @@ pub fn audit_each(units: &[Unit], options: &[std::sync::Arc<Options>]) -> Report
                     // what is reported, not with the files walked.
                     let empty = result.findings.is_empty()
                         && result.errors.is_empty()
-                        && result.sources.is_empty();
+                        && result.sources.is_empty()
+                        && result.included == 0;
                     if !empty {
                         mine.push((i, result));
                     }
@@ -212,6 +216,7 @@ pub fn audit_each(units: &[Unit], options: &[std::sync::Arc<Options>]) -> Report
         ..Report::default()
     };
     for (_, result) in results {
+        report.files += result.included;
         report.sources.extend(result.sources);
         report.findings.extend(result.findings);
         report.errors.extend(result.errors);
@@ -737,6 +742,9 @@ fn audit_gitlab(target: &Target, options: &Options) -> UnitResult {
         seen.insert(path.canonicalize().unwrap_or_else(|_| normalize(path)));
     }
     let mut budget = MAX_GITLAB_BYTES;
+    // Every file is read before any is judged: a job's runner may be
+    // named in another file of the pipeline (`extends:` a template there).
+    let mut files: Vec<(String, GitlabCi)> = Vec::new();
     while let Some((shown, text)) = queue.pop() {
         let text = match text {
             Ok(text) => text,
@@ -754,13 +762,10 @@ fn audit_gitlab(target: &Target, options: &Options) -> UnitResult {
                 continue;
             }
         };
-        let findings = gitlab_findings(&shown, &file, options);
-        if !findings.is_empty() {
-            let text = SourceText::new(file.text.clone(), LineEnds::Any);
-            result.sources.push((shown.clone(), text));
-        }
-        result.findings.extend(findings);
-        let Some(root) = &root else { continue };
+        let Some(root) = &root else {
+            files.push((shown, file));
+            continue;
+        };
         for include in &file.includes {
             let crate::source::gitlab::IncludeKind::Local(path) = &include.kind else {
                 continue;
@@ -827,12 +832,23 @@ fn audit_gitlab(target: &Target, options: &Options) -> UnitResult {
             match read_file(&real, budget) {
                 Ok(bytes) => {
                     budget -= bytes.len() as u64;
+                    result.included += 1;
                     let text = utf8(bytes, &shown_include, FileKind::Gitlab);
                     queue.push((shown_include, text));
                 }
                 Err(why) => result.errors.push(left_out(why)),
             }
         }
+        files.push((shown, file));
+    }
+    let pipeline = Pipeline::new(files.iter().map(|(_, file)| file));
+    for (shown, file) in files {
+        let findings = gitlab_findings(&shown, &file, &pipeline, options);
+        if !findings.is_empty() {
+            let text = SourceText::new(file.text, LineEnds::Any);
+            result.sources.push((shown, text));
+        }
+        result.findings.extend(findings);
     }
     sort_findings(&mut result.findings);
     result
@@ -887,9 +903,14 @@ fn run_rules(
     found
 }
 
-/// The findings of one GitLab CI file, its includes not followed.
-fn gitlab_findings(path: &str, file: &GitlabCi, options: &Options) -> Vec<Finding> {
-    let context = rules::gitlab::Context { file };
+/// The findings of one GitLab CI file of `pipeline`.
+fn gitlab_findings(
+    path: &str,
+    file: &GitlabCi,
+    pipeline: &Pipeline,
+    options: &Options,
+) -> Vec<Finding> {
+    let context = rules::gitlab::Context { file, pipeline };
     let found = run_rules(options, |check, out| {
         if let Check::Gitlab(check) = check {
             check(&context, out);
@@ -908,8 +929,9 @@ fn gitlab_findings(path: &str, file: &GitlabCi, options: &Options) -> Vec<Findin
 pub fn audit_gitlab_ci(path: &str, text: String, options: &Options) -> Audited {
     let file = GitlabCi::parse(text)
         .map_err(|error| FileError::syntax(path, error.message, error.position))?;
+    let pipeline = Pipeline::new([&file]);
     Ok((
-        gitlab_findings(path, &file, options),
+        gitlab_findings(path, &file, &pipeline, options),
         SourceText::new(file.text, LineEnds::Any),
     ))
 }

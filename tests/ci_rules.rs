@@ -111,13 +111,147 @@ fn gitlab_reads_a_key_written_twice_as_the_last_one() {
         "GL001",
         Gitlab,
         ".a: &a {image: x:1}\n.b: &b {stage: t}\nj:\n  <<: *a\n  <<: *b\n  script: [m]\n",
-        ["1:16-1:19", "1:16-1:19"]
+        ["1:16-1:19"]
     );
     assert_finds!(
         "GL001",
         Gitlab,
         ".a: &a {image: x:1@D}\n.b: &b {image: y:1}\nj:\n  <<: *a\n  <<: *b\n",
-        ["2:16-2:19", "2:16-2:19"]
+        ["2:16-2:19"]
+    );
+    assert_eq!(
+        says(
+            "GL001",
+            Kind::Gitlab,
+            ".a: &a {image: x:1@D}\n.b: &b {image: y:1}\nj:\n  <<: *a\n  <<: *b\n"
+        ),
+        ["jobs `.b` and `j` image `y:1` is not pinned by digest"]
     );
     assert_finds!("GL001", Gitlab, "r: &r {if: x}\nc: &c {changes: [y]}\nj:\n  image: z:1\n  rules:\n    - <<: *r\n      <<: *c\n", ["4:10-4:13"]);
+}
+
+#[test]
+fn gitlab_names_every_job_that_merges_one_image() {
+    let jobs = |n: usize| {
+        let mut text = String::from(".base: &base\n  image: node:20\n  services: [redis:7]\n");
+        for i in 0..n {
+            text.push_str(&format!("job{i}:\n  <<: *base\n  script: [m]\n"));
+        }
+        text
+    };
+    assert_finds!("GL001", Gitlab, &jobs(4), ["2:10-2:17", "3:14-3:21"]);
+    assert_eq!(
+        says("GL001", Kind::Gitlab, &jobs(1)),
+        [
+            "jobs `.base` and `job0` image `node:20` is not pinned by digest",
+            "jobs `.base` and `job0` service `redis:7` is not pinned by digest"
+        ]
+    );
+    assert_eq!(
+        says("GL001", Kind::Gitlab, &jobs(2))[0],
+        "jobs `.base`, `job0` and `job1` image `node:20` is not pinned by digest"
+    );
+    assert_eq!(
+        says("GL001", Kind::Gitlab, &jobs(5))[0],
+        "jobs `.base`, `job0`, `job1` and 3 more image `node:20` is not pinned by digest"
+    );
+    // An alias of the image alone, and the default sharing it: placed at
+    // the anchored value, past the anchor, which a fix keeps.
+    assert_finds!(
+        "GL001",
+        Gitlab,
+        "default:\n  image: &i ruby:3\nj:\n  image: *i\n",
+        ["2:13-2:19"]
+    );
+    assert_eq!(
+        says(
+            "GL001",
+            Kind::Gitlab,
+            "default:\n  image: &i ruby:3\nj:\n  image: *i\n"
+        ),
+        ["the pipeline's default and job `j` image `ruby:3` is not pinned by digest"]
+    );
+    // The same image written twice is two places to pin.
+    assert_finds!(
+        "GL001",
+        Gitlab,
+        "a:\n  image: ruby:3\nb:\n  image: ruby:3\n",
+        ["2:10-2:16", "4:10-4:16"]
+    );
+}
+
+#[test]
+fn gitlab_hosted_macos_and_windows_runners_take_vm_images() {
+    assert_clean!(
+        "GL001",
+        Gitlab,
+        "build:\n  image: macos-15-xcode-16\n  tags: [saas-macos-medium-m1]\n"
+    );
+    assert_clean!(
+        "GL001",
+        Gitlab,
+        "build:\n  image: macos-14-xcode-15\n  tags:\n    - saas-macos-large-m2pro\n"
+    );
+    assert_clean!(
+        "GL001",
+        Gitlab,
+        "build:\n  image: windows\n  tags: [saas-windows-medium-amd64]\n"
+    );
+    assert_clean!(
+        "GL001",
+        Gitlab,
+        "build:\n  image: macos-12-xcode-14\n  tags: [shared-macos-amd64]\n"
+    );
+    // Through `extends:` (the last template with tags wins), `default:`,
+    // and an anchor.
+    assert_clean!("GL001", Gitlab, ".mac:\n  tags: [saas-macos-medium-m1]\nbuild:\n  extends: .mac\n  image: macos-15-xcode-16\n");
+    assert_clean!("GL001", Gitlab, ".linux:\n  tags: [docker]\n.mac:\n  extends: .linux\n  tags: [saas-macos-medium-m1]\nbuild:\n  extends: [.linux, .mac]\n  image: macos-15-xcode-16\n");
+    assert_clean!("GL001", Gitlab, "default:\n  tags: [saas-macos-medium-m1]\n  image: macos-15-xcode-16\nbuild:\n  script: [xcodebuild]\n");
+    assert_clean!(
+        "GL001",
+        Gitlab,
+        "default:\n  tags: [saas-macos-medium-m1]\nbuild:\n  image: macos-15-xcode-16\n"
+    );
+    assert_clean!("GL001", Gitlab, ".mac: &mac\n  tags: [saas-macos-medium-m1]\n  image: macos-15-xcode-16\nbuild:\n  <<: *mac\n");
+    // Linux runners, hosted or not, run containers.
+    assert_finds!(
+        "GL001",
+        Gitlab,
+        "build:\n  image: node:20\n  tags: [saas-linux-small-amd64]\n",
+        ["2:10-2:17"]
+    );
+    assert_finds!(
+        "GL001",
+        Gitlab,
+        "build:\n  image: node:20\n  tags: [macos-docker]\n",
+        ["2:10-2:17"]
+    );
+    // A job's own tags win over its template's and the default's.
+    assert_finds!("GL001", Gitlab, ".mac:\n  tags: [saas-macos-medium-m1]\nbuild:\n  extends: .mac\n  tags: [docker]\n  image: node:20\n", ["6:10-6:17"]);
+    assert_finds!(
+        "GL001",
+        Gitlab,
+        "default:\n  tags: [saas-macos-medium-m1]\nbuild:\n  tags: [docker]\n  image: node:20\n",
+        ["5:10-5:17"]
+    );
+    // A job that refuses the default's keywords runs where its own say.
+    assert_finds!("GL001", Gitlab, "default:\n  tags: [saas-macos-medium-m1]\nbuild:\n  inherit:\n    default: false\n  image: node:20\n", ["6:10-6:17"]);
+    assert_finds!("GL001", Gitlab, "default:\n  tags: [saas-macos-medium-m1]\nbuild:\n  inherit:\n    default: [image]\n  image: node:20\n", ["6:10-6:17"]);
+    assert_clean!("GL001", Gitlab, "default:\n  tags: [saas-macos-medium-m1]\nbuild:\n  inherit:\n    default: [tags]\n  image: macos-15-xcode-16\n");
+    // One anchor merged into a macOS job and a Linux job: named for the Linux one.
+    assert_eq!(says("GL001", Kind::Gitlab, ".img: &img {image: node:20}\nmac:\n  <<: *img\n  tags: [saas-macos-medium-m1]\nlinux:\n  <<: *img\n"), ["jobs `.img` and `linux` image `node:20` is not pinned by digest"]);
+    // A tag from a variable is GitLab's to know.
+    assert_finds!(
+        "GL001",
+        Gitlab,
+        "build:\n  image: node:20\n  tags: [$RUNNER]\n",
+        ["2:10-2:17"]
+    );
+    // `extends:` that loops ends.
+    assert_finds!(
+        "GL001",
+        Gitlab,
+        ".a:\n  extends: .b\n.b:\n  extends: .a\nj:\n  extends: .a\n  image: node:20\n",
+        ["7:10-7:17"]
+    );
 }

@@ -1810,6 +1810,51 @@ fn dev_containers_are_audited() {
     );
 }
 
+/// A pipeline is one unit of GitLab's own reading: a job defined twice is
+/// the later definition (not a file that cannot be read), a template in
+/// an included file says what a job of the main file runs on, and the
+/// summary counts the included files it audited.
+#[test]
+fn a_gitlab_pipeline_is_read_as_gitlab_merges_it() {
+    let dir = scratch(
+        "gitlab-pipeline",
+        &[
+            (
+                ".gitlab-ci.yml",
+                "include:\n  - local: ci/macos.yml\n  - local: ci/lint.yml\nbuild:\n  image: ruby:3.2\n  script: [make]\nbuild:\n  image: ruby:3.3\n  script: [make]\nios:\n  extends: .macos\n  image: macos-15-xcode-16\n",
+            ),
+            ("ci/macos.yml", ".macos:\n  tags: [saas-macos-medium-m1]\n"),
+            ("ci/lint.yml", "lint:\n  image: node\n"),
+            ("ci/clean.yml", "clean:\n  image: alpine:3.20@sha256:0000000000000000000000000000000000000000000000000000000000000000\n"),
+        ],
+    );
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    let outcome = audit_in(&dir, &["--concise", "--no-config", "."]);
+    assert_eq!(outcome.code, 1, "{}", outcome.stderr);
+    assert_eq!(
+        outcome.stdout.lines().collect::<Vec<_>>()[..3],
+        [
+            ".gitlab-ci.yml:8:10: warning[GL001] job `build` image `ruby:3.3` is not pinned by digest",
+            "ci/lint.yml:2:10: error[GL001] job `lint` image `node` has no tag and no digest",
+            "",
+        ],
+        "{}",
+        outcome.stdout
+    );
+    // The main file and the two it includes; `ci/clean.yml` is not part
+    // of the pipeline, and not a name the walk audits.
+    assert!(
+        outcome
+            .stdout
+            .contains("Found 2 findings (1 error, 1 warning) in 3 files."),
+        "{}",
+        outcome.stdout
+    );
+    let json = audit_in(&dir, &["--format", "json", "--no-config", "."]);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(report["summary"]["files"], 3, "{}", json.stdout);
+}
+
 /// `.gitlab-ci.yml` is audited with the local files it includes, each
 /// under its own path; an include of itself, a wildcard or a path out of
 /// the repository is not followed.
