@@ -31,12 +31,14 @@ fn findings(rule: &str, kind: Kind, text: &str) -> Vec<Finding> {
     };
     let options = Options::new(enabled, Date::parse("2026-11-21").unwrap());
     let text = text.replace("@D", &format!("@{D}"));
+    let shown = text.clone();
     let audited = match kind {
         Kind::Workflow => audit_workflow(".github/workflows/ci.yml", text, &options),
         Kind::Gitlab => audit_gitlab_ci(".gitlab-ci.yml", text, &options),
         Kind::Devcontainer => audit_devcontainer(".devcontainer/devcontainer.json", text, &options),
     };
-    let (mut found, _) = audited.unwrap_or_else(|e| panic!("{kind:?} does not parse: {e:?}"));
+    let (mut found, _) =
+        audited.unwrap_or_else(|e| panic!("{kind:?} does not parse: {e:?}\n{shown}"));
     found.retain(|f| f.code == rule.code);
     found
 }
@@ -253,5 +255,266 @@ fn gitlab_hosted_macos_and_windows_runners_take_vm_images() {
         Gitlab,
         ".a:\n  extends: .b\n.b:\n  extends: .a\nj:\n  extends: .a\n  image: node:20\n",
         ["7:10-7:17"]
+    );
+}
+
+/// A job `build` of a workflow, its lines indented under the job.
+fn job(lines: &str) -> String {
+    let body: String = lines.lines().map(|l| format!("    {l}\n")).collect();
+    format!("on: push\njobs:\n  build:\n{body}")
+}
+
+#[test]
+fn github_runners_drawn_from_a_literal_matrix_are_judged_value_by_value() {
+    // Lines 4 on are the job's.
+    let m = |lines: &str| {
+        job(&format!(
+            "runs-on: ${{{{ matrix.os }}}}\nstrategy:\n  matrix:\n{lines}"
+        ))
+    };
+    assert_finds!(
+        "GH003",
+        Workflow,
+        &m("    os: [ubuntu-latest, windows-2022, macos-latest]"),
+        ["7:14-7:27", "7:43-7:55"]
+    );
+    assert_finds!(
+        "GH003",
+        Workflow,
+        &m("    os:\n      - ubuntu-latest\n      - ubuntu-24.04"),
+        ["8:13-8:26"]
+    );
+    assert_eq!(says("GH003", Kind::Workflow, &m("    os: [ubuntu-latest]")), ["job `build` runs on `ubuntu-latest` (from `matrix.os`), which GitHub moves to a new ubuntu image"]);
+    // `include:` entries add values, or jobs of their own.
+    assert_finds!(
+        "GH003",
+        Workflow,
+        &m("    os: [ubuntu-24.04]\n    include:\n      - os: windows-latest"),
+        ["9:17-9:31"]
+    );
+    assert_finds!(
+        "GH003",
+        Workflow,
+        &m("    python: ['3.12']\n    include:\n      - os: macos-latest\n        python: '3.13'"),
+        ["9:17-9:29"]
+    );
+    assert_finds!(
+        "GH003",
+        Workflow,
+        &m("    include:\n      - os: ubuntu-latest\n      - os: ubuntu-latest"),
+        ["8:17-8:30", "9:17-9:30"]
+    );
+    // A value every job of which is excluded is not run on.
+    assert_finds!(
+        "GH003",
+        Workflow,
+        &m("    os: [ubuntu-latest, ubuntu-24.04]\n    exclude:\n      - os: ubuntu-latest"),
+        []
+    );
+    assert_finds!("GH003", Workflow, &m("    os: [ubuntu-latest, ubuntu-24.04]\n    cc: [gcc, clang]\n    exclude:\n      - os: ubuntu-latest\n        cc: gcc"), ["7:14-7:27"]);
+    // starter-workflows' cmake-multi-platform.
+    assert_finds!("GH003", Workflow, &m("    os: [ubuntu-latest, windows-latest]\n    build_type: [Release]\n    c_compiler: [gcc, clang, cl]\n    include:\n      - os: windows-latest\n        c_compiler: cl\n        cpp_compiler: cl\n      - os: ubuntu-latest\n        c_compiler: gcc\n        cpp_compiler: g++\n    exclude:\n      - os: windows-latest\n        c_compiler: gcc\n      - os: ubuntu-latest\n        c_compiler: cl"), ["7:14-7:27", "7:29-7:43"]);
+    // An include entry that only adds to jobs it fits: an `os` it does
+    // not give is not new; a later entry overwrites what an earlier added.
+    assert_finds!(
+        "GH003",
+        Workflow,
+        &m("    v: [1, 2]\n    include:\n      - os: ubuntu-latest\n      - os: ubuntu-24.04"),
+        []
+    );
+    assert_finds!("GH003", Workflow, &m("    v: [1, 2]\n    include:\n      - os: ubuntu-latest\n      - os: ubuntu-24.04\n        v: 1"), ["9:17-9:30"]);
+    // Nested values (`matrix.config.os`), lists of labels, spacing.
+    assert_finds!("GH003", Workflow, &job("runs-on: ${{ matrix.config.os }}\nstrategy:\n  matrix:\n    config:\n      - {os: ubuntu-latest, cc: gcc}\n      - {os: macos-14, cc: clang}"), ["8:18-8:31"]);
+    assert_finds!(
+        "GH003",
+        Workflow,
+        &job("runs-on: ${{matrix.os}}\nstrategy:\n  matrix:\n    os: [windows-latest]"),
+        ["7:14-7:28"]
+    );
+    assert_finds!(
+        "GH003",
+        Workflow,
+        &job("runs-on: [\"${{ matrix.os }}\"]\nstrategy:\n  matrix:\n    os: [ubuntu-latest]"),
+        ["7:14-7:27"]
+    );
+    assert_clean!("GH003", Workflow, &job("runs-on: [self-hosted, \"${{ matrix.os }}\"]\nstrategy:\n  matrix:\n    os: [ubuntu-latest]"));
+    assert_clean!("GH003", Workflow, &job("runs-on: ${{ matrix.runner }}\nstrategy:\n  matrix:\n    runner: [[self-hosted, ubuntu-latest]]"));
+    // What cannot be resolved stays unjudged.
+    assert_clean!(
+        "GH003",
+        Workflow,
+        &job("runs-on: ${{ matrix.os }}\nstrategy:\n  matrix: ${{ fromJSON(needs.a.outputs.m) }}")
+    );
+    assert_clean!("GH003", Workflow, &job("runs-on: ${{ matrix.os }}\nstrategy:\n  matrix:\n    os: ${{ fromJSON(needs.a.outputs.os) }}"));
+    assert_clean!("GH003", Workflow, &job("runs-on: ${{ matrix.os }}\nstrategy:\n  matrix:\n    os: [ubuntu-latest]\n    include: ${{ fromJSON(needs.a.outputs.extra) }}"));
+    assert_clean!("GH003", Workflow, &job("runs-on: ${{ matrix.os || 'ubuntu-latest' }}\nstrategy:\n  matrix:\n    os: [ubuntu-latest]"));
+    assert_clean!("GH003", Workflow, &job("runs-on: ${{ matrix.os }}"));
+    assert_clean!(
+        "GH003",
+        Workflow,
+        &job("runs-on: ${{ matrix.other }}\nstrategy:\n  matrix:\n    os: [ubuntu-latest]")
+    );
+    assert_clean!(
+        "GH003",
+        Workflow,
+        &job("runs-on: ${{ inputs.os }}\nstrategy:\n  matrix:\n    os: [ubuntu-latest]")
+    );
+    // More jobs than GitHub makes (256): GitHub refuses it.
+    let big = format!(
+        "    a: [{}]\n    os: [ubuntu-latest]\n    b: [1, 2, 3]",
+        (0..100)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    assert_clean!("GH003", Workflow, &m(&big));
+}
+
+#[test]
+fn github_images_drawn_from_a_literal_matrix_are_judged_value_by_value() {
+    let m = |image: &str, lines: &str| {
+        job(&format!(
+            "runs-on: ubuntu-24.04\n{image}\nstrategy:\n  matrix:\n{lines}"
+        ))
+    };
+    assert_finds!(
+        "GH002",
+        Workflow,
+        &m(
+            "container: ${{ matrix.image }}",
+            "    image: ['node:20', 'node:22@D', debian]"
+        ),
+        ["8:17-8:26", "8:111-8:117"]
+    );
+    assert_eq!(
+        says(
+            "GH002",
+            Kind::Workflow,
+            &m(
+                "container:\n  image: ${{ matrix.image }}",
+                "    image: [node:20]"
+            )
+        ),
+        ["job `build` container image `node:20` (from `matrix.image`) is not pinned by digest"]
+    );
+    assert_eq!(
+        says(
+            "GH002",
+            Kind::Workflow,
+            &m(
+                "services:\n  db:\n    image: ${{ matrix.db }}",
+                "    db: [postgres]"
+            )
+        ),
+        ["job `build` service `db` image `postgres` (from `matrix.db`) has no tag and no digest"]
+    );
+    assert_finds!(
+        "GH002",
+        Workflow,
+        &m(
+            "container: ${{ matrix.c }}",
+            "    c:\n      - image: node:20\n        options: --cpus 1"
+        ),
+        ["9:20-9:27"]
+    );
+    // An empty value in the matrix is no container for that job.
+    assert_finds!(
+        "GH002",
+        Workflow,
+        &m(
+            "services:\n  db:\n    image: ${{ matrix.db }}",
+            "    db: ['', 'postgres:16']"
+        ),
+        ["10:18-10:31"]
+    );
+    assert_clean!(
+        "GH002",
+        Workflow,
+        &m("container: node:${{ matrix.node }}", "    node: [20, 22]")
+    );
+    assert_clean!(
+        "GH002",
+        Workflow,
+        &m(
+            "container: ${{ matrix.image }}",
+            "    image: ${{ fromJSON(inputs.images) }}"
+        )
+    );
+}
+
+#[test]
+fn github_empty_images_and_jobs_that_never_run() {
+    // `image: ""` means no service container (act's test data has it).
+    assert_clean!("GH002", Workflow, &job("runs-on: ubuntu-24.04\nservices:\n  db:\n    image: \"\"\n  cache:\n    image: ''\ncontainer: \"\""));
+    assert_clean!(
+        "GH002",
+        Workflow,
+        &job("runs-on: ubuntu-24.04\nservices:\n  db:\n    image: ${{ false || '' }}")
+    );
+    assert_finds!(
+        "GH002",
+        Workflow,
+        &job(
+            "runs-on: ubuntu-24.04\nservices:\n  db:\n    image: \" \"\n  redis:\n    image: redis"
+        ),
+        ["9:16-9:21"]
+    );
+    // A job or step whose `if:` is a literal false never runs.
+    for never in [
+        "false",
+        "${{ false }}",
+        "${{false}}",
+        "'false'",
+        "\"${{ false }}\"",
+    ] {
+        let body = format!("if: {never}\nruns-on: ubuntu-latest\ncontainer: node\nsteps:\n  - uses: actions/checkout@v4");
+        for rule in ["GH001", "GH002", "GH003"] {
+            assert_clean!(rule, Workflow, &job(&body));
+        }
+        let step = format!("runs-on: ubuntu-24.04\nsteps:\n  - if: {never}\n    uses: actions/checkout@v4\n  - uses: actions/cache@v4");
+        assert_finds!("GH001", Workflow, &job(&step), ["8:15-8:31"]);
+        let call = format!("if: {never}\nuses: o/r/.github/workflows/x.yml@main");
+        assert_clean!("GH001", Workflow, &job(&call));
+    }
+    for runs in [
+        "true",
+        "${{ true }}",
+        "github.event_name == 'push'",
+        "${{ !false }}",
+        "false && x",
+        "${{ 'false' == 'false' }}",
+    ] {
+        let body = format!("if: {runs}\nruns-on: ubuntu-latest");
+        assert_finds!("GH003", Workflow, &job(&body), ["5:14-5:27"]);
+    }
+}
+
+#[test]
+fn github_own_actions_and_workflows_at_the_running_commit() {
+    assert_clean!(
+        "GH001",
+        Workflow,
+        &job("uses: $/.github/workflows/reusable.yml")
+    );
+    assert_clean!("GH001", Workflow, &job("runs-on: ubuntu-24.04\nsteps:\n  - uses: $/actions/root\n  - uses: ./local\n  - uses: ../up"));
+    // At another ref of the repository, the ref is judged; no fix can
+    // look it up.
+    assert_finds!(
+        "GH001",
+        Workflow,
+        &job("uses: $/.github/workflows/reusable.yml@main"),
+        ["4:11-4:48"]
+    );
+    let found = findings(
+        "GH001",
+        Kind::Workflow,
+        &job("uses: $/.github/workflows/reusable.yml@main"),
+    );
+    assert!(found[0].fix.is_none());
+    assert_finds!(
+        "GH001",
+        Workflow,
+        &job("uses: o/r/.github/workflows/x.yml@main"),
+        ["4:11-4:43"]
     );
 }
