@@ -518,3 +518,75 @@ fn github_own_actions_and_workflows_at_the_running_commit() {
         ["4:11-4:43"]
     );
 }
+
+#[test]
+fn dev_container_images_are_judged_only_where_the_container_is_made_from_them() {
+    assert_finds!(
+        "DC001",
+        Devcontainer,
+        "{\"image\": \"debian:12\"}",
+        ["1:11-1:22"]
+    );
+    // A byte-order mark is read, and takes no column.
+    assert_finds!(
+        "DC001",
+        Devcontainer,
+        "\u{feff}{\"image\": \"debian:12\"}",
+        ["1:11-1:22"]
+    );
+    assert_finds!(
+        "DC002",
+        Devcontainer,
+        "\u{feff}{\"features\": {\"ghcr.io/devcontainers/features/node:1\": {}}}",
+        ["1:15-1:54"]
+    );
+    // Beside a Compose file or a Dockerfile, `image` is ignored by the spec.
+    assert_clean!(
+        "DC001",
+        Devcontainer,
+        "{\"dockerComposeFile\": \"compose.yaml\", \"service\": \"app\", \"image\": \"debian:12\"}"
+    );
+    assert_clean!(
+        "DC001",
+        Devcontainer,
+        "{\"image\": \"debian\", \"dockerComposeFile\": [\"a.yml\", \"b.yml\"]}"
+    );
+    assert_clean!(
+        "DC001",
+        Devcontainer,
+        "{\"image\": \"debian\", \"build\": {\"dockerfile\": \"Dockerfile\"}}"
+    );
+    assert_clean!(
+        "DC001",
+        Devcontainer,
+        "{\"image\": \"debian\", \"dockerFile\": \"Dockerfile\"}"
+    );
+    // A `build` without a Dockerfile builds nothing: `image` is used.
+    assert_finds!(
+        "DC001",
+        Devcontainer,
+        "{\"image\": \"debian\", \"build\": {\"args\": {}}}",
+        ["1:11-1:19"]
+    );
+}
+
+#[test]
+fn dev_container_legacy_features() {
+    assert_finds!(
+        "DC002",
+        Devcontainer,
+        "{\"features\": {\"docker-in-docker\": \"latest\"}}",
+        ["1:15-1:33"]
+    );
+    assert_eq!(says("DC002", Kind::Devcontainer, "{\"features\": {\"docker-in-docker\": \"latest\"}}"), ["dev container feature `docker-in-docker` is a legacy short id: the dev containers CLI installs `ghcr.io/devcontainers/features/docker-in-docker:1`, a version its publisher moves"]);
+    assert_eq!(says("DC002", Kind::Devcontainer, "{\"features\": {\"golang\": \"1.21\", \"common\": {}}}"), ["dev container feature `golang` is a legacy short id: the dev containers CLI installs `ghcr.io/devcontainers/features/go:1`, a version its publisher moves", "dev container feature `common` is a legacy short id: the dev containers CLI installs `ghcr.io/devcontainers/features/common-utils:1`, a version its publisher moves"]);
+    // Short ids the CLI cannot resolve install nothing.
+    assert_clean!(
+        "DC002",
+        Devcontainer,
+        "{\"features\": {\"fish\": {}, \"gradle\": \"latest\"}}"
+    );
+    // A GitHub release, the form before OCI registries.
+    assert_eq!(says("DC002", Kind::Devcontainer, "{\"features\": {\"owner/repo/feature@v1.2\": {}}}"), ["dev container feature `owner/repo/feature` is taken from GitHub release `v1.2`, a tag its owner can move"]);
+    assert_clean!("DC002", Devcontainer, "{\"features\": {\"ghcr.io/devcontainers/features/node:1@D\": {}, \"./local\": {}, \"https://example.com/devcontainer-feature-x.tgz\": {}}}");
+}

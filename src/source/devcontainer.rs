@@ -16,7 +16,11 @@ const MAX_DEPTH: usize = 64;
 pub struct Devcontainer {
     pub text: String,
     pub lines: LineIndex,
-    /// `image`, with the span of its value.
+    /// `image`, with the span of its value, when the container is made
+    /// from it: a definition that builds a Dockerfile (`dockerFile`,
+    /// `build.dockerfile`) or runs a Compose file (`dockerComposeFile`)
+    /// makes its container from those, and the dev containers CLI ignores
+    /// `image` (the Compose file is audited as Compose).
     pub image: Option<(String, Span)>,
     /// Each key of `features`, with its span.
     pub features: Vec<(String, Span)>,
@@ -64,8 +68,16 @@ impl Devcontainer {
         };
         let mut image = None;
         let mut features = Vec::new();
+        let mut built_elsewhere = false;
         for prop in &top.properties {
             match (name(&prop.name), &prop.value) {
+                ("dockerFile" | "dockerComposeFile", _) => built_elsewhere = true,
+                ("build", Value::Object(build)) => {
+                    built_elsewhere |= build
+                        .properties
+                        .iter()
+                        .any(|p| name(&p.name) == "dockerfile");
+                }
                 ("image", Value::StringLit(s)) => {
                     image = Some((s.value.to_string(), Span::new(s.range.start, s.range.end)));
                 }
@@ -85,7 +97,7 @@ impl Devcontainer {
         Ok(Devcontainer {
             text,
             lines,
-            image,
+            image: image.filter(|_| !built_elsewhere),
             features,
             comment_lines,
         })
