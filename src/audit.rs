@@ -669,6 +669,7 @@ pub fn audit_compose(
         text: &file.text,
         lines: &file.lines,
         comment_lines: &file.comment_lines,
+        trailing_comments: &file.trailing_comments,
         blocks: &file.services,
     };
     Ok((
@@ -693,6 +694,7 @@ pub fn audit_workflow(path: &str, text: String, options: &Options) -> Audited {
         text: &workflow.text,
         lines: &workflow.lines,
         comment_lines: &workflow.comment_lines,
+        trailing_comments: &workflow.trailing_comments,
         blocks: &workflow.blocks,
     };
     Ok((
@@ -920,6 +922,7 @@ fn gitlab_findings(
         text: &file.text,
         lines: &file.lines,
         comment_lines: &file.comment_lines,
+        trailing_comments: &file.trailing_comments,
         blocks: &file.blocks,
     };
     commented.findings(path, found, options)
@@ -950,6 +953,7 @@ pub fn audit_devcontainer(path: &str, text: String, options: &Options) -> Audite
         text: &file.text,
         lines: &file.lines,
         comment_lines: &file.comment_lines,
+        trailing_comments: &file.trailing_comments,
         blocks: &[],
     };
     Ok((
@@ -964,6 +968,8 @@ struct YamlText<'a> {
     text: &'a str,
     lines: &'a LineIndex,
     comment_lines: &'a [Span],
+    /// Comments that end a line after something else.
+    trailing_comments: &'a [Span],
     /// The blocks (a service, a job, a step) a pragma above covers.
     blocks: &'a [Span],
 }
@@ -981,8 +987,13 @@ impl YamlText<'_> {
             .iter()
             .map(|(rule, d)| (rule.code, d.span.start))
             .collect();
-        let suppressions =
-            NixSuppressions::from_parts(self.text, self.lines, self.comment_lines, self.blocks);
+        let suppressions = NixSuppressions::from_parts(
+            self.text,
+            self.lines,
+            self.comment_lines,
+            self.trailing_comments,
+            self.blocks,
+        );
         let suppressed = suppressions.suppressed(&queries, self.lines);
         let mut findings: Vec<Finding> = found
             .into_iter()

@@ -1,9 +1,12 @@
 //! One line per case, as hadolint writes its rule tests: what each rule of
 //! the CI and dev container kinds finds (as `line:column-line:column`) in
-//! a small workflow, `.gitlab-ci.yml` or devcontainer.json. `@D` stands
+//! a small workflow, `.gitlab-ci.yml` or devcontainer.json (and, for
+//! pragmas, which every YAML kind reads alike, compose.yaml). `@D` stands
 //! for a digest.
 
-use repro_audit::audit::{audit_devcontainer, audit_gitlab_ci, audit_workflow, Options};
+use repro_audit::audit::{
+    audit_compose, audit_devcontainer, audit_gitlab_ci, audit_workflow, Options,
+};
 use repro_audit::date::Date;
 use repro_audit::finding::Finding;
 use repro_audit::rules::{self, Check, RULES};
@@ -15,6 +18,7 @@ enum Kind {
     Workflow,
     Gitlab,
     Devcontainer,
+    Compose,
 }
 
 /// What `rule` reports on `text` read as `kind`. A rule about pragmas
@@ -36,6 +40,7 @@ fn findings(rule: &str, kind: Kind, text: &str) -> Vec<Finding> {
         Kind::Workflow => audit_workflow(".github/workflows/ci.yml", text, &options),
         Kind::Gitlab => audit_gitlab_ci(".gitlab-ci.yml", text, &options),
         Kind::Devcontainer => audit_devcontainer(".devcontainer/devcontainer.json", text, &options),
+        Kind::Compose => audit_compose("compose.yaml", text, &Default::default(), &options),
     };
     let (mut found, _) =
         audited.unwrap_or_else(|e| panic!("{kind:?} does not parse: {e:?}\n{shown}"));
@@ -589,4 +594,145 @@ fn dev_container_legacy_features() {
     // A GitHub release, the form before OCI registries.
     assert_eq!(says("DC002", Kind::Devcontainer, "{\"features\": {\"owner/repo/feature@v1.2\": {}}}"), ["dev container feature `owner/repo/feature` is taken from GitHub release `v1.2`, a tag its owner can move"]);
     assert_clean!("DC002", Devcontainer, "{\"features\": {\"ghcr.io/devcontainers/features/node:1@D\": {}, \"./local\": {}, \"https://example.com/devcontainer-feature-x.tgz\": {}}}");
+}
+
+#[test]
+fn a_pragma_may_end_the_line_it_is_about() {
+    let step = |uses: &str| job(&format!("runs-on: ubuntu-24.04\nsteps:\n  - uses: {uses}"));
+    assert_clean!(
+        "GH001",
+        Workflow,
+        &step("actions/checkout@v4 # repro-audit ignore=GH001")
+    );
+    assert_clean!(
+        "GH001",
+        Workflow,
+        &step("actions/checkout@v4\t# repro-audit ignore=action-unpinned, GH003")
+    );
+    assert_clean!(
+        "GH001",
+        Workflow,
+        &step("'actions/checkout@v4' # repro-audit ignore=GH001 we trust it")
+    );
+    // Only its own line, and only the rules it names.
+    assert_finds!(
+        "GH001",
+        Workflow,
+        &step("actions/checkout@v4 # repro-audit ignore=GH001\n  - uses: actions/cache@v4"),
+        ["7:15-7:31"]
+    );
+    assert_finds!(
+        "GH001",
+        Workflow,
+        &step("actions/checkout@v4 # repro-audit ignore=GH003"),
+        ["6:15-6:34"]
+    );
+    // A `#` in a value is no comment: a quoted one, or a script's.
+    assert_finds!(
+        "GH001",
+        Workflow,
+        &step("\"actions/checkout@v4 # repro-audit ignore=GH001\""),
+        ["6:15-6:63"]
+    );
+    assert_finds!(
+        "GH003",
+        Workflow,
+        &job("runs-on: ubuntu-latest\nsteps:\n  - run: |\n      echo # repro-audit ignore=GH003"),
+        ["4:14-4:27"]
+    );
+    assert_finds!(
+        "RA001",
+        Workflow,
+        &job("runs-on: ubuntu-24.04\nsteps:\n  - run: |\n      make # repro-audit: ignore=GH001"),
+        []
+    );
+    // GitLab, Compose, and `//` in JSON with comments.
+    assert_clean!(
+        "GL001",
+        Gitlab,
+        "build:\n  image: ruby:3.3 # repro-audit ignore=GL001\n"
+    );
+    assert_clean!(
+        "GL002",
+        Gitlab,
+        "include:\n  - remote: https://x/y.yml # repro-audit ignore=GL002\n"
+    );
+    assert_clean!(
+        "CP002",
+        Compose,
+        "services:\n  web:\n    image: nginx:1.27 # repro-audit ignore=CP002\n"
+    );
+    assert_clean!(
+        "DC001",
+        Devcontainer,
+        "{\n  \"image\": \"debian:12\" // repro-audit ignore=DC001\n}"
+    );
+    assert_clean!("DC002", Devcontainer, "{\"features\": {\"ghcr.io/devcontainers/features/node:1\": {}, // repro-audit ignore=DC002\n}}");
+    assert_finds!(
+        "DC001",
+        Devcontainer,
+        "{\n  \"image\": \"debian:12\", \"x\": \"// repro-audit ignore=DC001\"\n}",
+        ["2:12-2:23"]
+    );
+    assert_finds!(
+        "DC001",
+        Devcontainer,
+        "{\n  \"image\": \"debian:12\" /* repro-audit ignore=DC001 */\n}",
+        ["2:12-2:23"]
+    );
+    // A global one at the end of a line is global.
+    assert_clean!(
+        "GH003",
+        Workflow,
+        &job("runs-on: ubuntu-latest # repro-audit global ignore=GH003")
+    );
+}
+
+#[test]
+fn a_malformed_or_unused_pragma_at_a_line_end_is_reported() {
+    let step = |uses: &str| job(&format!("runs-on: ubuntu-24.04\nsteps:\n  - uses: {uses}"));
+    assert_finds!(
+        "RA001",
+        Workflow,
+        &step("actions/checkout@v4 # repro-audit: ignore=GH001"),
+        ["6:35-6:62"]
+    );
+    assert_finds!(
+        "RA001",
+        Workflow,
+        &step("actions/checkout@v4 # repro-audit ignore=GH999"),
+        ["6:56-6:61"]
+    );
+    assert_finds!(
+        "RA001",
+        Gitlab,
+        "a:\n  image: x:1 # repro-audit ignore\n",
+        ["2:14-2:34"]
+    );
+    assert_finds!(
+        "RA001",
+        Devcontainer,
+        "{\"image\": \"debian:12\" // repro-audit ignores=DC001\n}",
+        ["1:23-1:51"]
+    );
+    assert_finds!(
+        "RA001",
+        Compose,
+        "services:\n  web:\n    image: nginx # repro-audit:ignore=CP001\n",
+        ["3:18-3:44"]
+    );
+    assert_finds!(
+        "RA002",
+        Workflow,
+        &step(
+            "actions/checkout@0000000000000000000000000000000000000000 # repro-audit ignore=GH001"
+        ),
+        ["6:94-6:99"]
+    );
+    // `# v4` and other comments are not pragmas.
+    assert_clean!(
+        "RA001",
+        Workflow,
+        &step("actions/checkout@0000000000000000000000000000000000000000 # v4.2.2")
+    );
 }

@@ -4,8 +4,8 @@
 //! its span. Read as VS Code reads it: JSON with `//` and `/* */`
 //! comments and trailing commas.
 
-use jsonc_parser::ast::{ObjectPropName, Value};
-use jsonc_parser::{parse_to_ast, CollectOptions, ParseOptions};
+use jsonc_parser::ast::{Comment, ObjectPropName, Value};
+use jsonc_parser::{parse_to_ast, CollectOptions, CommentCollectionStrategy, ParseOptions};
 
 use super::span::{LineIndex, Position, Span};
 
@@ -26,6 +26,9 @@ pub struct Devcontainer {
     pub features: Vec<(String, Span)>,
     /// Every `//` comment alone on its line, for pragmas.
     pub comment_lines: Vec<Span>,
+    /// Every `//` comment after something else on its line, for a pragma
+    /// on the line it ends.
+    pub trailing_comments: Vec<Span>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -58,8 +61,31 @@ impl Devcontainer {
             return Err(error(message, at));
         }
         let json = super::json_without_bom(&text);
-        let parsed = parse_to_ast(&json, &CollectOptions::default(), &options)
+        let collect = CollectOptions {
+            comments: CommentCollectionStrategy::Separate,
+            tokens: false,
+        };
+        let parsed = parse_to_ast(&json, &collect, &options)
             .map_err(|e| error(format!("invalid JSON: {}", e.kind()), e.range().start))?;
+        // Each comment is kept under the tokens before and after it: once.
+        let mut trailing_comments: Vec<Span> = parsed
+            .comments
+            .iter()
+            .flat_map(|map| map.values())
+            .flat_map(|comments| comments.iter())
+            .filter_map(|comment| match comment {
+                Comment::Line(line) => Some(Span::new(line.range.start, line.range.end)),
+                Comment::Block(_) => None,
+            })
+            .filter(|span| {
+                let start = lines.line_range(&text, lines.line_of(span.start)).start;
+                !text[start..span.start]
+                    .trim_start_matches(['\u{feff}', ' ', '\t'])
+                    .is_empty()
+            })
+            .collect();
+        trailing_comments.sort_by_key(|span| span.start);
+        trailing_comments.dedup();
         let Some(Value::Object(top)) = parsed.value else {
             return Err(error(
                 "a dev container definition is a JSON object".into(),
@@ -100,6 +126,7 @@ impl Devcontainer {
             image: image.filter(|_| !built_elsewhere),
             features,
             comment_lines,
+            trailing_comments,
         })
     }
 }

@@ -36,6 +36,9 @@ pub struct GitlabCi {
     /// `default: tags:`, if written.
     pub default_tags: Option<Vec<String>>,
     pub comment_lines: Vec<Span>,
+    /// Every `#` comment after something else on its line, for a pragma
+    /// on the line it ends.
+    pub trailing_comments: Vec<Span>,
     /// Each job, for a pragma above it.
     pub blocks: Vec<Span>,
 }
@@ -140,6 +143,7 @@ impl GitlabCi {
             })?;
         let mut ci = GitlabCi {
             comment_lines: yaml::comment_lines(&text, &lines),
+            trailing_comments: yaml::trailing_comments(&text, &lines, &documents),
             text: String::new(),
             lines: LineIndex::new(""),
             images: Vec::new(),

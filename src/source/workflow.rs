@@ -18,6 +18,9 @@ pub struct Workflow {
     pub images: Vec<JobImage>,
     pub runners: Vec<Runner>,
     pub comment_lines: Vec<Span>,
+    /// Every `#` comment after something else on its line, for a pragma
+    /// on the line it ends.
+    pub trailing_comments: Vec<Span>,
     /// Each job and step, for a pragma above it.
     pub blocks: Vec<Span>,
 }
@@ -76,6 +79,7 @@ impl Workflow {
         })?;
         let mut workflow = Workflow {
             comment_lines: yaml::comment_lines(&text, &lines),
+            trailing_comments: yaml::trailing_comments(&text, &lines, &documents),
             text: String::new(),
             lines: LineIndex::new(""),
             uses: Vec::new(),

@@ -955,6 +955,60 @@ pub fn comment_lines(text: &str, lines: &LineIndex) -> Vec<Span> {
     super::comment_lines(text, lines, "#")
 }
 
+/// The spans of the comments that end a line after something else
+/// (`uses: o/a@v4 # v4`): a `#` after a space or tab, in no scalar of
+/// `documents` (a `#` in a quoted value, or in a script of a block
+/// scalar, is text), to the end of its line.
+pub fn trailing_comments(text: &str, lines: &LineIndex, documents: &[Node]) -> Vec<Span> {
+    // Only lines with ` #` or `\t#` after their first token can have one.
+    let candidates: Vec<(usize, Vec<usize>)> = (0..lines.len())
+        .filter_map(|line| {
+            let range = lines.line_range(text, line);
+            let body = &text[range.start..range.end];
+            let code = body.trim_start_matches([' ', '\t']);
+            if code.starts_with('#') {
+                return None;
+            }
+            let hashes: Vec<usize> = code
+                .match_indices('#')
+                .map(|(i, _)| i)
+                .filter(|&i| i > 0 && code[..i].ends_with([' ', '\t']))
+                .map(|i| range.end - code.len() + i)
+                .collect();
+            (!hashes.is_empty()).then_some((range.end, hashes))
+        })
+        .collect();
+    if candidates.is_empty() {
+        return Vec::new();
+    }
+    let mut scalars = Vec::new();
+    let mut open: Vec<&Node> = documents.iter().collect();
+    while let Some(node) = open.pop() {
+        match &node.value {
+            Value::Scalar(_) if node.span.end > node.span.start => scalars.push(node.span),
+            Value::Scalar(_) => {}
+            Value::Sequence(items) => open.extend(items),
+            Value::Mapping(entries) => open.extend(entries.iter().flat_map(|(k, v)| [k, v])),
+        }
+    }
+    scalars.sort_by_key(|span| span.start);
+    scalars.dedup();
+    // The scalars that start at or before `at`, one of which may hold
+    // it: spans of scalars do not overlap, so the last one that starts
+    // there decides.
+    let in_scalar = |at: usize| {
+        let before = scalars.partition_point(|span| span.start <= at);
+        before.checked_sub(1).is_some_and(|i| at < scalars[i].end)
+    };
+    candidates
+        .into_iter()
+        .filter_map(|(end, hashes)| {
+            let start = hashes.into_iter().find(|&at| !in_scalar(at))?;
+            Some(Span::new(start, end))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1249,6 +1303,22 @@ mod tests {
                 .collect();
             assert_eq!(found, ["# a", "# c"], "{text:?}");
         }
+    }
+
+    #[test]
+    fn trailing_comments_are_found_outside_scalars() {
+        let text = "a: x # one\nb: 'y # q' # two\nc: \"m\n  n # q\" #three\nd: |  # four\n  echo # q\n  # q\ne: [1, 2] # five\nf: a#b\n# whole\n  # whole\ng: \"#\"\t# six\r\nh: *x # seven\n";
+        let text = text.replace("*x", "1");
+        let documents = parse(&text).unwrap();
+        let found: Vec<&str> = trailing_comments(&text, &LineIndex::new(&text), &documents)
+            .iter()
+            .map(|s| &text[s.start..s.end])
+            .collect();
+        assert_eq!(
+            found,
+            ["# one", "# two", "#three", "# four", "# five", "# six", "# seven"]
+        );
+        assert!(trailing_comments("a: 1\n", &LineIndex::new("a: 1\n"), &[]).is_empty());
     }
 
     #[test]
