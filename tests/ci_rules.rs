@@ -680,6 +680,17 @@ fn a_pragma_may_end_the_line_it_is_about() {
         "{\n  \"image\": \"debian:12\" /* repro-audit ignore=DC001 */\n}",
         ["2:12-2:23"]
     );
+    // After another comment (an updater's `# v4`, a note).
+    assert_clean!(
+        "GH001",
+        Workflow,
+        &step("actions/checkout@v4 # v4 # repro-audit ignore=GH001")
+    );
+    assert_clean!(
+        "DC001",
+        Devcontainer,
+        "{\n  \"image\": \"debian:12\" // see https://x.org // repro-audit ignore=DC001\n}"
+    );
     // A global one at the end of a line is global.
     assert_clean!(
         "GH003",

@@ -86,6 +86,10 @@ impl Devcontainer {
             .collect();
         trailing_comments.sort_by_key(|span| span.start);
         trailing_comments.dedup();
+        let trailing_comments = trailing_comments
+            .into_iter()
+            .flat_map(|span| super::comment_and_after(&text, span, "//"))
+            .collect();
         let Some(Value::Object(top)) = parsed.value else {
             return Err(error(
                 "a dev container definition is a JSON object".into(),

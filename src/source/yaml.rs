@@ -958,7 +958,8 @@ pub fn comment_lines(text: &str, lines: &LineIndex) -> Vec<Span> {
 /// The spans of the comments that end a line after something else
 /// (`uses: o/a@v4 # v4`): a `#` after a space or tab, in no scalar of
 /// `documents` (a `#` in a quoted value, or in a script of a block
-/// scalar, is text), to the end of its line.
+/// scalar, is text), to the end of its line; and each comment after it
+/// on the line (`# v4 # repro-audit ignore=…`).
 pub fn trailing_comments(text: &str, lines: &LineIndex, documents: &[Node]) -> Vec<Span> {
     // Only lines with ` #` or `\t#` after their first token can have one.
     let candidates: Vec<(usize, Vec<usize>)> = (0..lines.len())
@@ -1004,8 +1005,9 @@ pub fn trailing_comments(text: &str, lines: &LineIndex, documents: &[Node]) -> V
         .into_iter()
         .filter_map(|(end, hashes)| {
             let start = hashes.into_iter().find(|&at| !in_scalar(at))?;
-            Some(Span::new(start, end))
+            Some(super::comment_and_after(text, Span::new(start, end), "#"))
         })
+        .flatten()
         .collect()
 }
 
@@ -1317,6 +1319,21 @@ mod tests {
         assert_eq!(
             found,
             ["# one", "# two", "#three", "# four", "# five", "# six", "# seven"]
+        );
+        // A comment after a comment is one too.
+        let text = "uses: a@0 # v4 # repro-audit ignore=X #y\n";
+        let documents = parse(text).unwrap();
+        let found: Vec<&str> = trailing_comments(text, &LineIndex::new(text), &documents)
+            .iter()
+            .map(|s| &text[s.start..s.end])
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "# v4 # repro-audit ignore=X #y",
+                "# repro-audit ignore=X #y",
+                "#y"
+            ]
         );
         assert!(trailing_comments("a: 1\n", &LineIndex::new("a: 1\n"), &[]).is_empty());
     }
