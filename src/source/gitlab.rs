@@ -213,7 +213,9 @@ impl GitlabCi {
         let Some(value) = node.str() else { return };
         let key = (node.span.start, node.span.end, role);
         if let Some(image) = by_span.get(&key).and_then(|&i| self.images.get_mut(i)) {
-            if !image.owners.contains(owner) {
+            // An owner's images are read together: one already named is
+            // the last one (the top level and `default:` can alias one).
+            if image.owners.last() != Some(owner) {
                 image.owners.push(owner.clone());
             }
             return;
