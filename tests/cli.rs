@@ -1777,6 +1777,32 @@ fn workflows_and_actions_are_audited() {
     );
 }
 
+/// A workflow as GitHub runs it: labels drawn from its matrix are judged
+/// where the matrix writes them, a job that never runs and the
+/// repository's own workflow are not, and a pragma may end its line.
+#[test]
+fn workflows_are_judged_as_github_runs_them() {
+    let dir = scratch(
+        "workflow-matrix",
+        &[(
+            ".github/workflows/ci.yml",
+            "on: push\njobs:\n  test:\n    runs-on: ${{ matrix.os }}\n    strategy:\n      matrix:\n        os: [ubuntu-24.04, windows-latest]\n    services:\n      db:\n        image: ''\n    steps:\n      - uses: actions/checkout@v4 # repro-audit ignore=GH001\n      - uses: actions/cache@v4 # repro-audit: ignore=GH001\n  old:\n    if: false\n    runs-on: ubuntu-latest\n  call:\n    uses: $/.github/workflows/reusable.yml\n",
+        )],
+    );
+    let outcome = audit_in(&dir, &["--concise", "--no-config", "."]);
+    assert_eq!(outcome.code, 1, "{}", outcome.stderr);
+    assert_eq!(
+        outcome.stdout.lines().take_while(|l| !l.is_empty()).collect::<Vec<_>>(),
+        [
+            ".github/workflows/ci.yml:7:28: info[GH003] job `test` runs on `windows-latest` (from `matrix.os`), which GitHub moves to a new windows image",
+            ".github/workflows/ci.yml:13:15: warning[GH001] action `actions/cache` is pinned to `v4`, a tag or branch its owner can move",
+            ".github/workflows/ci.yml:13:32: warning[RA001] not a pragma (`repro-audit` must be followed by a space): a pragma is `# repro-audit ignore=CODE,…` or `# repro-audit global ignore=CODE,…` (meant `# repro-audit ignore=GH001`?)",
+        ],
+        "{}",
+        outcome.stdout
+    );
+}
+
 /// Dev container definitions are found by their place and read as VS Code
 /// reads them (comments, trailing commas); pragmas are `//` comments.
 #[test]
