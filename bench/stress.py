@@ -236,6 +236,29 @@ def closing_brackets_late(n):
     return {"compose.yaml": "\n".join(lines) + "\n"}
 
 
+def gitlab_anchor_jobs(n):
+    """.gitlab-ci.yml: n jobs merging one anchored image (one finding that
+    names them all), each job defined twice and its line ending in a
+    comment."""
+    lines = [".base: &base", "  image: node:20", "  tags: [docker]"]
+    for i in range(n):
+        for _ in range(2):
+            lines += [f"job{i}:", "  <<: *base", "  script: [make] # build"]
+    return {".gitlab-ci.yml": "\n".join(lines) + "\n"}
+
+
+def workflow_matrix_jobs(n):
+    """A workflow of n jobs, each running on its matrix's labels, its
+    lines ending in comments."""
+    lines = ["on: push", "jobs:"]
+    for i in range(n):
+        lines += [f"  j{i}:", "    runs-on: ${{ matrix.os }} # os", "    strategy:", "      matrix:",
+                  "        os: [ubuntu-latest, ubuntu-24.04] # two", "        v: [1, 2, 3]",
+                  "        include:", "          - os: macos-latest", "    steps:",
+                  f"      - uses: a/b@v{i} # v{i}"]
+    return {".github/workflows/ci.yml": "\n".join(lines) + "\n"}
+
+
 def many_files(n):
     """n small Dockerfiles, one in ten with findings."""
     files = {}
@@ -287,6 +310,9 @@ CASES = [
     ("compose.yaml: closing brackets, go-yaml style", closing_brackets, 100),
     # 100x stays under the 500,000 nodes a YAML file may hold.
     ("compose.yaml: lines, then 64 closing brackets", closing_brackets_late, 2_000),
+    # 100x stays under the nodes aliases may copy in one file.
+    (".gitlab-ci.yml: jobs merging one anchor", gitlab_anchor_jobs, 60),
+    ("workflow: jobs drawn from a matrix", workflow_matrix_jobs, 200),
     ("small Dockerfiles (files)", many_files, 1_000),
     ("exclude glob of many stars", exclude_stars, 2_000),
 ]

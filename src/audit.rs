@@ -26,7 +26,7 @@ use crate::source::devcontainer::Devcontainer;
 use crate::source::dockerfile::{self, stages::BuildArgs, Dockerfile};
 use crate::source::flake_lock::FlakeLock;
 use crate::source::flake_nix::FlakeNix;
-use crate::source::gitlab::GitlabCi;
+use crate::source::gitlab::{GitlabCi, Pipeline};
 use crate::source::nix_file::NixFile;
 use crate::source::nix_syntax;
 use crate::source::span::{LineEnds, LineIndex, Position, SourceText, Span};
@@ -47,7 +47,8 @@ pub struct Options {
 
 #[derive(Debug, Default)]
 pub struct Report {
-    /// How many files were audited or attempted.
+    /// How many files were audited or attempted, those a GitLab pipeline
+    /// includes among them.
     pub files: usize,
     pub findings: Vec<Finding>,
     pub errors: Vec<FileError>,
@@ -117,6 +118,8 @@ pub struct UnitResult {
     pub errors: Vec<FileError>,
     /// How many of its files could not be audited.
     pub unaudited: usize,
+    /// Files read beyond the unit's own (those a pipeline includes).
+    pub included: usize,
 }
 
 impl From<Audited> for UnitResult {
@@ -190,7 +193,8 @@ pub fn audit_each(units: &[Unit], options: &[std::sync::Arc<Options>]) -> Report
                     // what is reported, not with the files walked.
                     let empty = result.findings.is_empty()
                         && result.errors.is_empty()
-                        && result.sources.is_empty();
+                        && result.sources.is_empty()
+                        && result.included == 0;
                     if !empty {
                         mine.push((i, result));
                     }
@@ -218,6 +222,7 @@ pub fn audit_each(units: &[Unit], options: &[std::sync::Arc<Options>]) -> Report
         ..Report::default()
     };
     for (_, result) in results {
+        report.files += result.included;
         report.sources.extend(result.sources);
         report.findings.extend(result.findings);
         report.errors.extend(result.errors);
@@ -706,6 +711,7 @@ pub fn audit_compose(
         text: &file.text,
         lines: &file.lines,
         comment_lines: &file.comment_lines,
+        trailing_comments: &file.trailing_comments,
         blocks: &file.services,
     };
     Ok((
@@ -730,6 +736,7 @@ pub fn audit_workflow(path: &str, text: String, options: &Options) -> Audited {
         text: &workflow.text,
         lines: &workflow.lines,
         comment_lines: &workflow.comment_lines,
+        trailing_comments: &workflow.trailing_comments,
         blocks: &workflow.blocks,
     };
     Ok((
@@ -779,14 +786,15 @@ fn audit_gitlab(target: &Target, options: &Options) -> UnitResult {
         seen.insert(path.canonicalize().unwrap_or_else(|_| normalize(path)));
     }
     let mut budget = MAX_GITLAB_BYTES;
+    // Every file is read before any is judged: a job's runner may be
+    // named in another file of the pipeline (`extends:` a template there).
+    let mut files: Vec<(String, GitlabCi)> = Vec::new();
     while let Some((shown, text)) = queue.pop() {
-        // The pipeline's own file is the one counted among the files.
-        let main = shown == target.display;
         let text = match text {
             Ok(text) => text,
             Err(error) => {
                 result.errors.push(error);
-                result.unaudited += usize::from(main);
+                result.unaudited += 1;
                 continue;
             }
         };
@@ -796,17 +804,14 @@ fn audit_gitlab(target: &Target, options: &Options) -> UnitResult {
                 result
                     .errors
                     .push(FileError::syntax(&shown, error.message, error.position));
-                result.unaudited += usize::from(main);
+                result.unaudited += 1;
                 continue;
             }
         };
-        let findings = gitlab_findings(&shown, &file, options);
-        if !findings.is_empty() {
-            let text = SourceText::new(file.text.clone(), LineEnds::Any);
-            result.sources.push((shown.clone(), text));
-        }
-        result.findings.extend(findings);
-        let Some(root) = &root else { continue };
+        let Some(root) = &root else {
+            files.push((shown, file));
+            continue;
+        };
         for include in &file.includes {
             let crate::source::gitlab::IncludeKind::Local(path) = &include.kind else {
                 continue;
@@ -873,12 +878,23 @@ fn audit_gitlab(target: &Target, options: &Options) -> UnitResult {
             match read_file(&real, budget) {
                 Ok(bytes) => {
                     budget -= bytes.len() as u64;
+                    result.included += 1;
                     let text = utf8(bytes, &shown_include, FileKind::Gitlab);
                     queue.push((shown_include, text));
                 }
                 Err(why) => result.errors.push(left_out(why)),
             }
         }
+        files.push((shown, file));
+    }
+    let pipeline = Pipeline::new(files.iter().map(|(_, file)| file));
+    for (shown, file) in files {
+        let findings = gitlab_findings(&shown, &file, &pipeline, options);
+        if !findings.is_empty() {
+            let text = SourceText::new(file.text, LineEnds::Any);
+            result.sources.push((shown, text));
+        }
+        result.findings.extend(findings);
     }
     sort_findings(&mut result.findings);
     result
@@ -933,9 +949,14 @@ fn run_rules(
     found
 }
 
-/// The findings of one GitLab CI file, its includes not followed.
-fn gitlab_findings(path: &str, file: &GitlabCi, options: &Options) -> Vec<Finding> {
-    let context = rules::gitlab::Context { file };
+/// The findings of one GitLab CI file of `pipeline`.
+fn gitlab_findings(
+    path: &str,
+    file: &GitlabCi,
+    pipeline: &Pipeline,
+    options: &Options,
+) -> Vec<Finding> {
+    let context = rules::gitlab::Context { file, pipeline };
     let found = run_rules(options, |check, out| {
         if let Check::Gitlab(check) = check {
             check(&context, out);
@@ -945,6 +966,7 @@ fn gitlab_findings(path: &str, file: &GitlabCi, options: &Options) -> Vec<Findin
         text: &file.text,
         lines: &file.lines,
         comment_lines: &file.comment_lines,
+        trailing_comments: &file.trailing_comments,
         blocks: &file.blocks,
     };
     commented.findings(path, found, options)
@@ -954,8 +976,9 @@ fn gitlab_findings(path: &str, file: &GitlabCi, options: &Options) -> Vec<Findin
 pub fn audit_gitlab_ci(path: &str, text: String, options: &Options) -> Audited {
     let file = GitlabCi::parse(text)
         .map_err(|error| FileError::syntax(path, error.message, error.position))?;
+    let pipeline = Pipeline::new([&file]);
     Ok((
-        gitlab_findings(path, &file, options),
+        gitlab_findings(path, &file, &pipeline, options),
         SourceText::new(file.text, LineEnds::Any),
     ))
 }
@@ -974,6 +997,7 @@ pub fn audit_devcontainer(path: &str, text: String, options: &Options) -> Audite
         text: &file.text,
         lines: &file.lines,
         comment_lines: &file.comment_lines,
+        trailing_comments: &file.trailing_comments,
         blocks: &[],
     };
     Ok((
@@ -988,6 +1012,8 @@ struct YamlText<'a> {
     text: &'a str,
     lines: &'a LineIndex,
     comment_lines: &'a [Span],
+    /// Comments that end a line after something else.
+    trailing_comments: &'a [Span],
     /// The blocks (a service, a job, a step) a pragma above covers.
     blocks: &'a [Span],
 }
@@ -1005,8 +1031,13 @@ impl YamlText<'_> {
             .iter()
             .map(|(rule, d)| (rule.code, d.span.start))
             .collect();
-        let suppressions =
-            NixSuppressions::from_parts(self.text, self.lines, self.comment_lines, self.blocks);
+        let suppressions = NixSuppressions::from_parts(
+            self.text,
+            self.lines,
+            self.comment_lines,
+            self.trailing_comments,
+            self.blocks,
+        );
         let suppressed = suppressions.suppressed(&queries, self.lines);
         let mut findings: Vec<Finding> = found
             .into_iter()

@@ -1,7 +1,9 @@
 //! Suppression pragmas: `# repro-audit ignore=DF002,DF010` on the comment
 //! lines right above an instruction (or a flake input's declaration, or a
 //! line of a `.nix` file), `# repro-audit global ignore=DF010` anywhere for
-//! the whole file. Codes or names are accepted.
+//! the whole file. In YAML and JSON with comments, a pragma may also end
+//! the line it is about (`uses: o/a@v4 # repro-audit ignore=GH001`), as
+//! YAML linters read theirs. Codes or names are accepted.
 //!
 //! Every rule a pragma names is remembered with where it is written and
 //! whether it suppressed anything, and every comment that looks like a
@@ -45,6 +47,8 @@ pub struct Pragmas {
     /// 0-based line right below a block of comment lines → the local rules
     /// named in the block.
     below: HashMap<usize, Vec<usize>>,
+    /// 0-based line that a pragma ends → the local rules it names.
+    ending: HashMap<usize, Vec<usize>>,
 }
 
 impl Pragmas {
@@ -58,43 +62,7 @@ impl Pragmas {
         let mut block: Option<(usize, Vec<usize>)> = None;
         for span in sorted {
             let line = lines.line_of(span.start);
-            let mut ids = Vec::new();
-            match Pragma::parse(&text[span.start..span.end]) {
-                Parsed::NotPragma => {}
-                Parsed::Malformed(reason) => pragmas.invalid.push((span, reason)),
-                Parsed::Pragma { global, codes } => {
-                    for (written, range) in codes {
-                        let at = Span::new(span.start + range.start, span.start + range.end);
-                        let Some(named) = rules::matching(&written) else {
-                            let hint = rules::suggestion(&written)
-                                .map(|s| format!(" (did you mean `{s}`?)"))
-                                .unwrap_or_default();
-                            pragmas.invalid.push((
-                                at,
-                                format!("`{written}` is no rule's code, name or code prefix, so nothing is suppressed by it{hint}"),
-                            ));
-                            continue;
-                        };
-                        let id = pragmas.named.len();
-                        let codes: Vec<&'static str> = named.iter().map(|r| r.code).collect();
-                        if global {
-                            for code in &codes {
-                                pragmas.global.entry(code).or_default().push(id);
-                            }
-                        }
-                        pragmas.named.push(Named {
-                            written,
-                            codes,
-                            span: at,
-                            global,
-                            used: Cell::new(false),
-                        });
-                        if !global {
-                            ids.push(id);
-                        }
-                    }
-                }
-            }
+            let ids = pragmas.read(text, span);
             block = match block.take() {
                 // The next line of the same block.
                 Some((last, mut gathered)) if line <= last + 1 => {
@@ -112,6 +80,78 @@ impl Pragmas {
             pragmas.close(last, gathered);
         }
         pragmas
+    }
+
+    /// [`Pragmas::new`], with the comments that end lines after something
+    /// else (`trailing`): each covers the line it ends.
+    pub fn with_trailing(
+        text: &str,
+        lines: &LineIndex,
+        comments: &[Span],
+        trailing: &[Span],
+    ) -> Pragmas {
+        let mut pragmas = Pragmas::new(text, lines, comments);
+        for &span in trailing {
+            let ids = pragmas.read(text, span);
+            if !ids.is_empty() {
+                pragmas
+                    .ending
+                    .entry(lines.line_of(span.start))
+                    .or_default()
+                    .extend(ids);
+            }
+        }
+        pragmas
+    }
+
+    /// The comment at `span`, remembered if it is or tries to be a
+    /// pragma; the local rules it names.
+    fn read(&mut self, text: &str, span: Span) -> Vec<usize> {
+        let mut ids = Vec::new();
+        match Pragma::parse(&text[span.start..span.end]) {
+            Parsed::NotPragma => {}
+            Parsed::Malformed(reason) => self.invalid.push((span, reason)),
+            Parsed::Pragma { global, codes } => {
+                for (written, range) in codes {
+                    let at = Span::new(span.start + range.start, span.start + range.end);
+                    let Some(named) = rules::matching(&written) else {
+                        let hint = rules::suggestion(&written)
+                            .map(|s| format!(" (did you mean `{s}`?)"))
+                            .unwrap_or_default();
+                        self.invalid.push((
+                            at,
+                            format!("`{written}` is no rule's code, name or code prefix, so nothing is suppressed by it{hint}"),
+                        ));
+                        continue;
+                    };
+                    let id = self.named.len();
+                    let codes: Vec<&'static str> = named.iter().map(|r| r.code).collect();
+                    if global {
+                        for code in &codes {
+                            self.global.entry(code).or_default().push(id);
+                        }
+                    } else {
+                        ids.push(id);
+                    }
+                    self.named.push(Named {
+                        written,
+                        codes,
+                        span: at,
+                        global,
+                        used: Cell::new(false),
+                    });
+                }
+            }
+        }
+        ids
+    }
+
+    /// The local rules named by a pragma that ends 0-based `line`.
+    fn ending(&self, line: usize) -> &[usize] {
+        self.ending
+            .get(&line)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
     }
 
     fn close(&mut self, last: usize, ids: Vec<usize>) {
@@ -253,19 +293,22 @@ impl NixSuppressions {
             &file.text,
             &file.lines,
             &file.comment_lines,
+            &[],
             &file.commented_nodes,
         )
     }
 
     /// For any text with `#` comments (a YAML file too): its comment
-    /// lines, and the spans of the nodes a pragma above can cover.
+    /// lines, the comments that end lines after something else (none in
+    /// a `.nix` file), and the spans of the nodes a pragma above can cover.
     pub fn from_parts(
         text: &str,
         lines: &LineIndex,
         comment_lines: &[Span],
+        trailing_comments: &[Span],
         commented_nodes: &[Span],
     ) -> NixSuppressions {
-        let pragmas = Pragmas::new(text, lines, comment_lines);
+        let pragmas = Pragmas::with_trailing(text, lines, comment_lines, trailing_comments);
         let mut nodes = Vec::new();
         for span in commented_nodes {
             let ids = pragmas.above(lines.line_of(span.start));
@@ -279,7 +322,8 @@ impl NixSuppressions {
 
     /// For each finding, given as its code and start offset (at
     /// `lines`): whether it is suppressed, by a global pragma, a pragma
-    /// above a node that holds it, or one above the line it starts on.
+    /// above a node that holds it, or one above or at the end of the line
+    /// it starts on.
     /// One sweep: O((findings + pragmas) log findings).
     pub fn suppressed(&self, findings: &[(&str, usize)], lines: &LineIndex) -> Vec<bool> {
         let mut order: Vec<usize> = (0..findings.len()).collect();
@@ -307,10 +351,10 @@ impl NixSuppressions {
                 .iter()
                 .rev()
                 .any(|&n| self.pragmas.mark(&self.nodes[n].1, code));
-            let line = self
-                .pragmas
-                .mark(&self.pragmas.above(lines.line_of(at)), code);
-            verdicts[i] = global || node || line;
+            let line = lines.line_of(at);
+            let above = self.pragmas.mark(&self.pragmas.above(line), code);
+            let ending = self.pragmas.mark(self.pragmas.ending(line), code);
+            verdicts[i] = global || node || above || ending;
         }
         verdicts
     }

@@ -1803,6 +1803,32 @@ fn workflows_and_actions_are_audited() {
     );
 }
 
+/// A workflow as GitHub runs it: labels drawn from its matrix are judged
+/// where the matrix writes them, a job that never runs and the
+/// repository's own workflow are not, and a pragma may end its line.
+#[test]
+fn workflows_are_judged_as_github_runs_them() {
+    let dir = scratch(
+        "workflow-matrix",
+        &[(
+            ".github/workflows/ci.yml",
+            "on: push\njobs:\n  test:\n    runs-on: ${{ matrix.os }}\n    strategy:\n      matrix:\n        os: [ubuntu-24.04, windows-latest]\n    services:\n      db:\n        image: ''\n    steps:\n      - uses: actions/checkout@v4 # repro-audit ignore=GH001\n      - uses: actions/cache@v4 # repro-audit: ignore=GH001\n  old:\n    if: false\n    runs-on: ubuntu-latest\n  call:\n    uses: $/.github/workflows/reusable.yml\n",
+        )],
+    );
+    let outcome = audit_in(&dir, &["--concise", "--no-config", "."]);
+    assert_eq!(outcome.code, 1, "{}", outcome.stderr);
+    assert_eq!(
+        outcome.stdout.lines().take_while(|l| !l.is_empty()).collect::<Vec<_>>(),
+        [
+            ".github/workflows/ci.yml:7:28: info[GH003] job `test` runs on `windows-latest` (from `matrix.os`), which GitHub moves to a new windows image",
+            ".github/workflows/ci.yml:13:15: warning[GH001] action `actions/cache` is pinned to `v4`, a tag or branch its owner can move",
+            ".github/workflows/ci.yml:13:32: warning[RA001] not a pragma (`repro-audit` must be followed by a space): a pragma is `# repro-audit ignore=CODE,…` or `# repro-audit global ignore=CODE,…` (meant `# repro-audit ignore=GH001`?)",
+        ],
+        "{}",
+        outcome.stdout
+    );
+}
+
 /// Dev container definitions are found by their place and read as VS Code
 /// reads them (comments, trailing commas); pragmas are `//` comments.
 #[test]
@@ -1834,6 +1860,51 @@ fn dev_containers_are_audited() {
         "{}",
         outcome.stderr
     );
+}
+
+/// A pipeline is one unit of GitLab's own reading: a job defined twice is
+/// the later definition (not a file that cannot be read), a template in
+/// an included file says what a job of the main file runs on, and the
+/// summary counts the included files it audited.
+#[test]
+fn a_gitlab_pipeline_is_read_as_gitlab_merges_it() {
+    let dir = scratch(
+        "gitlab-pipeline",
+        &[
+            (
+                ".gitlab-ci.yml",
+                "include:\n  - local: ci/macos.yml\n  - local: ci/lint.yml\nbuild:\n  image: ruby:3.2\n  script: [make]\nbuild:\n  image: ruby:3.3\n  script: [make]\nios:\n  extends: .macos\n  image: macos-15-xcode-16\n",
+            ),
+            ("ci/macos.yml", ".macos:\n  tags: [saas-macos-medium-m1]\n"),
+            ("ci/lint.yml", "lint:\n  image: node\n"),
+            ("ci/clean.yml", "clean:\n  image: alpine:3.20@sha256:0000000000000000000000000000000000000000000000000000000000000000\n"),
+        ],
+    );
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    let outcome = audit_in(&dir, &["--concise", "--no-config", "."]);
+    assert_eq!(outcome.code, 1, "{}", outcome.stderr);
+    assert_eq!(
+        outcome.stdout.lines().collect::<Vec<_>>()[..3],
+        [
+            ".gitlab-ci.yml:8:10: warning[GL001] job `build` image `ruby:3.3` is not pinned by digest",
+            "ci/lint.yml:2:10: error[GL001] job `lint` image `node` has no tag and no digest",
+            "",
+        ],
+        "{}",
+        outcome.stdout
+    );
+    // The main file and the two it includes; `ci/clean.yml` is not part
+    // of the pipeline, and not a name the walk audits.
+    assert!(
+        outcome
+            .stdout
+            .contains("Found 2 findings (1 error, 1 warning) in 3 files."),
+        "{}",
+        outcome.stdout
+    );
+    let json = audit_in(&dir, &["--format", "json", "--no-config", "."]);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(report["summary"]["files"], 3, "{}", json.stdout);
 }
 
 /// `.gitlab-ci.yml` is audited with the local files it includes, each

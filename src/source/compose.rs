@@ -24,6 +24,9 @@ pub struct ComposeFile {
     pub images: Vec<ServiceImage>,
     /// Every `#` comment alone on its line.
     pub comment_lines: Vec<Span>,
+    /// Every `#` comment after something else on its line, for a pragma
+    /// on the line it ends.
+    pub trailing_comments: Vec<Span>,
     /// Each service's name and value, for a pragma above the service.
     pub services: Vec<Span>,
 }
@@ -135,11 +138,13 @@ impl ComposeFile {
             }
         }
         let comment_lines = yaml::comment_lines(&text, &lines);
+        let trailing_comments = yaml::trailing_comments(&text, &lines, &documents);
         Ok(ComposeFile {
             text,
             lines,
             images,
             comment_lines,
+            trailing_comments,
             services,
         })
     }

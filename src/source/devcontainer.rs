@@ -4,8 +4,8 @@
 //! its span. Read as VS Code reads it: JSON with `//` and `/* */`
 //! comments and trailing commas.
 
-use jsonc_parser::ast::{ObjectPropName, Value};
-use jsonc_parser::{parse_to_ast, CollectOptions, ParseOptions};
+use jsonc_parser::ast::{Comment, ObjectPropName, Value};
+use jsonc_parser::{parse_to_ast, CollectOptions, CommentCollectionStrategy, ParseOptions};
 
 use super::span::{LineIndex, Position, Span};
 
@@ -16,12 +16,19 @@ const MAX_DEPTH: usize = 64;
 pub struct Devcontainer {
     pub text: String,
     pub lines: LineIndex,
-    /// `image`, with the span of its value.
+    /// `image`, with the span of its value, when the container is made
+    /// from it: a definition that builds a Dockerfile (`dockerFile`,
+    /// `build.dockerfile`) or runs a Compose file (`dockerComposeFile`)
+    /// makes its container from those, and the dev containers CLI ignores
+    /// `image` (the Compose file is audited as Compose).
     pub image: Option<(String, Span)>,
     /// Each key of `features`, with its span.
     pub features: Vec<(String, Span)>,
     /// Every `//` comment alone on its line, for pragmas.
     pub comment_lines: Vec<Span>,
+    /// Every `//` comment after something else on its line, for a pragma
+    /// on the line it ends.
+    pub trailing_comments: Vec<Span>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -54,8 +61,35 @@ impl Devcontainer {
             return Err(error(message, at));
         }
         let json = super::json_without_bom(&text);
-        let parsed = parse_to_ast(&json, &CollectOptions::default(), &options)
+        let collect = CollectOptions {
+            comments: CommentCollectionStrategy::Separate,
+            tokens: false,
+        };
+        let parsed = parse_to_ast(&json, &collect, &options)
             .map_err(|e| error(format!("invalid JSON: {}", e.kind()), e.range().start))?;
+        // Each comment is kept under the tokens before and after it: once.
+        let mut trailing_comments: Vec<Span> = parsed
+            .comments
+            .iter()
+            .flat_map(|map| map.values())
+            .flat_map(|comments| comments.iter())
+            .filter_map(|comment| match comment {
+                Comment::Line(line) => Some(Span::new(line.range.start, line.range.end)),
+                Comment::Block(_) => None,
+            })
+            .filter(|span| {
+                let start = lines.line_range(&text, lines.line_of(span.start)).start;
+                !text[start..span.start]
+                    .trim_start_matches(['\u{feff}', ' ', '\t'])
+                    .is_empty()
+            })
+            .collect();
+        trailing_comments.sort_by_key(|span| span.start);
+        trailing_comments.dedup();
+        let trailing_comments = trailing_comments
+            .into_iter()
+            .flat_map(|span| super::comment_and_after(&text, span, "//"))
+            .collect();
         let Some(Value::Object(top)) = parsed.value else {
             return Err(error(
                 "a dev container definition is a JSON object".into(),
@@ -64,8 +98,16 @@ impl Devcontainer {
         };
         let mut image = None;
         let mut features = Vec::new();
+        let mut built_elsewhere = false;
         for prop in &top.properties {
             match (name(&prop.name), &prop.value) {
+                ("dockerFile" | "dockerComposeFile", _) => built_elsewhere = true,
+                ("build", Value::Object(build)) => {
+                    built_elsewhere |= build
+                        .properties
+                        .iter()
+                        .any(|p| name(&p.name) == "dockerfile");
+                }
                 ("image", Value::StringLit(s)) => {
                     image = Some((s.value.to_string(), Span::new(s.range.start, s.range.end)));
                 }
@@ -85,9 +127,10 @@ impl Devcontainer {
         Ok(Devcontainer {
             text,
             lines,
-            image,
+            image: image.filter(|_| !built_elsewhere),
             features,
             comment_lines,
+            trailing_comments,
         })
     }
 }

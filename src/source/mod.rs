@@ -95,6 +95,23 @@ pub fn comment_lines(text: &str, lines: &span::LineIndex, marker: &str) -> Vec<s
         .collect()
 }
 
+/// A comment that ends a line (`span`, from its `marker`), and each
+/// comment written after it on that line (`# v4 # repro-audit ignore=…`,
+/// where a fix or an updater put the tag first): from each `marker` that
+/// follows a blank, to the line's end.
+pub fn comment_and_after(text: &str, span: span::Span, marker: &str) -> Vec<span::Span> {
+    let comment = &text[span.start..span.end];
+    let mut found = vec![span];
+    found.extend(
+        comment
+            .match_indices(marker)
+            .map(|(i, _)| i)
+            .filter(|&i| i > 0 && comment[..i].ends_with([' ', '\t']))
+            .map(|i| span::Span::new(span.start + i, span.end)),
+    );
+    found
+}
+
 /// Source text as one line: line continuations joined and every run of
 /// whitespace made one space, as messages quote a command and as
 /// fingerprints compare spans.

@@ -2,10 +2,13 @@
 //! (`action.yml`) as the GH rules read it: every `uses:` (steps of jobs,
 //! steps of a composite action, and a job's reusable workflow), every job
 //! image (`container:` and `services:`, a string or `image:`), and every
-//! `runs-on:` label, each with the span of its value.
+//! `runs-on:` label, each with the span of its value. A value that is
+//! exactly `${{ matrix.<key> }}` is each value the job's literal matrix
+//! gives it, with that value's span; a job or step whose `if:` is a
+//! literal `false` never runs, and is left out.
 
 use super::span::{LineIndex, Position, Span};
-use super::yaml::{self, Node};
+use super::yaml::{self, Node, Value};
 
 #[derive(Debug, Clone)]
 pub struct Workflow {
@@ -15,6 +18,9 @@ pub struct Workflow {
     pub images: Vec<JobImage>,
     pub runners: Vec<Runner>,
     pub comment_lines: Vec<Span>,
+    /// Every `#` comment after something else on its line, for a pragma
+    /// on the line it ends.
+    pub trailing_comments: Vec<Span>,
     /// Each job and step, for a pragma above it.
     pub blocks: Vec<Span>,
 }
@@ -35,6 +41,9 @@ pub struct JobImage {
     pub role: String,
     pub value: String,
     pub span: Span,
+    /// The matrix property the job names it by (`matrix.image`), when the
+    /// value is one the matrix gives.
+    pub from_matrix: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,7 +54,14 @@ pub struct Runner {
     /// The job also asks for `self-hosted`: its labels name the owner's
     /// machines, not GitHub's images.
     pub self_hosted: bool,
+    /// The matrix property the job names it by (`matrix.os`), when the
+    /// label is one the matrix gives.
+    pub from_matrix: Option<String>,
 }
+
+/// The most jobs one matrix may make, as GitHub limits it: a matrix that
+/// makes more is refused by GitHub, and not read here.
+const MAX_MATRIX_JOBS: usize = 256;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
@@ -63,6 +79,7 @@ impl Workflow {
         })?;
         let mut workflow = Workflow {
             comment_lines: yaml::comment_lines(&text, &lines),
+            trailing_comments: yaml::trailing_comments(&text, &lines, &documents),
             text: String::new(),
             lines: LineIndex::new(""),
             uses: Vec::new(),
@@ -76,19 +93,29 @@ impl Workflow {
                 workflow
                     .blocks
                     .push(Span::new(name.span.start, job.span.end));
+                if never_runs(job) {
+                    continue;
+                }
                 if let Some(uses) = job.get("uses") {
                     workflow.push_uses(uses, true);
                 }
                 workflow.steps(job.get("steps"));
+                let matrix = job
+                    .get("strategy")
+                    .and_then(|strategy| strategy.get("matrix"))
+                    .and_then(combinations);
+                let matrix = matrix.as_deref();
                 if let Some(container) = job.get("container") {
-                    workflow.push_image(&job_name, "container", container);
+                    workflow.push_image(&job_name, "container", container, matrix);
                 }
                 for (service, spec) in job.get("services").map(Node::entries).unwrap_or_default() {
                     let role = service.str().unwrap_or("").to_owned();
-                    workflow.push_image(&job_name, &role, spec);
+                    workflow.push_image(&job_name, &role, spec, matrix);
                 }
                 if let Some(runs_on) = job.get("runs-on") {
-                    workflow.push_runners(&job_name, runs_on);
+                    for (runs_on, from) in from_matrix(runs_on, matrix) {
+                        workflow.push_runners(&job_name, runs_on, from.as_deref(), matrix);
+                    }
                 }
             }
             // A composite action: `runs: { using: composite, steps: … }`;
@@ -111,6 +138,9 @@ impl Workflow {
     fn steps(&mut self, steps: Option<&Node>) {
         for step in steps.map(Node::items).unwrap_or_default() {
             self.blocks.push(step.span);
+            if never_runs(step) {
+                continue;
+            }
             if let Some(uses) = step.get("uses") {
                 self.push_uses(uses, false);
             }
@@ -127,27 +157,49 @@ impl Workflow {
         }
     }
 
-    /// `container: image` or `container: { image: … }`.
-    fn push_image(&mut self, job: &str, role: &str, node: &Node) {
-        let image = match node.str() {
-            Some(_) => node,
-            None => match node.get("image") {
-                Some(image) => image,
-                None => return,
-            },
-        };
-        if let Some(value) = image.str() {
-            self.images.push(JobImage {
-                job: job.to_owned(),
-                role: role.to_owned(),
-                value: value.to_owned(),
-                span: image.span,
-            });
+    /// `container: image` or `container: { image: … }`, either of them
+    /// given by the matrix; an empty image is no container.
+    fn push_image<'n>(
+        &mut self,
+        job: &str,
+        role: &str,
+        node: &'n Node,
+        matrix: Option<&[Combination<'n>]>,
+    ) {
+        for (node, from) in from_matrix(node, matrix) {
+            let image = match node.str() {
+                Some(_) => node,
+                None => match node.get("image") {
+                    Some(image) => image,
+                    None => continue,
+                },
+            };
+            for (image, inner) in from_matrix(image, matrix) {
+                let Some(value) = image.str() else { continue };
+                // `image: ""`: GitHub starts no container for it.
+                if value.trim().is_empty() {
+                    continue;
+                }
+                self.images.push(JobImage {
+                    job: job.to_owned(),
+                    role: role.to_owned(),
+                    value: value.to_owned(),
+                    span: image.span,
+                    from_matrix: inner.or_else(|| from.clone()),
+                });
+            }
         }
     }
 
-    /// `runs-on: label`, `runs-on: [labels]`, `runs-on: { labels: … }`.
-    fn push_runners(&mut self, job: &str, node: &Node) {
+    /// `runs-on: label`, `runs-on: [labels]`, `runs-on: { labels: … }`,
+    /// a label given by the matrix.
+    fn push_runners<'n>(
+        &mut self,
+        job: &str,
+        node: &'n Node,
+        from: Option<&str>,
+        matrix: Option<&[Combination<'n>]>,
+    ) {
         let labels: Vec<&Node> = if node.str().is_some() {
             vec![node]
         } else if let Some(labels) = node.get("labels") {
@@ -162,15 +214,207 @@ impl Workflow {
         let self_hosted =
             labels.iter().any(|l| l.str() == Some("self-hosted")) || node.get("group").is_some();
         for label in labels {
-            if let Some(value) = label.str() {
-                self.runners.push(Runner {
-                    job: job.to_owned(),
-                    label: value.to_owned(),
-                    span: label.span,
-                    self_hosted,
-                });
+            for (label, inner) in from_matrix(label, matrix) {
+                if let Some(value) = label.str() {
+                    self.runners.push(Runner {
+                        job: job.to_owned(),
+                        label: value.to_owned(),
+                        span: label.span,
+                        self_hosted,
+                        from_matrix: inner.or_else(|| from.map(str::to_owned)),
+                    });
+                }
             }
         }
+    }
+}
+
+/// Whether a job or step has a literal `false` for `if:` (`false`,
+/// `${{ false }}`): GitHub never runs it.
+fn never_runs(node: &Node) -> bool {
+    let Some(condition) = node.get("if").and_then(Node::str) else {
+        return false;
+    };
+    let condition = condition.trim();
+    let expression = condition
+        .strip_prefix("${{")
+        .and_then(|c| c.strip_suffix("}}"))
+        .map_or(condition, str::trim);
+    expression == "false"
+}
+
+/// The property path of a value that is exactly one matrix expression:
+/// `${{ matrix.os }}` → `["os"]`, `${{ matrix.config.image }}` →
+/// `["config", "image"]`.
+fn matrix_path(value: &str) -> Option<Vec<&str>> {
+    let inner = value.trim().strip_prefix("${{")?.strip_suffix("}}")?.trim();
+    let mut parts = inner.split('.');
+    if parts.next() != Some("matrix") {
+        return None;
+    }
+    let path: Vec<&str> = parts.collect();
+    let name = |part: &&str| {
+        !part.is_empty()
+            && part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    };
+    (!path.is_empty() && path.iter().all(name)).then_some(path)
+}
+
+/// What `node` stands for: itself, or, when it is exactly
+/// `${{ matrix.<path> }}` and the job's matrix is literal, each distinct
+/// value (by where it is written) the matrix's jobs give that path, with
+/// the expression's name (`matrix.os`). A job whose matrix cannot be
+/// read keeps the expression, which is not judged.
+fn from_matrix<'n>(
+    node: &'n Node,
+    matrix: Option<&[Combination<'n>]>,
+) -> Vec<(&'n Node, Option<String>)> {
+    let (Some(path), Some(matrix)) = (node.str().and_then(matrix_path), matrix) else {
+        return vec![(node, None)];
+    };
+    let name = format!("matrix.{}", path.join("."));
+    let mut seen = std::collections::HashSet::new();
+    let mut found = Vec::new();
+    for combination in matrix {
+        let Some(mut value) = combination
+            .iter()
+            .find(|(key, _)| *key == path[0])
+            .map(|(_, value)| *value)
+        else {
+            continue;
+        };
+        let mut reached = true;
+        for part in &path[1..] {
+            match value.get(part) {
+                Some(inner) => value = inner,
+                None => reached = false,
+            }
+        }
+        if reached && seen.insert((value.span.start, value.span.end)) {
+            found.push((value, Some(name.clone())));
+        }
+    }
+    found
+}
+
+/// One job of a matrix: each key with its value.
+type Combination<'n> = Vec<(&'n str, &'n Node)>;
+
+/// The jobs a literal matrix makes, as GitHub makes them: the product of
+/// its lists, less each combination an `exclude:` entry matches, then each
+/// `include:` entry added to every combination whose original values it
+/// does not change (overwriting what earlier entries added), or made a
+/// job of its own when it fits none. `None` when GitHub computes it
+/// (`${{ fromJSON(…) }}` anywhere in its shape) or refuses it (more than
+/// [`MAX_MATRIX_JOBS`] jobs).
+fn combinations(matrix: &Node) -> Option<Vec<Combination<'_>>> {
+    let Value::Mapping(entries) = &matrix.value else {
+        return None;
+    };
+    let mut lists: Vec<(&str, &[Node])> = Vec::new();
+    let mut include: &[Node] = &[];
+    let mut exclude: &[Node] = &[];
+    for (key, value) in entries {
+        let key = key.str()?;
+        let Value::Sequence(items) = &value.value else {
+            return None;
+        };
+        match key {
+            "include" => include = items,
+            "exclude" => exclude = items,
+            _ => lists.push((key, items)),
+        }
+    }
+    let mut product: Vec<Combination> = if lists.is_empty() {
+        Vec::new()
+    } else {
+        vec![Vec::new()]
+    };
+    for (key, items) in &lists {
+        let size = product.len().checked_mul(items.len())?;
+        if size > MAX_MATRIX_JOBS {
+            return None;
+        }
+        product = product
+            .iter()
+            .flat_map(|combination| {
+                items.iter().map(move |item| {
+                    let mut next = combination.clone();
+                    next.push((*key, item));
+                    next
+                })
+            })
+            .collect();
+    }
+    let excluded: Vec<Vec<(&str, &Node)>> = exclude.iter().map(pairs).collect::<Option<_>>()?;
+    let has = |combination: &Combination, (key, value): &(&str, &Node)| {
+        combination.iter().any(|(k, v)| k == key && same(v, value))
+    };
+    product.retain(|combination| {
+        !excluded
+            .iter()
+            .any(|entry| entry.iter().all(|pair| has(combination, pair)))
+    });
+    let original = product.len();
+    let original_keys: Vec<&str> = lists.iter().map(|(key, _)| *key).collect();
+    for entry in include {
+        let entry = pairs(entry)?;
+        let mut fits_one = false;
+        for combination in product.iter_mut().take(original) {
+            let keeps_originals = entry
+                .iter()
+                .filter(|(key, _)| original_keys.contains(key))
+                .all(|pair| has(combination, pair));
+            if !keeps_originals {
+                continue;
+            }
+            fits_one = true;
+            // The original values stay (the entry has them too); what it
+            // adds may overwrite what an earlier entry added.
+            for (key, value) in entry.iter().filter(|(k, _)| !original_keys.contains(k)) {
+                match combination.iter_mut().find(|(k, _)| k == key) {
+                    Some(slot) => slot.1 = value,
+                    None => combination.push((key, value)),
+                }
+            }
+        }
+        if !fits_one {
+            if product.len() >= MAX_MATRIX_JOBS {
+                return None;
+            }
+            product.push(entry);
+        }
+    }
+    Some(product)
+}
+
+/// An `include:` or `exclude:` entry's keys and values.
+fn pairs(entry: &Node) -> Option<Combination<'_>> {
+    let Value::Mapping(entries) = &entry.value else {
+        return None;
+    };
+    entries
+        .iter()
+        .map(|(key, value)| Some((key.str()?, value)))
+        .collect()
+}
+
+/// Whether two values are the same, wherever they are written.
+fn same(a: &Node, b: &Node) -> bool {
+    match (&a.value, &b.value) {
+        (Value::Scalar(a), Value::Scalar(b)) => a == b,
+        (Value::Sequence(a), Value::Sequence(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same(a, b))
+        }
+        (Value::Mapping(a), Value::Mapping(b)) => {
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b)
+                    .all(|((ka, va), (kb, vb))| same(ka, kb) && same(va, vb))
+        }
+        _ => false,
     }
 }
 

@@ -6,14 +6,17 @@
 //! `<<: [*a, *b]`) are applied as Compose applies them, keys written in
 //! the mapping winning; a quoted scalar's span ends at its closing quote
 //! and a plain one's at its last character; a node reached through an
-//! alias keeps the span of the anchored node, where a fix would go.
+//! alias keeps the span of the anchored node, where a fix would go. A key
+//! written twice in one mapping is an error, unless the kind reads it as
+//! GitLab does ([`DuplicateKeys::LastWins`]).
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use saphyr::{MarkedYaml, Scalar, YamlData, YamlLoader};
 use saphyr_parser::{
     BufferedInput, Event, Marker, Parser, ScalarStyle, ScanError, Span as EventSpan,
-    SpannedEventReceiver,
+    SpannedEventReceiver, Tag,
 };
 
 use super::span::{LineIndex, Position, Span};
@@ -90,6 +93,18 @@ impl Node {
     }
 }
 
+/// What a key written twice in one mapping means to the program that
+/// reads the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DuplicateKeys {
+    /// An error, as Compose (go-yaml) and GitHub Actions refuse it.
+    #[default]
+    Refused,
+    /// The last one wins, as GitLab (Ruby's Psych) reads it, and each of
+    /// several `<<` keys merges, a later one over an earlier one.
+    LastWins,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct YamlError {
@@ -106,12 +121,17 @@ pub struct YamlError {
 /// on that starts with `]` or `}` is moved deep enough at once (see
 /// [`closing_lines`]) and the text is read again: two readings at most,
 /// whatever the number of such lines. Spans are given back in the file's
-/// own offsets.
+/// own offsets. A key written twice in one mapping is an error.
 pub fn parse(text: &str) -> Result<Vec<Node>, YamlError> {
+    parse_with(text, DuplicateKeys::Refused)
+}
+
+/// [`parse`], with keys written twice read as `keys` says.
+pub fn parse_with(text: &str, keys: DuplicateKeys) -> Result<Vec<Node>, YamlError> {
     let lines = LineIndex::new(text);
     let unchanged = Shift::default();
     let offsets = CharOffsets::new(text);
-    let failure = match load(text) {
+    let failure = match load(text, keys) {
         Ok(loaded) => return build(&loaded.documents, text, &offsets, &unchanged, &lines),
         Err(failure) => failure,
     };
@@ -124,7 +144,7 @@ pub fn parse(text: &str) -> Result<Vec<Node>, YamlError> {
     };
     let working = shift.insert(text);
     let in_working = CharOffsets::new(&working);
-    let loaded = match load(&working) {
+    let loaded = match load(&working, keys) {
         Ok(loaded) => loaded,
         Err(again) => return Err(error_at(&again, &in_working, &shift, text, &lines)),
     };
@@ -403,8 +423,12 @@ fn failure_message(failure: &Failure) -> String {
 }
 
 /// The documents of `text` as saphyr builds them, fed through [`Loading`].
-fn load(text: &str) -> Result<Loaded<'_>, Failure> {
+fn load(text: &str, keys: DuplicateKeys) -> Result<Loaded<'_>, Failure> {
     let mut loading = Loading::default();
+    if keys == DuplicateKeys::LastWins {
+        loading.loader.allow_duplicate_keys(true);
+        loading.again = Some(KeysAgain::default());
+    }
     // Once refused, the parser is given no more text: the rest of a huge
     // file is not scanned for nothing.
     let stopped = std::rc::Rc::clone(&loading.stopped);
@@ -448,6 +472,63 @@ struct Loading<'input> {
     stopped: std::rc::Rc<std::cell::Cell<bool>>,
     /// Every literal (`|`) or folded (`>`) scalar read.
     block_scalars: Vec<(usize, usize)>,
+    /// Where each anchored scalar is, by anchor id: an alias of it is
+    /// placed there, where a fix would go (saphyr places it at the alias).
+    scalar_anchors: HashMap<usize, EventSpan>,
+    /// For [`DuplicateKeys::LastWins`]: the keys of the mappings open.
+    again: Option<KeysAgain>,
+}
+
+/// The keys of the mappings being read. saphyr's loader keeps one value
+/// per key, so a key written again reaches it under a tag of its own
+/// (the tree reads through tags): both values stay, and the tree keeps the
+/// last one and applies every `<<` (see [`last_wins`]).
+#[derive(Default)]
+struct KeysAgain {
+    /// Each collection open: for a mapping, whether a key comes next and
+    /// the keys it has.
+    open: Vec<Option<(bool, HashSet<String>)>>,
+    /// Keys written again so far, each tagged apart.
+    again: usize,
+}
+
+impl KeysAgain {
+    fn event<'input>(&mut self, event: Event<'input>) -> Event<'input> {
+        let event = match (event, self.open.last_mut()) {
+            (Event::Scalar(text, style, anchor, tag), Some(Some((true, keys)))) => {
+                if keys.insert(text.to_string()) {
+                    Event::Scalar(text, style, anchor, tag)
+                } else {
+                    self.again += 1;
+                    let tag = Tag {
+                        handle: "!".to_owned(),
+                        suffix: format!("repro-audit-key-again-{}", self.again),
+                    };
+                    Event::Scalar(text, style, anchor, Some(Cow::Owned(tag)))
+                }
+            }
+            (event, _) => event,
+        };
+        match &event {
+            Event::Scalar(..) | Event::Alias(_) => self.ended(),
+            Event::SequenceStart(..) => self.open.push(None),
+            Event::MappingStart(..) => self.open.push(Some((true, HashSet::new()))),
+            Event::SequenceEnd | Event::MappingEnd => {
+                self.open.pop();
+                self.ended();
+            }
+            _ => {}
+        }
+        event
+    }
+
+    /// A node ended: in a mapping, a value comes after a key and a key
+    /// after a value.
+    fn ended(&mut self) {
+        if let Some(Some((key_next, _))) = self.open.last_mut() {
+            *key_next = !*key_next;
+        }
+    }
 }
 
 /// What a node expands to: its scalars' bytes and its nodes.
@@ -479,6 +560,9 @@ impl<'input> SpannedEventReceiver<'input> for Loading<'input> {
                 if !self.count(1, false, span.start) {
                     return;
                 }
+                if *anchor > 0 {
+                    self.scalar_anchors.insert(*anchor, span);
+                }
                 self.ended(*anchor, one(text.len()));
             }
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
@@ -508,6 +592,14 @@ impl<'input> SpannedEventReceiver<'input> for Loading<'input> {
             }
             _ => {}
         }
+        let span = match &event {
+            Event::Alias(anchor) => self.scalar_anchors.get(anchor).copied().unwrap_or(span),
+            _ => span,
+        };
+        let event = match &mut self.again {
+            Some(again) => again.event(event),
+            None => event,
+        };
         self.loader.on_event(event, span);
     }
 }
@@ -695,9 +787,19 @@ impl Reader<'_> {
                         written.push((key, value));
                     }
                 }
-                Value::Mapping(merge(written, merged, start_char)?)
+                // Of several `<<` keys, a later one wins (Psych merges
+                // each in turn over what the mapping holds so far).
+                merged.reverse();
+                Value::Mapping(merge(last_wins(written), merged, start_char)?)
             }
-            YamlData::Tagged(_, inner) => return self.node(inner, depth + 1),
+            YamlData::Tagged(_, inner) => {
+                let mut node = self.node(inner, depth + 1)?;
+                // saphyr places a tagged scalar by the tag's node alone.
+                if let Value::Scalar(_) = node.value {
+                    node.span = self.scalar_span(span);
+                }
+                return Ok(node);
+            }
             YamlData::Alias(_) | YamlData::BadValue => {
                 return Err(("an alias to no anchor".to_owned(), start_char));
             }
@@ -724,9 +826,19 @@ impl Reader<'_> {
     /// to the last character of a plain one (the parser's end can run on
     /// over spaces up to a comment).
     fn scalar_span(&self, span: Span) -> Span {
-        let Some(written) = self.text.get(span.start..span.end) else {
+        let Some(mut written) = self.text.get(span.start..span.end) else {
             return span;
         };
+        // Past its properties (`&anchor`, `!tag`), which no plain scalar
+        // starts with: a fix rewrites the value and keeps the anchor.
+        let mut start = span.start;
+        while written.starts_with(['&', '!']) {
+            let property = written.find(char::is_whitespace).unwrap_or(written.len());
+            let value = written[property..].trim_start();
+            start += written.len() - value.len();
+            written = value;
+        }
+        let span = Span::new(start, span.end);
         let end = match written.chars().next() {
             Some('"') => closing_quote(written, '"', true),
             Some('\'') => closing_quote(written, '\'', false),
@@ -762,6 +874,42 @@ fn scalar_text(scalar: &Scalar) -> Option<String> {
         Scalar::FloatingPoint(f) => Some(f.to_string()),
         Scalar::String(s) => Some(s.to_string()),
     }
+}
+
+/// A mapping's entries with each key once: where a key is written again
+/// (only a kind that reads it as GitLab does gets so far), the last one.
+fn last_wins(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
+    // Most mappings are small and have no key twice: seen without
+    // allocating.
+    let small = entries.len() <= 16;
+    let twice = |(i, (key, _)): (usize, &(Node, Node))| {
+        key.str()
+            .is_some_and(|name| entries[..i].iter().any(|(k, _)| k.str() == Some(name)))
+    };
+    if small && !entries.iter().enumerate().any(twice) {
+        return entries;
+    }
+    let keep: Vec<bool> = {
+        let mut last: HashMap<&str, usize> = HashMap::with_capacity(entries.len());
+        for (i, (key, _)) in entries.iter().enumerate() {
+            if let Some(name) = key.str() {
+                last.insert(name, i);
+            }
+        }
+        entries
+            .iter()
+            .enumerate()
+            .map(|(i, (key, _))| key.str().is_none_or(|name| last.get(name) == Some(&i)))
+            .collect()
+    };
+    if !keep.contains(&false) {
+        return entries;
+    }
+    entries
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(entry, kept)| kept.then_some(entry))
+        .collect()
 }
 
 /// The entries of a mapping with its merge keys applied: the keys written
@@ -805,6 +953,62 @@ fn merge(
 /// than a space or tab is `#`.
 pub fn comment_lines(text: &str, lines: &LineIndex) -> Vec<Span> {
     super::comment_lines(text, lines, "#")
+}
+
+/// The spans of the comments that end a line after something else
+/// (`uses: o/a@v4 # v4`): a `#` after a space or tab, in no scalar of
+/// `documents` (a `#` in a quoted value, or in a script of a block
+/// scalar, is text), to the end of its line; and each comment after it
+/// on the line (`# v4 # repro-audit ignore=…`).
+pub fn trailing_comments(text: &str, lines: &LineIndex, documents: &[Node]) -> Vec<Span> {
+    // Only lines with ` #` or `\t#` after their first token can have one.
+    let candidates: Vec<(usize, Vec<usize>)> = (0..lines.len())
+        .filter_map(|line| {
+            let range = lines.line_range(text, line);
+            let body = &text[range.start..range.end];
+            let code = body.trim_start_matches([' ', '\t']);
+            if code.starts_with('#') {
+                return None;
+            }
+            let hashes: Vec<usize> = code
+                .match_indices('#')
+                .map(|(i, _)| i)
+                .filter(|&i| i > 0 && code[..i].ends_with([' ', '\t']))
+                .map(|i| range.end - code.len() + i)
+                .collect();
+            (!hashes.is_empty()).then_some((range.end, hashes))
+        })
+        .collect();
+    if candidates.is_empty() {
+        return Vec::new();
+    }
+    let mut scalars = Vec::new();
+    let mut open: Vec<&Node> = documents.iter().collect();
+    while let Some(node) = open.pop() {
+        match &node.value {
+            Value::Scalar(_) if node.span.end > node.span.start => scalars.push(node.span),
+            Value::Scalar(_) => {}
+            Value::Sequence(items) => open.extend(items),
+            Value::Mapping(entries) => open.extend(entries.iter().flat_map(|(k, v)| [k, v])),
+        }
+    }
+    scalars.sort_by_key(|span| span.start);
+    scalars.dedup();
+    // The scalars that start at or before `at`, one of which may hold
+    // it: spans of scalars do not overlap, so the last one that starts
+    // there decides.
+    let in_scalar = |at: usize| {
+        let before = scalars.partition_point(|span| span.start <= at);
+        before.checked_sub(1).is_some_and(|i| at < scalars[i].end)
+    };
+    candidates
+        .into_iter()
+        .filter_map(|(end, hashes)| {
+            let start = hashes.into_iter().find(|&at| !in_scalar(at))?;
+            Some(super::comment_and_after(text, Span::new(start, end), "#"))
+        })
+        .flatten()
+        .collect()
 }
 
 #[cfg(test)]
@@ -857,6 +1061,17 @@ mod tests {
         // Reached through the alias: the anchored node's span.
         let restart = web.get("restart").unwrap();
         assert_eq!(&text[restart.span.start..restart.span.end], "always");
+        // An alias of a scalar too; and a scalar's span is its value, past
+        // its anchor and tag, so that a fix keeps them.
+        let text = "a: &i ruby:3\nb: *i\nc: !!str &j \"x\"\nd: *j\ne: &k\n  y\n";
+        let root = one(text);
+        let spans: Vec<&str> = root
+            .entries()
+            .iter()
+            .map(|(_, v)| &text[v.span.start..v.span.end])
+            .collect();
+        assert_eq!(spans, ["ruby:3", "ruby:3", "\"x\"", "\"x\"", "y"]);
+        assert_eq!(root.get("b").unwrap().span, root.get("a").unwrap().span);
     }
 
     #[test]
@@ -884,6 +1099,55 @@ mod tests {
         assert!(parse(&laughs).is_err());
         let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
         assert!(parse(&deep).is_err());
+    }
+
+    #[test]
+    fn keys_written_twice_are_refused_or_the_last_wins() {
+        let text = "a: 1\nb: 2\na: 3\n";
+        let error = parse(text).unwrap_err();
+        assert_eq!(error.position, Position { line: 3, column: 1 }, "{error:?}");
+        let last = |text: &str| parse_with(text, DuplicateKeys::LastWins).unwrap().remove(0);
+        let root = last(text);
+        let keys: Vec<&str> = root.entries().iter().filter_map(|(k, _)| k.str()).collect();
+        assert_eq!(keys, ["b", "a"]);
+        let a = root.get("a").unwrap();
+        assert_eq!((a.str(), &text[a.span.start..a.span.end]), (Some("3"), "3"));
+        // The key kept is the last one written, with its own span.
+        let key = &root.entries()[1].0;
+        assert_eq!(key.span.start, 10);
+        // Deeper, in flow mappings, three times, and with merge keys.
+        let root = last("j:\n  image: a\n  x: {k: 1, k: 2, k: 3}\n  image: b\n");
+        let job = root.get("j").unwrap();
+        assert_eq!(job.get("image").unwrap().str(), Some("b"));
+        assert_eq!(job.get("x").unwrap().get("k").unwrap().str(), Some("3"));
+        assert_eq!(job.get("x").unwrap().entries().len(), 1);
+        // Two `<<` keys both merge, the later one over the earlier one, and
+        // what the mapping writes over both.
+        let text = ".a: &a {image: a, when: always, x: 1}\n.b: &b {image: b, y: 2}\nj:\n  <<: *a\n  <<: *b\n  x: 0\n";
+        let job = last(text).get("j").unwrap().clone();
+        assert_eq!(job.get("image").unwrap().str(), Some("b"));
+        assert_eq!(job.get("when").unwrap().str(), Some("always"));
+        assert_eq!(job.get("x").unwrap().str(), Some("0"));
+        assert_eq!(job.get("y").unwrap().str(), Some("2"));
+        // A sequence of mappings, each with two `<<` (libvirt-ci's rules).
+        let text = ".m: &m {if: mr}\n.c: &c {changes: [x]}\nj:\n  rules:\n    - <<: *m\n      <<: *c\n    - when: never\n";
+        let rules = last(text).get("j").unwrap().get("rules").unwrap().clone();
+        assert_eq!(rules.items()[0].get("if").unwrap().str(), Some("mr"));
+        assert_eq!(rules.items()[0].get("changes").unwrap().items().len(), 1);
+        assert_eq!(rules.items()[1].get("when").unwrap().str(), Some("never"));
+        // Refused as before for the other kinds, two `<<` included.
+        assert!(parse(text).is_err());
+        // A tagged scalar is placed after its tag (saphyr placed it at 0).
+        let text = "a: !t value\nb: !t 'q'\n";
+        let root = one(text);
+        let spans: Vec<&str> = root
+            .entries()
+            .iter()
+            .map(|(_, v)| &text[v.span.start..v.span.end])
+            .collect();
+        assert_eq!(spans, ["value", "'q'"]);
+        // A key that is a collection, or an alias, is left to saphyr.
+        assert!(parse_with("? [a]\n: 1\n? [a]\n: 2\n", DuplicateKeys::LastWins).is_ok());
     }
 
     #[test]
@@ -1041,6 +1305,37 @@ mod tests {
                 .collect();
             assert_eq!(found, ["# a", "# c"], "{text:?}");
         }
+    }
+
+    #[test]
+    fn trailing_comments_are_found_outside_scalars() {
+        let text = "a: x # one\nb: 'y # q' # two\nc: \"m\n  n # q\" #three\nd: |  # four\n  echo # q\n  # q\ne: [1, 2] # five\nf: a#b\n# whole\n  # whole\ng: \"#\"\t# six\r\nh: *x # seven\n";
+        let text = text.replace("*x", "1");
+        let documents = parse(&text).unwrap();
+        let found: Vec<&str> = trailing_comments(&text, &LineIndex::new(&text), &documents)
+            .iter()
+            .map(|s| &text[s.start..s.end])
+            .collect();
+        assert_eq!(
+            found,
+            ["# one", "# two", "#three", "# four", "# five", "# six", "# seven"]
+        );
+        // A comment after a comment is one too.
+        let text = "uses: a@0 # v4 # repro-audit ignore=X #y\n";
+        let documents = parse(text).unwrap();
+        let found: Vec<&str> = trailing_comments(text, &LineIndex::new(text), &documents)
+            .iter()
+            .map(|s| &text[s.start..s.end])
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "# v4 # repro-audit ignore=X #y",
+                "# repro-audit ignore=X #y",
+                "#y"
+            ]
+        );
+        assert!(trailing_comments("a: 1\n", &LineIndex::new("a: 1\n"), &[]).is_empty());
     }
 
     #[test]

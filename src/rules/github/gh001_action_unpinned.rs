@@ -1,7 +1,8 @@
 //! GH001 action-unpinned: `uses: owner/repo[/path]@ref` where the ref is
 //! not a full commit (a tag or a branch, which the action's owner can
 //! move); a `docker://image` step is judged as an image. Local actions
-//! (`./…`) are part of the repository.
+//! and workflows (`./…`, and `$/…`, the repository's own file at the
+//! running commit) are part of the repository.
 
 use super::{is_commit, is_expression, Context};
 use crate::finding::{Diagnostic, Fix, FixAction, Severity};
@@ -17,10 +18,21 @@ pub const RULE: Rule = Rule {
     check: Check::Workflow(check),
 };
 
+/// A path in the repository that runs: `./…` (`../…`), or `$/…`, which
+/// names the repository's own action or workflow at the commit that runs
+/// (`uses: $/.github/workflows/reusable.yml`, as zizmor's test data and
+/// its `self-repository` audit write it). `$/…@ref` names another commit
+/// of it, and is judged by its ref.
+fn is_in_repository(value: &str) -> bool {
+    value.starts_with("./")
+        || value.starts_with("../")
+        || (value.starts_with("$/") && !value.contains('@'))
+}
+
 fn check(context: &Context, out: &mut Vec<Diagnostic>) {
     for uses in &context.workflow.uses {
         let value = uses.value.trim();
-        if value.starts_with("./") || value.starts_with("../") || is_expression(value) {
+        if is_in_repository(value) || is_expression(value) {
             continue;
         }
         if let Some(image) = value.strip_prefix("docker://") {
@@ -59,7 +71,10 @@ fn check(context: &Context, out: &mut Vec<Diagnostic>) {
             format!(" # {reference}")
         };
         // `--fix` looks the tag (or branch) up in the action's repository.
-        let fix = (!reference.is_empty() && name.split('/').filter(|p| !p.is_empty()).count() >= 2)
+        // `$/…` names no repository to look a ref up in.
+        let fix = (!reference.is_empty()
+            && !name.starts_with("$/")
+            && name.split('/').filter(|p| !p.is_empty()).count() >= 2)
             .then(|| {
                 Fix::safe(FixAction::PinAction {
                     span: uses.span,

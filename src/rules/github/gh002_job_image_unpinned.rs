@@ -1,5 +1,7 @@
 //! GH002 job-image-unpinned: a job's `container:` or `services:` image
-//! without a digest; an error when it floats (no tag, or `latest`).
+//! without a digest, written there or in the literal matrix that
+//! `image: ${{ matrix.image }}` draws from; an error when it floats (no
+//! tag, or `latest`).
 
 use super::{is_expression, Context};
 use crate::finding::{Diagnostic, Severity};
@@ -24,7 +26,11 @@ fn check(context: &Context, out: &mut Vec<Diagnostic>) {
             "container" => format!("job `{}` container", image.job),
             service => format!("job `{}` service `{service}`", image.job),
         };
-        let subject = format!("{role} image `{}`", image.value);
+        let from = match &image.from_matrix {
+            Some(property) => format!(" (from `{property}`)"),
+            None => String::new(),
+        };
+        let subject = format!("{role} image `{}`{from}", image.value);
         out.extend(judge(image.span, &subject, &image.value));
     }
 }

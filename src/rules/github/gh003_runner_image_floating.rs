@@ -1,6 +1,8 @@
 //! GH003 runner-image-floating: `runs-on:` a GitHub-hosted `*-latest`
 //! label, whose operating system and preinstalled tools change when
-//! GitHub moves the label. Self-hosted runners are the owner's to pin.
+//! GitHub moves the label, written in `runs-on:` or in the literal matrix
+//! that `runs-on: ${{ matrix.os }}` draws from. Self-hosted runners are
+//! the owner's to pin.
 
 use super::{is_expression, Context};
 use crate::finding::{Diagnostic, Severity};
@@ -23,10 +25,14 @@ fn check(context: &Context, out: &mut Vec<Diagnostic>) {
         let Some(system) = runner.label.strip_suffix("-latest") else {
             continue;
         };
+        let from = match &runner.from_matrix {
+            Some(property) => format!(" (from `{property}`)"),
+            None => String::new(),
+        };
         out.push(Diagnostic::new(
             runner.span,
             format!(
-                "job `{}` runs on `{}`, which GitHub moves to a new {system} image",
+                "job `{}` runs on `{}`{from}, which GitHub moves to a new {system} image",
                 runner.job, runner.label
             ),
             match system {
