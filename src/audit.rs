@@ -21,7 +21,7 @@ use crate::rules;
 use crate::rules::docker::Context;
 use crate::rules::nix::{self, FlakeFile, Settings};
 use crate::rules::{Check, Rule};
-use crate::source::compose::{self, ComposeFile};
+use crate::source::compose::{self, ComposeFile, Variables};
 use crate::source::devcontainer::Devcontainer;
 use crate::source::dockerfile::{self, stages::BuildArgs, Dockerfile};
 use crate::source::flake_lock::FlakeLock;
@@ -609,22 +609,30 @@ pub fn check_dockerfile(path: &str, dockerfile: &Dockerfile, options: &Options) 
 
 /// What the pragma rules (RA001, RA002) say of a file's pragmas, once the
 /// other rules' findings went through them.
-/// The variables a Compose file is interpolated with: its `.env` file's,
-/// overridden by the configuration's `[build-args]` and `--build-arg`;
-/// with why the `.env` beside it was not read, when it is there but
-/// cannot be (not a regular file, too large, a link out of the
-/// repository).
-fn compose_variables(
-    target: &Target,
-    options: &Options,
-) -> (HashMap<String, String>, Option<FileError>) {
+/// The variables a Compose file is interpolated with: the configuration's
+/// `[build-args]` and `--build-arg`, which stand for the environment
+/// Compose reads first, over its `.env` file's (whose values interpolate
+/// them and the lines above); with why the `.env` beside it was not read,
+/// when it is there but cannot be (not a regular file, too large, a link
+/// out of the repository).
+fn compose_variables(target: &Target, options: &Options) -> (Variables, Option<FileError>) {
     let mut refused = None;
-    let mut variables = HashMap::new();
+    let environment = Variables::from(
+        options
+            .build_args
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect::<HashMap<String, String>>(),
+    );
+    let mut variables = Variables::default();
     if let Source::File(path) = &target.source {
         if let Some(dir) = path.parent() {
             let env = dir.join(".env");
             match read_inside(&env, &target.tree, crate::input::MAX_CONFIG_SIZE) {
-                Ok(bytes) => variables = compose::read_env_file(&String::from_utf8_lossy(&bytes)),
+                Ok(bytes) => {
+                    let text = String::from_utf8_lossy(&bytes);
+                    variables = compose::read_env_file(&text, &environment);
+                }
                 Err(Refusal::Missing) => {}
                 Err(Refusal::Unread(why)) => {
                     let shown = std::path::Path::new(&target.display).with_file_name(".env");
@@ -636,12 +644,7 @@ fn compose_variables(
             }
         }
     }
-    variables.extend(
-        options
-            .build_args
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone())),
-    );
+    variables.overlay(&environment);
     (variables, refused)
 }
 
@@ -649,7 +652,7 @@ fn compose_variables(
 pub fn audit_compose(
     path: &str,
     text: String,
-    variables: &HashMap<String, String>,
+    variables: &Variables,
     options: &Options,
 ) -> Audited {
     let file = ComposeFile::parse(text, variables)
