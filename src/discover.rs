@@ -36,7 +36,8 @@ const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules", ".direnv"];
 /// `Dockerfile*`, `Containerfile*`, `*.Dockerfile`, `*.dockerfile`,
 /// `*.Containerfile`, `flake.nix`, `flake.lock`, `*.nix`, and Compose's
 /// names: `compose.yaml`, `docker-compose.yml`, `compose.<x>.yaml`,
-/// `docker-compose.<x>.yml` (either extension).
+/// `docker-compose-<x>.yml`, `compose_<x>.yml` (either extension; see
+/// [`is_compose_name`]).
 pub fn kind_of(name: &str) -> Option<FileKind> {
     match name {
         "flake.nix" => return Some(FileKind::FlakeNix),
@@ -68,6 +69,11 @@ fn kind_by_place(path: &Path) -> Option<FileKind> {
     }
 }
 
+/// A Compose file's name, as Renovate's docker-compose manager finds
+/// them (`(docker-)compose*.y(a)ml`): `compose.yaml`,
+/// `docker-compose.yml`, and any such name with more after a `.`, `-` or
+/// `_` (`compose.prod.yaml`, `docker-compose-hub.yml`,
+/// `docker-compose_test.yml`), but not `composer.yaml`.
 fn is_compose_name(name: &str) -> bool {
     let Some(stem) = name
         .strip_suffix(".yaml")
@@ -75,13 +81,17 @@ fn is_compose_name(name: &str) -> bool {
     else {
         return false;
     };
-    ["compose", "docker-compose"].iter().any(|base| {
-        stem == *base
-            || stem
-                .strip_prefix(base)
-                .and_then(|rest| rest.strip_prefix('.'))
-                .is_some_and(|variant| !variant.is_empty())
-    })
+    let rest = stem
+        .strip_prefix("docker-compose")
+        .or_else(|| stem.strip_prefix("compose"));
+    match rest {
+        Some("") => true,
+        Some(rest) => {
+            let variant = rest.strip_prefix(['.', '-', '_']).unwrap_or("");
+            !variant.is_empty() && !variant.starts_with(['.', '-', '_'])
+        }
+        None => false,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -667,14 +677,17 @@ fn explicit_kind(name: &str, path: &Path) -> Result<FileKind, String> {
     }
     let lower = name.to_ascii_lowercase();
     if lower.ends_with(".yml") || lower.ends_with(".yaml") {
-        let compose = crate::source::yaml::parse(text)
-            .is_ok_and(|documents| documents.iter().any(crate::source::compose::has_services));
-        if compose {
+        // A mapping is read as Compose reads it, which says what it
+        // refuses (a key that is not Compose's, named where it is), as it
+        // does under a Compose file's name.
+        let documents = crate::source::yaml::parse(text).unwrap_or_default();
+        if documents.iter().any(crate::source::compose::is_mapping) {
             return Ok(FileKind::Compose);
         }
         return Err(
-            "a YAML file but not a Compose file (it has no `services`): repro-audit reads \
-             Dockerfiles, Compose files, flake.nix, flake.lock and .nix files"
+            "a YAML file but not a Compose file (it is not a mapping of keys such as \
+             `services`): repro-audit reads Dockerfiles, Compose files, flake.nix, flake.lock \
+             and .nix files"
                 .to_owned(),
         );
     }
@@ -920,6 +933,11 @@ mod tests {
             "docker-compose.yaml",
             "compose.prod.yaml",
             "docker-compose.override.yml",
+            "docker-compose-hub.yml",
+            "docker-compose_test.yaml",
+            "compose-dev.yaml",
+            "compose-with-env-file.yaml",
+            "docker-compose.test.override.yml",
         ] {
             assert_eq!(kind_of(name), Some(FileKind::Compose), "{name}");
         }
@@ -928,6 +946,12 @@ mod tests {
             "dockerfile",
             "Makefile",
             "compose..yaml",
+            "compose-.yml",
+            "compose_-x.yml",
+            "composer.yaml",
+            "docker-composer.yml",
+            "compose.yaml.j2",
+            "docker-compose.yml.example",
             "my-compose.yml",
             "compose.json",
             "ci.yml",

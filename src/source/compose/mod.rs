@@ -16,7 +16,14 @@ pub use interpolate::{interpolate, Interpolated, Variables};
 use std::collections::HashMap;
 
 use super::span::{LineIndex, Position, Span};
-use super::yaml::{self, Node};
+use super::yaml::{self, Node, Value};
+
+/// The top-level keys of the Compose specification (compose-go's schema):
+/// any other, but an `x-` extension, makes `docker compose` refuse the
+/// file.
+const TOP_LEVEL_KEYS: &[&str] = &[
+    "services", "networks", "volumes", "configs", "secrets", "models", "include", "name", "version",
+];
 
 #[derive(Debug, Clone)]
 pub struct ComposeFile {
@@ -69,7 +76,10 @@ pub struct ComposeError {
 
 impl ComposeFile {
     /// Read `text`, with `variables` (the configuration's over the `.env`
-    /// file's) for interpolation.
+    /// file's) for interpolation, as `docker compose` would: a top-level
+    /// key it does not know (a service written at the top level in the
+    /// old format, a typo such as `sevices:`) is an error that names the
+    /// key, whatever the file's name.
     pub fn parse(text: String, variables: &Variables) -> Result<ComposeFile, ComposeError> {
         let lines = LineIndex::new(&text);
         let documents = yaml::parse(&text).map_err(|e| ComposeError {
@@ -80,9 +90,19 @@ impl ComposeFile {
         let mut by_span: HashMap<(usize, usize), usize> = HashMap::new();
         let mut services = Vec::new();
         for document in &documents {
+            top_level(document).map_err(|(message, at)| ComposeError {
+                message,
+                position: lines.position(&text, at),
+            })?;
             let Some(list) = document.get("services") else {
                 continue;
             };
+            if !matches!(list.value, Value::Mapping(_) | Value::Scalar(None)) {
+                return Err(ComposeError {
+                    message: "`services` must be a mapping of service names to services".into(),
+                    position: lines.position(&text, list.span.start),
+                });
+            }
             for (name, service) in list.entries() {
                 let Some(service_name) = name.str() else {
                     continue;
@@ -132,14 +152,203 @@ impl ComposeFile {
     }
 }
 
-/// Whether a document is a Compose file: a mapping with `services`.
-pub fn has_services(node: &Node) -> bool {
-    node.get("services").is_some()
+/// Whether a document is one `docker compose` reads: an empty one, or a
+/// mapping of the specification's top-level keys and `x-` extensions.
+/// Else what it says of the first key it refuses, and where.
+fn top_level(document: &Node) -> Result<(), (String, usize)> {
+    let entries = match &document.value {
+        Value::Scalar(None) => return Ok(()),
+        Value::Mapping(entries) => entries,
+        Value::Sequence(_) | Value::Scalar(Some(_)) => {
+            return Err((
+                "not a Compose file: its top level is not a mapping of keys such as `services`"
+                    .to_owned(),
+                document.span.start,
+            ))
+        }
+    };
+    let known = |key: &str| TOP_LEVEL_KEYS.contains(&key) || key.starts_with("x-");
+    let Some((key, value)) = entries
+        .iter()
+        .find(|(key, _)| !key.str().is_some_and(known))
+    else {
+        return Ok(());
+    };
+    let Some(name) = key.str() else {
+        return Err((
+            "a Compose top-level key is a name such as `services`".to_owned(),
+            key.span.start,
+        ));
+    };
+    let is_compose = entries
+        .iter()
+        .any(|(key, _)| matches!(key.str(), Some("services" | "include")));
+    let looks_like_a_service = value.get("image").is_some() || value.get("build").is_some();
+    let message = if looks_like_a_service {
+        format!(
+            "`{name}` is a service written at the top level, the old Compose format without \
+             `services:`: `docker compose` refuses the file; move the services under `services:`"
+        )
+    } else if let Some(meant) = near_miss(name) {
+        format!(
+            "`{name}` is not a Compose top-level key (did you mean `{meant}`?): \
+             `docker compose` refuses the file"
+        )
+    } else if is_compose {
+        format!(
+            "`{name}` is not a Compose top-level key (those are {}, and `x-` extensions): \
+             `docker compose` refuses the file",
+            listed(TOP_LEVEL_KEYS)
+        )
+    } else {
+        format!(
+            "not a Compose file: it has no `services`, and `{name}` is not a Compose top-level \
+             key (those are {}, and `x-` extensions)",
+            listed(TOP_LEVEL_KEYS)
+        )
+    };
+    Err((message, key.span.start))
+}
+
+/// `` `a`, `b` and `c` ``.
+fn listed(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => quoted.concat(),
+    }
+}
+
+/// The top-level key a misspelt one stands for: the same but for case,
+/// or at most two edits away (`sevices`, `service`, `volume`).
+fn near_miss(name: &str) -> Option<&'static str> {
+    let lower = name.to_lowercase();
+    TOP_LEVEL_KEYS
+        .iter()
+        .copied()
+        .find(|key| *key == lower)
+        .or_else(|| {
+            TOP_LEVEL_KEYS
+                .iter()
+                .copied()
+                .filter(|key| key.len() > 4)
+                .find(|key| edits(&lower, key) <= 2)
+        })
+}
+
+/// Levenshtein distance, for short names.
+fn edits(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
+        }
+    }
+    row[b.len()]
+}
+
+/// Whether a YAML text reads as a Compose file to be judged as one: a
+/// document that is a mapping. What it holds is [`ComposeFile::parse`]'s
+/// to judge, and to say when it is not Compose.
+pub fn is_mapping(node: &Node) -> bool {
+    matches!(node.value, Value::Mapping(_))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn error(text: &str) -> (String, usize, usize) {
+        let error = ComposeFile::parse(text.to_owned(), &Variables::default()).unwrap_err();
+        (error.message, error.position.line, error.position.column)
+    }
+
+    /// The message of the error `text` is, checked to hold `part` and to
+    /// be at `line:column`.
+    fn assert_refused(text: &str, at: (usize, usize), part: &str) {
+        let (message, line, column) = error(text);
+        assert_eq!((line, column), at, "{text:?}: {message}");
+        assert!(message.contains(part), "{text:?}: {message}");
+    }
+
+    #[test]
+    fn top_level_keys_compose_refuses_are_errors_that_name_them() {
+        // The old format: services at the top level.
+        assert_refused(
+            "web:\n  image: nginx\n",
+            (1, 1),
+            "`web` is a service written at the top level",
+        );
+        assert_refused(
+            "version: '2'\ndb:\n  build: .\n",
+            (2, 1),
+            "`db` is a service written at the top level",
+        );
+        assert_refused(
+            "services: {}\nweb:\n  image: nginx\n",
+            (2, 1),
+            "old Compose format",
+        );
+        // Typos.
+        assert_refused(
+            "sevices:\n  web:\n    image: nginx\n",
+            (1, 1),
+            "did you mean `services`?",
+        );
+        assert_refused("service:\n  web: {}\n", (1, 1), "did you mean `services`?");
+        assert_refused("Services:\n  web: {}\n", (1, 1), "did you mean `services`?");
+        assert_refused(
+            "services: {}\nvolume: {}\n",
+            (2, 1),
+            "did you mean `volumes`?",
+        );
+        assert_refused(
+            "services: {}\nnetwork: {}\n",
+            (2, 1),
+            "did you mean `networks`?",
+        );
+        // Anything else.
+        assert_refused(
+            "services: {}\nfoo: 1\n",
+            (2, 1),
+            "`foo` is not a Compose top-level key (those are",
+        );
+        assert_refused(
+            "apiVersion: v1\nkind: Pod\n",
+            (1, 1),
+            "not a Compose file: it has no `services`, and `apiVersion`",
+        );
+        assert_refused(
+            "- a\n- b\n",
+            (1, 1),
+            "not a Compose file: its top level is not a mapping",
+        );
+        assert_refused(
+            "services: {}\n---\nweb:\n  image: x\n",
+            (3, 1),
+            "old Compose format",
+        );
+        assert_refused("services: [a]\n", (1, 11), "`services` must be a mapping");
+    }
+
+    #[test]
+    fn what_compose_reads_is_clean() {
+        for text in [
+            "",
+            "# nothing\n",
+            "services:\n",
+            "version: '3.8'\nname: app\nservices: {}\nnetworks: {}\nvolumes: {}\nconfigs: {}\nsecrets: {}\nmodels: {}\nx-defaults: &d {}\n",
+            "networks:\n  default: {}\n",
+            "---\n---\nservices: {}\n",
+        ] {
+            assert!(ComposeFile::parse(text.to_owned(), &Variables::default()).is_ok(), "{text:?}");
+        }
+    }
 
     #[test]
     fn services_and_their_images() {
@@ -164,5 +373,17 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(error.position.line, 3);
+    }
+
+    #[test]
+    fn near_misses() {
+        assert_eq!(near_miss("sevices"), Some("services"));
+        assert_eq!(near_miss("servces"), Some("services"));
+        assert_eq!(near_miss("SERVICES"), Some("services"));
+        assert_eq!(near_miss("secret"), Some("secrets"));
+        assert_eq!(near_miss("web"), None);
+        assert_eq!(near_miss("db"), None);
+        assert_eq!(near_miss("nam"), None);
+        assert_eq!(edits("kitten", "sitting"), 3);
     }
 }
