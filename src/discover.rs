@@ -94,6 +94,44 @@ fn is_compose_name(name: &str) -> bool {
     }
 }
 
+/// The entry at `path`, when there is one (a link to nowhere is one: it
+/// is refused when read, and said).
+fn is_there(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok()
+}
+
+/// The file `docker compose` reads in the directory of `path`, when it
+/// reads one there: the first of its default names.
+fn compose_default(path: &Path) -> Option<PathBuf> {
+    let dir = path.parent()?;
+    crate::source::compose::DEFAULT_NAMES
+        .iter()
+        .map(|name| dir.join(name))
+        .find(|candidate| is_there(candidate))
+}
+
+/// The override file `docker compose` merges into the Compose file at
+/// `path`: the first of its override names beside it, when `path` is the
+/// file `docker compose` reads in its directory.
+pub fn compose_override(path: &Path) -> Option<PathBuf> {
+    let default = compose_default(path)?;
+    if default.file_name() != path.file_name() {
+        return None;
+    }
+    let dir = path.parent()?;
+    crate::source::compose::OVERRIDE_NAMES
+        .iter()
+        .map(|name| dir.join(name))
+        .find(|candidate| is_there(candidate))
+}
+
+/// The Compose file that the override file at `path` is merged into, when
+/// `path` is the one `docker compose` merges there.
+fn compose_base(path: &Path) -> Option<PathBuf> {
+    let base = compose_default(path)?;
+    (compose_override(&base)?.file_name() == path.file_name()).then_some(base)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
     File(PathBuf),
@@ -178,6 +216,8 @@ pub fn units(targets: Vec<Target>, cwd: &Path) -> Vec<Unit> {
     let mut units: Vec<Unit> = Vec::new();
     // Directory of a flake → its unit's index.
     let mut flakes: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
+    // Compose files audited, an override file by its base's.
+    let mut compose = HashSet::new();
     for target in targets {
         match target.kind {
             FileKind::Dockerfile => {
@@ -189,7 +229,10 @@ pub fn units(targets: Vec<Target>, cwd: &Path) -> Vec<Unit> {
                 continue;
             }
             FileKind::Compose => {
-                units.push(Unit::Compose(target));
+                let target = with_its_base(target, cwd);
+                if compose.insert(identity(&target)) {
+                    units.push(Unit::Compose(target));
+                }
                 continue;
             }
             FileKind::Workflow => {
@@ -272,6 +315,31 @@ pub fn units(targets: Vec<Target>, cwd: &Path) -> Vec<Unit> {
         }
     }
     units
+}
+
+/// The Compose file an override file is merged into, in its place (its
+/// audit reads the override, as `docker compose` does); any other file
+/// as it is. An override whose base is not to be read stays itself.
+fn with_its_base(target: Target, cwd: &Path) -> Target {
+    let Source::File(path) = &target.source else {
+        return target;
+    };
+    let Some(base) = compose_base(path) else {
+        return target;
+    };
+    if crate::input::inside(&base, &target.tree).is_err() {
+        return target;
+    }
+    let display = match (target.display.rsplit_once('/'), base.file_name()) {
+        (Some((dir, _)), Some(name)) => format!("{dir}/{}", name.to_string_lossy()),
+        (None, Some(name)) => name.to_string_lossy().into_owned(),
+        (_, None) => display_path(&base, cwd),
+    };
+    Target {
+        source: Source::File(base),
+        display,
+        ..target
+    }
 }
 
 /// What makes two targets one file: device and inode where there are

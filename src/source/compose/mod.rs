@@ -1,22 +1,41 @@
-//! A Compose file as the image rules read it: each service's `image:`,
-//! with its span (the value, not the key) and its value after Compose's
-//! interpolation (`$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`,
-//! `${VAR:+alt}`, `${VAR+alt}`, `${VAR:?err}`, `${VAR?err}`, `$$`), from
-//! the `.env` file beside it and the configuration's `[build-args]` — not
-//! from the environment of the machine that runs the audit, which is
-//! exactly what differs between two builds. A service with `build:` has no
-//! image to pin: Compose builds it (and its Dockerfile is audited as one).
+//! A Compose file as the image rules read it: its top-level keys checked
+//! as `docker compose` checks them, each service's `image:` (its span is
+//! the value's, not the key's), `build:`, `extends:` and the files it
+//! `include:`s, with Compose's own tags (`!reset`, `!override`). Which
+//! images its services pull — and so which the rules judge — is the
+//! project's to say ([`project`]): an override file, an `extends:` or an
+//! `include:` can give a service a `build:` or take it away. A service
+//! with `build:` has no image to pin: Compose builds it (and its
+//! Dockerfile is audited as one). Values are interpolated as Compose does
+//! it ([`interpolate`]) with the `.env` file's variables ([`env`]).
 
 pub mod env;
 pub mod interpolate;
+pub mod project;
 
 pub use env::read_env_file;
 pub use interpolate::{interpolate, Interpolated, Variables};
 
-use std::collections::HashMap;
-
 use super::span::{LineIndex, Position, Span};
 use super::yaml::{self, Node, Value};
+
+/// The names `docker compose` reads in a directory when none is given, in
+/// its order of preference: the first one there is the project's file.
+pub const DEFAULT_NAMES: &[&str] = &[
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yml",
+    "docker-compose.yaml",
+];
+
+/// The override files `docker compose` merges into that file, in its order
+/// of preference: the first one there is merged.
+pub const OVERRIDE_NAMES: &[&str] = &[
+    "compose.override.yml",
+    "compose.override.yaml",
+    "docker-compose.override.yml",
+    "docker-compose.override.yaml",
+];
 
 /// The top-level keys of the Compose specification (compose-go's schema):
 /// any other, but an `x-` extension, makes `docker compose` refuse the
@@ -29,18 +48,85 @@ const TOP_LEVEL_KEYS: &[&str] = &[
 pub struct ComposeFile {
     pub text: String,
     pub lines: LineIndex,
+    /// The images its services pull, in file order: filled by the project
+    /// the file is read in ([`project::Project`]).
     pub images: Vec<ServiceImage>,
     /// Every `#` comment alone on its line.
     pub comment_lines: Vec<Span>,
     /// Each service's name and value, for a pragma above the service.
     pub services: Vec<Span>,
+    /// Its documents: Compose reads each over the ones before, as it
+    /// reads an override file over its base. Shared, as the project reads
+    /// them while it reads other files.
+    pub documents: Vec<std::rc::Rc<Document>>,
+}
+
+/// One YAML document of a Compose file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Document {
+    pub services: Vec<Service>,
+    /// `services: !reset`: the services of what came before are dropped.
+    pub services_reset: bool,
+    pub includes: Vec<Include>,
+}
+
+/// A service as one document writes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Service {
+    pub name: String,
+    /// `web: !reset`: the service is dropped from what came before.
+    pub reset: bool,
+    /// `web: !override`: it replaces the service that came before rather
+    /// than being merged into it.
+    pub replaces: bool,
+    pub image: Field<Written>,
+    pub build: Field<()>,
+    pub extends: Option<Extends>,
+}
+
+/// A key of a service: not written, reset (`image: !reset`: what came
+/// before is dropped, and nothing set), or set.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Field<T> {
+    Absent,
+    Reset,
+    Set(T),
+}
+
+/// A scalar as written (a block scalar's last newline dropped) and where.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Written {
+    pub text: String,
+    pub span: Span,
+}
+
+/// `extends: base` or `extends: {service: base, file: common.yaml}`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Extends {
+    pub service: Written,
+    pub file: Option<Written>,
+}
+
+/// One entry of `include:`: `- other/compose.yaml` or
+/// `- path: [a.yaml, a.override.yaml]` with `project_directory` and
+/// `env_file`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Include {
+    /// The project's file, then the files merged over it.
+    pub paths: Vec<Written>,
+    pub project_directory: Option<Written>,
+    pub env_files: Vec<Written>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServiceImage {
-    /// The services that use it: several when they merge it from one
-    /// anchor (`<<: *defaults`), which is one place to pin.
+    /// The services that pull it: several when they merge it from one
+    /// anchor (`<<: *defaults`) or extend one service, which is one place
+    /// to pin.
     pub services: Vec<String>,
+    /// Why it is pulled when the file that writes it does not say so
+    /// alone: `` `build` reset by compose.override.yaml ``.
+    pub note: Option<String>,
     /// The value as written (`python:${TAG:-3.13}`).
     pub written: String,
     /// The value's span.
@@ -50,7 +136,7 @@ pub struct ServiceImage {
 
 impl ServiceImage {
     /// `service `web``, `services `a` and `b``, `services `a`, `b`, `c`
-    /// and 4 more`.
+    /// and 4 more`, with the note after it.
     pub fn who(&self) -> String {
         let names: Vec<String> = self
             .services
@@ -58,11 +144,15 @@ impl ServiceImage {
             .take(3)
             .map(|s| format!("`{s}`"))
             .collect();
-        match self.services.len() {
-            1 => format!("service {}", names[0]),
-            2 => format!("services {} and {}", names[0], names[1]),
-            3 => format!("services {}, {} and {}", names[0], names[1], names[2]),
-            n => format!("services {} and {} more", names.join(", "), n - 3),
+        let who = match (self.services.len(), names.as_slice()) {
+            (1, [one]) => format!("service {one}"),
+            (2, [a, b]) => format!("services {a} and {b}"),
+            (3, [a, b, c]) => format!("services {a}, {b} and {c}"),
+            (n, _) => format!("services {} and {} more", names.join(", "), n - 3),
+        };
+        match &self.note {
+            Some(note) => format!("{who} ({note})"),
+            None => who,
         }
     }
 }
@@ -75,79 +165,36 @@ pub struct ComposeError {
 }
 
 impl ComposeFile {
-    /// Read `text`, with `variables` (the configuration's over the `.env`
-    /// file's) for interpolation, as `docker compose` would: a top-level
-    /// key it does not know (a service written at the top level in the
-    /// old format, a typo such as `sevices:`) is an error that names the
-    /// key, whatever the file's name.
-    pub fn parse(text: String, variables: &Variables) -> Result<ComposeFile, ComposeError> {
+    /// Read `text` as `docker compose` would: a top-level key it does not
+    /// know (a service written at the top level in the old format, a typo
+    /// such as `sevices:`) is an error that names the key, whatever the
+    /// file's name.
+    pub fn parse(text: String) -> Result<ComposeFile, ComposeError> {
         let lines = LineIndex::new(&text);
         let documents = yaml::parse(&text).map_err(|e| ComposeError {
             message: e.message,
             position: e.position,
         })?;
-        let mut images = Vec::new();
-        let mut by_span: HashMap<(usize, usize), usize> = HashMap::new();
-        let mut services = Vec::new();
+        let error = |message: String, at: usize| ComposeError {
+            message,
+            position: lines.position(&text, at),
+        };
+        let mut read = Vec::new();
+        let mut blocks = Vec::new();
         for document in &documents {
-            top_level(document).map_err(|(message, at)| ComposeError {
-                message,
-                position: lines.position(&text, at),
-            })?;
-            let Some(list) = document.get("services") else {
-                continue;
-            };
-            if !matches!(list.value, Value::Mapping(_) | Value::Scalar(None)) {
-                return Err(ComposeError {
-                    message: "`services` must be a mapping of service names to services".into(),
-                    position: lines.position(&text, list.span.start),
-                });
-            }
-            for (name, service) in list.entries() {
-                let Some(service_name) = name.str() else {
-                    continue;
-                };
-                services.push(Span::new(
-                    name.span.start,
-                    service.span.end.max(name.span.end),
-                ));
-                if service.get("build").is_some() {
-                    continue;
-                }
-                let Some(image) = service.get("image") else {
-                    continue;
-                };
-                let Some(written) = image.str() else {
-                    let position = lines.position(&text, image.span.start);
-                    return Err(ComposeError {
-                        message: format!("service `{service_name}`: `image` must be a string"),
-                        position,
-                    });
-                };
-                if let Some(&same) = by_span.get(&(image.span.start, image.span.end)) {
-                    let same: &mut ServiceImage = &mut images[same];
-                    same.services.push(service_name.to_owned());
-                    continue;
-                }
-                by_span.insert((image.span.start, image.span.end), images.len());
-                // A block scalar (`image: |`) ends in a newline that is no
-                // part of the name.
-                let written = written.trim();
-                images.push(ServiceImage {
-                    services: vec![service_name.to_owned()],
-                    written: written.to_owned(),
-                    span: image.span,
-                    value: interpolate(written, variables),
-                });
-            }
+            top_level(document).map_err(|(message, at)| error(message, at))?;
+            let document =
+                read_document(document, &mut blocks).map_err(|(message, at)| error(message, at))?;
+            read.push(std::rc::Rc::new(document));
         }
         let comment_lines = yaml::comment_lines(&text, &lines);
         Ok(ComposeFile {
             text,
             lines,
-            images,
+            images: Vec::new(),
             comment_lines,
-            services,
+            services: blocks,
+            documents: read,
         })
     }
 }
@@ -252,6 +299,156 @@ fn edits(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
+/// A document's services and includes; `blocks` gets each service's
+/// span, for pragmas.
+fn read_document(document: &Node, blocks: &mut Vec<Span>) -> Result<Document, (String, usize)> {
+    let mut read = Document::default();
+    if let Some(services) = document.get("services") {
+        read.services_reset = is_reset(services);
+        if !read.services_reset
+            && !matches!(services.value, Value::Mapping(_) | Value::Scalar(None))
+        {
+            return Err((
+                "`services` must be a mapping of service names to services".to_owned(),
+                services.span.start,
+            ));
+        }
+        for (name, service) in services.entries() {
+            let Some(service_name) = name.str() else {
+                continue;
+            };
+            blocks.push(Span::new(
+                name.span.start,
+                service.span.end.max(name.span.end),
+            ));
+            read.services.push(read_service(service_name, service)?);
+        }
+    }
+    if let Some(include) = document.get("include") {
+        read.includes = read_includes(include)?;
+    }
+    Ok(read)
+}
+
+fn is_reset(node: &Node) -> bool {
+    node.tag.as_deref() == Some("!reset")
+}
+
+fn read_service(name: &str, service: &Node) -> Result<Service, (String, usize)> {
+    let field = |key: &str| match service.get(key) {
+        None => Field::Absent,
+        Some(node) if is_reset(node) => Field::Reset,
+        Some(node) => Field::Set(node),
+    };
+    let image = match field("image") {
+        Field::Absent => Field::Absent,
+        Field::Reset => Field::Reset,
+        Field::Set(image) => match written(image) {
+            Some(written) => Field::Set(written),
+            None => {
+                return Err((
+                    format!("service `{name}`: `image` must be a string"),
+                    image.span.start,
+                ))
+            }
+        },
+    };
+    let build = match field("build") {
+        Field::Absent => Field::Absent,
+        Field::Reset => Field::Reset,
+        Field::Set(_) => Field::Set(()),
+    };
+    let extends = match service.get("extends") {
+        None => None,
+        Some(node) if is_reset(node) => None,
+        Some(node) => Some(read_extends(name, node)?),
+    };
+    Ok(Service {
+        name: name.to_owned(),
+        reset: is_reset(service),
+        replaces: service.tag.as_deref() == Some("!override"),
+        image,
+        build,
+        extends,
+    })
+}
+
+/// A scalar's text, a block scalar's last newline dropped.
+fn written(node: &Node) -> Option<Written> {
+    Some(Written {
+        text: node.str()?.trim().to_owned(),
+        span: node.span,
+    })
+}
+
+fn read_extends(name: &str, node: &Node) -> Result<Extends, (String, usize)> {
+    let refused = || {
+        (
+            format!(
+                "service `{name}`: `extends` is a service name or a mapping with `service` \
+                 (and `file`)"
+            ),
+            node.span.start,
+        )
+    };
+    if let Some(service) = written(node) {
+        return Ok(Extends {
+            service,
+            file: None,
+        });
+    }
+    let service = node.get("service").and_then(written).ok_or_else(refused)?;
+    let file = match node.get("file") {
+        None => None,
+        Some(file) => Some(written(file).ok_or_else(refused)?),
+    };
+    Ok(Extends { service, file })
+}
+
+fn read_includes(include: &Node) -> Result<Vec<Include>, (String, usize)> {
+    let refused = |at: &Node| {
+        (
+            "`include` is a list of paths, or of mappings with `path`".to_owned(),
+            at.span.start,
+        )
+    };
+    if !matches!(include.value, Value::Sequence(_) | Value::Scalar(None)) {
+        return Err(refused(include));
+    }
+    let strings = |node: &Node| -> Result<Vec<Written>, (String, usize)> {
+        match &node.value {
+            Value::Sequence(items) => items
+                .iter()
+                .map(|item| written(item).ok_or_else(|| refused(item)))
+                .collect(),
+            _ => Ok(vec![written(node).ok_or_else(|| refused(node))?]),
+        }
+    };
+    let mut read = Vec::new();
+    for item in include.items() {
+        if let Some(path) = written(item) {
+            read.push(Include {
+                paths: vec![path],
+                project_directory: None,
+                env_files: Vec::new(),
+            });
+            continue;
+        }
+        let Some(paths) = item.get("path") else {
+            return Err(refused(item));
+        };
+        read.push(Include {
+            paths: strings(paths)?,
+            project_directory: item.get("project_directory").and_then(written),
+            env_files: match item.get("env_file") {
+                Some(files) => strings(files)?,
+                None => Vec::new(),
+            },
+        });
+    }
+    Ok(read)
+}
+
 /// Whether a YAML text reads as a Compose file to be judged as one: a
 /// document that is a mapping. What it holds is [`ComposeFile::parse`]'s
 /// to judge, and to say when it is not Compose.
@@ -264,7 +461,7 @@ mod tests {
     use super::*;
 
     fn error(text: &str) -> (String, usize, usize) {
-        let error = ComposeFile::parse(text.to_owned(), &Variables::default()).unwrap_err();
+        let error = ComposeFile::parse(text.to_owned()).unwrap_err();
         (error.message, error.position.line, error.position.column)
     }
 
@@ -334,6 +531,12 @@ mod tests {
             "old Compose format",
         );
         assert_refused("services: [a]\n", (1, 11), "`services` must be a mapping");
+        assert_refused("include: a.yaml\n", (1, 10), "`include` is a list");
+        assert_refused(
+            "services:\n  a:\n    extends: [x]\n",
+            (3, 14),
+            "`extends` is a service name",
+        );
     }
 
     #[test]
@@ -343,36 +546,54 @@ mod tests {
             "# nothing\n",
             "services:\n",
             "version: '3.8'\nname: app\nservices: {}\nnetworks: {}\nvolumes: {}\nconfigs: {}\nsecrets: {}\nmodels: {}\nx-defaults: &d {}\n",
+            "include:\n  - a.yaml\n  - path: [b.yaml, c.yaml]\n    env_file: b.env\n",
             "networks:\n  default: {}\n",
             "---\n---\nservices: {}\n",
         ] {
-            assert!(ComposeFile::parse(text.to_owned(), &Variables::default()).is_ok(), "{text:?}");
+            assert!(ComposeFile::parse(text.to_owned()).is_ok(), "{text:?}");
         }
     }
 
     #[test]
-    fn services_and_their_images() {
-        let text = "services:\n  web:\n    image: \"nginx:${TAG:-1.27}\"\n  app:\n    build: .\n    image: me/app\n  db:\n    image: postgres\n";
-        let file = ComposeFile::parse(text.to_owned(), &Variables::default()).unwrap();
-        let images: Vec<(&str, &str)> = file
-            .images
+    fn services_their_keys_and_tags() {
+        let text = "services:\n  web:\n    image: !override \"nginx:${TAG:-1.27}\"\n  app:\n    build: .\n    image: me/app\n  db: !reset\n  c:\n    image: !reset x\n    build: !reset\n    extends: {service: web, file: common.yaml}\n  d: !override\n    extends: web\n";
+        let file = ComposeFile::parse(text.to_owned()).unwrap();
+        let services = &file.documents[0].services;
+        let at = |span: Span| &text[span.start..span.end];
+        let Field::Set(web) = &services[0].image else {
+            panic!("{:?}", services[0])
+        };
+        assert_eq!(web.text, "nginx:${TAG:-1.27}");
+        assert_eq!(at(web.span), "\"nginx:${TAG:-1.27}\"");
+        assert_eq!(services[1].build, Field::Set(()));
+        assert!(services[2].reset);
+        assert_eq!(services[3].image, Field::Reset);
+        assert_eq!(services[3].build, Field::Reset);
+        let extends = services[3].extends.as_ref().unwrap();
+        assert_eq!(extends.service.text, "web");
+        assert_eq!(at(extends.file.as_ref().unwrap().span), "common.yaml");
+        assert!(services[4].replaces);
+        assert_eq!(services[4].extends.as_ref().unwrap().service.text, "web");
+        assert_eq!(file.services.len(), 5);
+        let error = ComposeFile::parse("services:\n  a:\n    image: [x]\n".into()).unwrap_err();
+        assert_eq!(error.position.line, 3);
+    }
+
+    #[test]
+    fn includes() {
+        let text = "include:\n  - a/compose.yaml\n  - path:\n      - b.yaml\n      - b.override.yaml\n    project_directory: b\n    env_file: [b.env]\n";
+        let file = ComposeFile::parse(text.to_owned()).unwrap();
+        let includes = &file.documents[0].includes;
+        let paths: Vec<Vec<&str>> = includes
             .iter()
-            .map(|i| (i.services[0].as_str(), &text[i.span.start..i.span.end]))
+            .map(|i| i.paths.iter().map(|p| p.text.as_str()).collect())
             .collect();
         assert_eq!(
-            images,
-            [("web", "\"nginx:${TAG:-1.27}\""), ("db", "postgres")]
+            paths,
+            [vec!["a/compose.yaml"], vec!["b.yaml", "b.override.yaml"]]
         );
-        assert_eq!(
-            file.images[0].value,
-            Interpolated::Resolved("nginx:1.27".into())
-        );
-        let error = ComposeFile::parse(
-            "services:\n  a:\n    image: [x]\n".into(),
-            &Variables::default(),
-        )
-        .unwrap_err();
-        assert_eq!(error.position.line, 3);
+        assert_eq!(includes[1].project_directory.as_ref().unwrap().text, "b");
+        assert_eq!(includes[1].env_files[0].text, "b.env");
     }
 
     #[test]
