@@ -21,7 +21,8 @@ use crate::rules;
 use crate::rules::docker::Context;
 use crate::rules::nix::{self, FlakeFile, Settings};
 use crate::rules::{Check, Rule};
-use crate::source::compose::{self, ComposeFile};
+use crate::source::compose::project::{Project, ProjectFile};
+use crate::source::compose::{self, ComposeFile, Variables};
 use crate::source::devcontainer::Devcontainer;
 use crate::source::dockerfile::{self, stages::BuildArgs, Dockerfile};
 use crate::source::flake_lock::FlakeLock;
@@ -221,15 +222,46 @@ pub fn audit_each(units: &[Unit], options: &[std::sync::Arc<Options>]) -> Report
         files: units.iter().map(Unit::files).sum(),
         ..Report::default()
     };
-    for (_, result) in results {
+    // A finding in a file that two units read (a Compose file included by
+    // another and found by the walk too) is reported once: by the file's
+    // own unit, else by the first that reads it. A unit's own files are never merged with
+    // others (two names that are not UTF-8 may show alike).
+    let own = |i: usize, path: &str| {
+        units
+            .get(i)
+            .is_some_and(|unit| unit.targets().iter().any(|t| t.display == path))
+    };
+    let owned: std::collections::HashSet<_> = results
+        .iter()
+        .flat_map(|(i, result)| {
+            result
+                .findings
+                .iter()
+                .filter(|f| own(*i, &f.path))
+                .map(finding_key)
+        })
+        .collect();
+    let mut borrowed = std::collections::HashSet::new();
+    for (i, result) in results {
         report.files += result.included;
         report.sources.extend(result.sources);
-        report.findings.extend(result.findings);
+        report
+            .findings
+            .extend(result.findings.into_iter().filter(|f| {
+                own(i, &f.path)
+                    || (!owned.contains(&finding_key(f)) && borrowed.insert(finding_key(f)))
+            }));
+        // An error said twice at one place is said once (`cli` sorts them).
         report.errors.extend(result.errors);
         report.unaudited += result.unaudited;
     }
     sort_findings(&mut report.findings);
     report
+}
+
+/// What makes two findings one: the rule and the place.
+fn finding_key(finding: &Finding) -> (String, Span, &'static str) {
+    (finding.path.clone(), finding.span, finding.code)
 }
 
 pub fn sort_findings(findings: &mut [Finding]) {
@@ -308,14 +340,7 @@ fn audit_unit(unit: &Unit, options: &Options, templates: &Templates) -> UnitResu
         Unit::Workflow(target) => one(target, |text| {
             audit_workflow(&target.display, text, options)
         }),
-        Unit::Compose(target) => {
-            let (variables, refused) = compose_variables(target, options);
-            let mut result = one(target, |text| {
-                audit_compose(&target.display, text, &variables, options)
-            });
-            result.errors.extend(refused);
-            result
-        }
+        Unit::Compose(target) => audit_compose_project(target, options),
         Unit::Flake { nix, lock } => {
             let mut result = UnitResult::default();
             let mut read_one = |target: &Option<Target>| {
@@ -656,22 +681,30 @@ pub fn check_dockerfile(path: &str, dockerfile: &Dockerfile, options: &Options) 
 
 /// What the pragma rules (RA001, RA002) say of a file's pragmas, once the
 /// other rules' findings went through them.
-/// The variables a Compose file is interpolated with: its `.env` file's,
-/// overridden by the configuration's `[build-args]` and `--build-arg`;
-/// with why the `.env` beside it was not read, when it is there but
-/// cannot be (not a regular file, too large, a link out of the
-/// repository).
-fn compose_variables(
-    target: &Target,
-    options: &Options,
-) -> (HashMap<String, String>, Option<FileError>) {
+/// The variables a Compose file is interpolated with: the configuration's
+/// `[build-args]` and `--build-arg`, which stand for the environment
+/// Compose reads first, over its `.env` file's (whose values interpolate
+/// them and the lines above); with why the `.env` beside it was not read,
+/// when it is there but cannot be (not a regular file, too large, a link
+/// out of the repository).
+fn compose_variables(target: &Target, options: &Options) -> (Variables, Option<FileError>) {
     let mut refused = None;
-    let mut variables = HashMap::new();
+    let environment = Variables::from(
+        options
+            .build_args
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect::<HashMap<String, String>>(),
+    );
+    let mut variables = Variables::default();
     if let Source::File(path) = &target.source {
         if let Some(dir) = path.parent() {
             let env = dir.join(".env");
             match read_inside(&env, &target.tree, crate::input::MAX_CONFIG_SIZE) {
-                Ok(bytes) => variables = compose::read_env_file(&String::from_utf8_lossy(&bytes)),
+                Ok(bytes) => {
+                    let text = String::from_utf8_lossy(&bytes);
+                    variables = compose::read_env_file(&text, &environment);
+                }
                 Err(Refusal::Missing) => {}
                 Err(Refusal::Unread(why)) => {
                     let shown = std::path::Path::new(&target.display).with_file_name(".env");
@@ -683,25 +716,182 @@ fn compose_variables(
             }
         }
     }
-    variables.extend(
-        options
-            .build_args
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone())),
-    );
+    variables.overlay(&environment);
     (variables, refused)
 }
 
-/// Audit one Compose file's text, interpolated with `variables`.
-pub fn audit_compose(
+/// How many files one Compose project may read besides its own: its
+/// override, the files it includes and extends, and their `.env` files.
+const MAX_COMPOSE_FILES: usize = 128;
+
+/// How many bytes those files may hold in all: as much as one file may.
+const MAX_COMPOSE_BYTES: u64 = MAX_FILE_SIZE;
+
+/// The files a Compose project names, read only inside its repository,
+/// at most [`MAX_COMPOSE_FILES`] of them and [`MAX_COMPOSE_BYTES`] in all;
+/// each shown as the project's file is, from its directory.
+struct ComposeFiles<'a> {
+    tree: &'a std::path::Path,
+    /// The repository's top level as the paths are written (links not
+    /// resolved), else `tree`.
+    root: std::path::PathBuf,
+    main_dir: std::path::PathBuf,
+    shown_dir: std::path::PathBuf,
+    seen: std::collections::HashSet<std::path::PathBuf>,
+    budget: u64,
+}
+
+impl compose::project::Reader for ComposeFiles<'_> {
+    fn read(
+        &mut self,
+        path: &std::path::Path,
+        what: compose::project::Wanted,
+    ) -> Result<Option<compose::project::Fetched>, String> {
+        if !path.starts_with(&self.root) && !path.starts_with(self.tree) {
+            return Err("it is outside the repository".to_owned());
+        }
+        let real = match crate::input::inside(path, self.tree) {
+            Ok(real) => real,
+            Err(Refusal::Missing) => return Ok(None),
+            Err(Refusal::Unread(why)) => return Err(why),
+        };
+        if !self.seen.contains(&real) && self.seen.len() >= MAX_COMPOSE_FILES {
+            return Err(format!(
+                "the project already reads {MAX_COMPOSE_FILES} other files, the most one is audited with"
+            ));
+        }
+        self.seen.insert(real.clone());
+        let size = std::fs::metadata(&real).map_or(0, |m| m.len());
+        if size > self.budget {
+            return Err(format!(
+                "the files the project reads would hold more than {} in all",
+                too_large(MAX_COMPOSE_BYTES).trim_start_matches("larger than ")
+            ));
+        }
+        let limit = match what {
+            compose::project::Wanted::Env => crate::input::MAX_CONFIG_SIZE.min(self.budget),
+            compose::project::Wanted::Compose => self.budget,
+        };
+        let bytes = match read_inside(path, self.tree, limit) {
+            Ok(bytes) => bytes,
+            Err(Refusal::Missing) => return Ok(None),
+            Err(Refusal::Unread(why)) => return Err(why),
+        };
+        self.budget -= bytes.len() as u64;
+        let text = match what {
+            compose::project::Wanted::Env => String::from_utf8_lossy(&bytes).into_owned(),
+            compose::project::Wanted::Compose => {
+                String::from_utf8(bytes).map_err(|_| "it is not valid UTF-8".to_owned())?
+            }
+        };
+        Ok(Some(compose::project::Fetched {
+            real,
+            shown: compose::project::Reader::shown(self, path),
+            text,
+        }))
+    }
+
+    fn shown(&self, path: &std::path::Path) -> String {
+        fold(&self.shown_dir.join(relative_path(&self.main_dir, path)))
+            .to_string_lossy()
+            .replace('\\', "/")
+    }
+}
+
+/// A Compose file with what it names: the override file `docker compose`
+/// merges into it, the files it includes and extends (each finding in
+/// the file that holds its text), and the `.env` files that interpolate
+/// them.
+fn audit_compose_project(target: &Target, options: &Options) -> UnitResult {
+    let mut result = UnitResult::default();
+    let (variables, refused) = compose_variables(target, options);
+    result.errors.extend(refused);
+    let text = match read(target) {
+        Ok(text) => text,
+        Err(error) => {
+            result.errors.push(error);
+            return result;
+        }
+    };
+    // Standard input's text is kept for `--fix -` to print back.
+    if target.source == Source::Stdin {
+        let kept = SourceText::new(text.clone(), LineEnds::Any);
+        result.sources.push((target.display.clone(), kept));
+    }
+    let file = match ComposeFile::parse(text) {
+        Ok(file) => file,
+        Err(error) => {
+            let error = FileError::syntax(&target.display, error.message, error.position);
+            result.errors.push(error);
+            return result;
+        }
+    };
+    let path = match &target.source {
+        Source::File(path) => Some(normalize(path)),
+        Source::Stdin | Source::Refused(..) => None,
+    };
+    let mut main = ProjectFile::main(&target.display, file, variables, path.as_deref());
+    main.real = path
+        .as_ref()
+        .map(|p| p.canonicalize().unwrap_or_else(|_| p.clone()));
+    let override_file = path.as_deref().and_then(crate::discover::compose_override);
+    let project = match &path {
+        Some(path) => {
+            let main_dir = path
+                .parent()
+                .map(std::path::Path::to_path_buf)
+                .unwrap_or_default();
+            let root = main_dir
+                .ancestors()
+                .find(|a| a.join(".git").exists())
+                .map_or_else(|| target.tree.clone(), std::path::Path::to_path_buf);
+            let mut reader = ComposeFiles {
+                tree: &target.tree,
+                root,
+                main_dir,
+                shown_dir: std::path::Path::new(&target.display)
+                    .parent()
+                    .map(std::path::Path::to_path_buf)
+                    .unwrap_or_default(),
+                seen: std::collections::HashSet::new(),
+                budget: MAX_COMPOSE_BYTES,
+            };
+            Project::build(main, override_file.as_deref(), Some(&mut reader))
+        }
+        None => Project::build(main, None, None),
+    };
+    result
+        .errors
+        .extend(project.errors.into_iter().map(|e| match e.position {
+            Some(position) => FileError::syntax(&e.path, e.message, position),
+            None => FileError::io(&e.path, &e.message),
+        }));
+    for (index, file) in project.files.iter().enumerate() {
+        // A file read for a service another extends is judged for the
+        // images it gives, its pragmas in its own audit.
+        if index > 0 && !file.whole && file.file.images.is_empty() {
+            continue;
+        }
+        let findings = compose_findings(&file.shown, &file.file, options, file.whole);
+        if !findings.is_empty() && !result.sources.iter().any(|(p, _)| *p == file.shown) {
+            let text = SourceText::new(file.file.text.clone(), LineEnds::Any);
+            result.sources.push((file.shown.clone(), text));
+        }
+        result.findings.extend(findings);
+    }
+    sort_findings(&mut result.findings);
+    result
+}
+
+/// The findings of one file of a Compose project, with what its pragmas
+/// say of themselves when `pragmas`.
+fn compose_findings(
     path: &str,
-    text: String,
-    variables: &HashMap<String, String>,
+    file: &ComposeFile,
     options: &Options,
-) -> Audited {
-    let file = ComposeFile::parse(text, variables)
-        .map_err(|error| FileError::syntax(path, error.message, error.position))?;
-    let context = rules::compose::Context { file: &file };
+    pragmas: bool,
+) -> Vec<Finding> {
+    let context = rules::compose::Context { file };
     let found = run_rules(options, |check, out| {
         if let Check::Compose(check) = check {
             check(&context, out);
@@ -714,8 +904,28 @@ pub fn audit_compose(
         trailing_comments: &file.trailing_comments,
         blocks: &file.services,
     };
+    if pragmas {
+        yaml.findings(path, found, options)
+    } else {
+        yaml.suppressed(path, found).0
+    }
+}
+
+/// Audit one Compose file's text alone, interpolated with `variables`:
+/// no override, include or extended file is read.
+pub fn audit_compose(
+    path: &str,
+    text: String,
+    variables: &Variables,
+    options: &Options,
+) -> Audited {
+    let file = ComposeFile::parse(text)
+        .map_err(|error| FileError::syntax(path, error.message, error.position))?;
+    let main = ProjectFile::main(path, file, variables.clone(), None);
+    let mut project = Project::build(main, None, None);
+    let file = project.files.swap_remove(0).file;
     Ok((
-        yaml.findings(path, found, options),
+        compose_findings(path, &file, options, true),
         SourceText::new(file.text, LineEnds::Any),
     ))
 }
@@ -1027,6 +1237,17 @@ impl YamlText<'_> {
         found: Vec<(&Rule, Diagnostic)>,
         options: &Options,
     ) -> Vec<Finding> {
+        let (mut findings, pragmas) = self.suppressed(path, found);
+        findings.extend(pragma_findings(
+            path, &pragmas, self.text, self.lines, options,
+        ));
+        sort_findings(&mut findings);
+        findings
+    }
+
+    /// The rules' diagnostics less those its pragmas suppress, placed;
+    /// and the pragmas.
+    fn suppressed(&self, path: &str, found: Vec<(&Rule, Diagnostic)>) -> (Vec<Finding>, Pragmas) {
         let queries: Vec<(&str, usize)> = found
             .iter()
             .map(|(rule, d)| (rule.code, d.span.start))
@@ -1039,21 +1260,13 @@ impl YamlText<'_> {
             self.blocks,
         );
         let suppressed = suppressions.suppressed(&queries, self.lines);
-        let mut findings: Vec<Finding> = found
+        let findings: Vec<Finding> = found
             .into_iter()
             .zip(suppressed)
             .filter(|(_, suppressed)| !suppressed)
             .map(|((rule, diagnostic), _)| place(path, rule, self.text, self.lines, diagnostic))
             .collect();
-        findings.extend(pragma_findings(
-            path,
-            &suppressions.pragmas,
-            self.text,
-            self.lines,
-            options,
-        ));
-        sort_findings(&mut findings);
-        findings
+        (findings, suppressions.pragmas)
     }
 }
 

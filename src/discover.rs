@@ -36,7 +36,8 @@ const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules", ".direnv"];
 /// `Dockerfile*`, `Containerfile*`, `*.Dockerfile`, `*.dockerfile`,
 /// `*.Containerfile`, `flake.nix`, `flake.lock`, `*.nix`, and Compose's
 /// names: `compose.yaml`, `docker-compose.yml`, `compose.<x>.yaml`,
-/// `docker-compose.<x>.yml` (either extension).
+/// `docker-compose-<x>.yml`, `compose_<x>.yml` (either extension; see
+/// [`is_compose_name`]).
 pub fn kind_of(name: &str) -> Option<FileKind> {
     match name {
         "flake.nix" => return Some(FileKind::FlakeNix),
@@ -68,6 +69,11 @@ fn kind_by_place(path: &Path) -> Option<FileKind> {
     }
 }
 
+/// A Compose file's name, as Renovate's docker-compose manager finds
+/// them (`(docker-)compose*.y(a)ml`): `compose.yaml`,
+/// `docker-compose.yml`, and any such name with more after a `.`, `-` or
+/// `_` (`compose.prod.yaml`, `docker-compose-hub.yml`,
+/// `docker-compose_test.yml`), but not `composer.yaml`.
 fn is_compose_name(name: &str) -> bool {
     let Some(stem) = name
         .strip_suffix(".yaml")
@@ -75,13 +81,55 @@ fn is_compose_name(name: &str) -> bool {
     else {
         return false;
     };
-    ["compose", "docker-compose"].iter().any(|base| {
-        stem == *base
-            || stem
-                .strip_prefix(base)
-                .and_then(|rest| rest.strip_prefix('.'))
-                .is_some_and(|variant| !variant.is_empty())
-    })
+    let rest = stem
+        .strip_prefix("docker-compose")
+        .or_else(|| stem.strip_prefix("compose"));
+    match rest {
+        Some("") => true,
+        Some(rest) => {
+            let variant = rest.strip_prefix(['.', '-', '_']).unwrap_or("");
+            !variant.is_empty() && !variant.starts_with(['.', '-', '_'])
+        }
+        None => false,
+    }
+}
+
+/// The entry at `path`, when there is one (a link to nowhere is one: it
+/// is refused when read, and said).
+fn is_there(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok()
+}
+
+/// The file `docker compose` reads in the directory of `path`, when it
+/// reads one there: the first of its default names.
+fn compose_default(path: &Path) -> Option<PathBuf> {
+    let dir = path.parent()?;
+    crate::source::compose::DEFAULT_NAMES
+        .iter()
+        .map(|name| dir.join(name))
+        .find(|candidate| is_there(candidate))
+}
+
+/// The override file `docker compose` merges into the Compose file at
+/// `path`: the first of its override names beside it, when `path` is the
+/// file `docker compose` reads in its directory.
+pub fn compose_override(path: &Path) -> Option<PathBuf> {
+    let default = compose_default(path)?;
+    if default.file_name() != path.file_name() {
+        return None;
+    }
+    let dir = path.parent()?;
+    crate::source::compose::OVERRIDE_NAMES
+        .iter()
+        .map(|name| dir.join(name))
+        .find(|candidate| is_there(candidate))
+}
+
+/// The Compose file that the override file at `path` is merged into, when
+/// `path` is the one `docker compose` merges there.
+fn compose_base(path: &Path) -> Option<PathBuf> {
+    let base = compose_default(path)?;
+    (compose_override(&base)?.file_name() == path.file_name()).then_some(base)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -168,6 +216,8 @@ pub fn units(targets: Vec<Target>, cwd: &Path) -> Vec<Unit> {
     let mut units: Vec<Unit> = Vec::new();
     // Directory of a flake → its unit's index.
     let mut flakes: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
+    // Compose files audited, an override file by its base's.
+    let mut compose = HashSet::new();
     for target in targets {
         match target.kind {
             FileKind::Dockerfile => {
@@ -179,7 +229,10 @@ pub fn units(targets: Vec<Target>, cwd: &Path) -> Vec<Unit> {
                 continue;
             }
             FileKind::Compose => {
-                units.push(Unit::Compose(target));
+                let target = with_its_base(target, cwd);
+                if compose.insert(identity(&target)) {
+                    units.push(Unit::Compose(target));
+                }
                 continue;
             }
             FileKind::Workflow => {
@@ -262,6 +315,31 @@ pub fn units(targets: Vec<Target>, cwd: &Path) -> Vec<Unit> {
         }
     }
     units
+}
+
+/// The Compose file an override file is merged into, in its place (its
+/// audit reads the override, as `docker compose` does); any other file
+/// as it is. An override whose base is not to be read stays itself.
+fn with_its_base(target: Target, cwd: &Path) -> Target {
+    let Source::File(path) = &target.source else {
+        return target;
+    };
+    let Some(base) = compose_base(path) else {
+        return target;
+    };
+    if crate::input::inside(&base, &target.tree).is_err() {
+        return target;
+    }
+    let display = match (target.display.rsplit_once('/'), base.file_name()) {
+        (Some((dir, _)), Some(name)) => format!("{dir}/{}", name.to_string_lossy()),
+        (None, Some(name)) => name.to_string_lossy().into_owned(),
+        (_, None) => display_path(&base, cwd),
+    };
+    Target {
+        source: Source::File(base),
+        display,
+        ..target
+    }
 }
 
 /// What makes two targets one file: device and inode where there are
@@ -710,14 +788,17 @@ fn explicit_kind(name: &str, path: &Path) -> Result<FileKind, String> {
     }
     let lower = name.to_ascii_lowercase();
     if lower.ends_with(".yml") || lower.ends_with(".yaml") {
-        let compose = crate::source::yaml::parse(text)
-            .is_ok_and(|documents| documents.iter().any(crate::source::compose::has_services));
-        if compose {
+        // A mapping is read as Compose reads it, which says what it
+        // refuses (a key that is not Compose's, named where it is), as it
+        // does under a Compose file's name.
+        let documents = crate::source::yaml::parse(text).unwrap_or_default();
+        if documents.iter().any(crate::source::compose::is_mapping) {
             return Ok(FileKind::Compose);
         }
         return Err(
-            "a YAML file but not a Compose file (it has no `services`): repro-audit reads \
-             Dockerfiles, Compose files, flake.nix, flake.lock and .nix files"
+            "a YAML file but not a Compose file (it is not a mapping of keys such as \
+             `services`): repro-audit reads Dockerfiles, Compose files, flake.nix, flake.lock \
+             and .nix files"
                 .to_owned(),
         );
     }
@@ -963,6 +1044,11 @@ mod tests {
             "docker-compose.yaml",
             "compose.prod.yaml",
             "docker-compose.override.yml",
+            "docker-compose-hub.yml",
+            "docker-compose_test.yaml",
+            "compose-dev.yaml",
+            "compose-with-env-file.yaml",
+            "docker-compose.test.override.yml",
         ] {
             assert_eq!(kind_of(name), Some(FileKind::Compose), "{name}");
         }
@@ -971,6 +1057,12 @@ mod tests {
             "dockerfile",
             "Makefile",
             "compose..yaml",
+            "compose-.yml",
+            "compose_-x.yml",
+            "composer.yaml",
+            "docker-composer.yml",
+            "compose.yaml.j2",
+            "docker-compose.yml.example",
             "my-compose.yml",
             "compose.json",
             "ci.yml",

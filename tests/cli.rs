@@ -877,7 +877,7 @@ fn named_files_are_recognised_by_their_content() {
     assert!(
         outcome
             .stderr
-            .contains("ci.yml: a YAML file but not a Compose file (it has no `services`)"),
+            .contains("ci.yml:1:1: not a Compose file: it has no `services`, and `on` is not a Compose top-level key"),
         "{}",
         outcome.stderr
     );

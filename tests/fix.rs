@@ -186,6 +186,57 @@ fn fix_pins_every_image_to_its_index_digest_and_a_second_run_changes_nothing() {
 
 /// The Bearer flow Docker Hub and GHCR use: a 401 naming a realm, a token
 /// from it for the repository's scope, the request again with the token.
+/// A Compose project's references are fixed in the file that writes
+/// each: the override, an included file, a value after `!override`.
+#[test]
+fn compose_references_are_fixed_where_they_are_written() {
+    if !have(&["docker-registry", "skopeo"]) {
+        return;
+    }
+    let images = images();
+    let dir = scratch("compose-project");
+    let registry = Registry::start(&dir, &images.storage, Auth::None);
+    let host = registry.host();
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    write(
+        &dir,
+        &[
+            (
+                ".repro-audit.toml",
+                format!("[fix]\nregistry-mirrors = {{ \"docker.io\" = \"http://{host}\" }}\n"),
+            ),
+            (
+                "compose.yaml",
+                "include:\n  - lib/db.yaml\nservices:\n  web:\n    image: !override alpine:3.20\n"
+                    .to_owned(),
+            ),
+            (
+                "compose.override.yaml",
+                "services:\n  cache:\n    image: alpine:3.20\n".to_owned(),
+            ),
+            (
+                "lib/db.yaml",
+                "services:\n  db:\n    image: \"alpine:3.20\"\n".to_owned(),
+            ),
+        ],
+    );
+    let alpine = format!("alpine:3.20@{}", images.alpine);
+    let fixed = repro_audit(&dir, &["--fix", "compose.yaml"], &[]);
+    assert_eq!(fixed.code, 0, "{}{}", fixed.stdout, fixed.stderr);
+    assert_eq!(
+        read(&dir, "compose.yaml"),
+        format!("include:\n  - lib/db.yaml\nservices:\n  web:\n    image: !override {alpine}\n")
+    );
+    assert_eq!(
+        read(&dir, "compose.override.yaml"),
+        format!("services:\n  cache:\n    image: {alpine}\n")
+    );
+    assert_eq!(
+        read(&dir, "lib/db.yaml"),
+        format!("services:\n  db:\n    image: \"{alpine}\"\n")
+    );
+}
+
 #[test]
 fn anonymous_bearer_tokens_from_the_registrys_realm() {
     if !have(&["docker-registry", "skopeo", "openssl"]) {

@@ -72,7 +72,7 @@ fn an_alias_bomb_in_bytes_is_an_error_at_the_alias_and_the_dockerfile_is_still_r
     }
     // And 80,000 aliases of one 1 KB scalar, flat.
     let flat = format!(
-        "x: &a \"{}\"\nservices:\n  web:\n    image: nginx\n    labels: [{}]\n",
+        "x-big: &a \"{}\"\nservices:\n  web:\n    image: nginx\n    labels: [{}]\n",
         "y".repeat(1000),
         vec!["*a"; 80_000].join(", ")
     );
@@ -107,7 +107,7 @@ fn an_alias_bomb_in_bytes_is_an_error_at_the_alias_and_the_dockerfile_is_still_r
 fn aliases_within_the_budget_are_read() {
     // 300 copies of a 10 KB scalar: 3 MB, read and audited.
     let text = format!(
-        "x: &a \"{}\"\nservices:\n  web:\n    image: nginx\n    labels: [{}]\n",
+        "x-big: &a \"{}\"\nservices:\n  web:\n    image: nginx\n    labels: [{}]\n",
         "z".repeat(10_000),
         vec!["*a"; 300].join(", ")
     );

@@ -35,6 +35,13 @@ fn the_hook_sees_every_audited_name_and_nothing_else() {
         "flake.lock.bak",
         "src/main.rs",
         "MyDockerfile",
+        "compose.yaml",
+        "deploy/docker-compose.prod.yml",
+        "docker-compose-hub.yml",
+        "compose_test.yaml",
+        "compose..yaml",
+        "composer.yaml",
+        "compose.yaml.j2",
     ];
     let mut args = vec![common::root().join(".pre-commit-hooks.yaml")];
     args.extend(paths.iter().map(PathBuf::from));

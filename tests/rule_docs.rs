@@ -120,7 +120,7 @@ fn rendered(rule: &'static Rule, sample: &Sample) -> (String, Vec<Option<Applica
                 }
                 Sample::Compose(text) => {
                     let path = "compose.yaml";
-                    let variables = std::collections::HashMap::new();
+                    let variables = repro_audit::source::compose::Variables::default();
                     (
                         path,
                         audit_compose(path, text.clone(), &variables, &options),

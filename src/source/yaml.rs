@@ -6,9 +6,11 @@
 //! `<<: [*a, *b]`) are applied as Compose applies them, keys written in
 //! the mapping winning; a quoted scalar's span ends at its closing quote
 //! and a plain one's at its last character; a node reached through an
-//! alias keeps the span of the anchored node, where a fix would go. A key
-//! written twice in one mapping is an error, unless the kind reads it as
-//! GitLab does ([`DuplicateKeys::LastWins`]).
+//! alias keeps the span of the anchored node, where a fix would go; a
+//! tagged node (`!reset`, `!override`, Compose's own) keeps its tag and
+//! its value, placed after the tag. A key written twice in one mapping is
+//! an error, unless the kind reads it as GitLab does
+//! ([`DuplicateKeys::LastWins`]).
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -48,6 +50,9 @@ const MAX_DEPTH: usize = 128;
 pub struct Node {
     pub value: Value,
     pub span: Span,
+    /// A local tag as written (`!reset`, `!override`); the core schema's
+    /// (`!!str`) are not kept.
+    pub tag: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -479,6 +484,9 @@ struct Loading<'input> {
     again: Option<KeysAgain>,
 }
 
+/// The suffix of the tag a key written again is given.
+const KEY_AGAIN: &str = "repro-audit-key-again-";
+
 /// The keys of the mappings being read. saphyr's loader keeps one value
 /// per key, so a key written again reaches it under a tag of its own
 /// (the tree reads through tags): both values stay, and the tree keeps the
@@ -502,7 +510,7 @@ impl KeysAgain {
                     self.again += 1;
                     let tag = Tag {
                         handle: "!".to_owned(),
-                        suffix: format!("repro-audit-key-again-{}", self.again),
+                        suffix: format!("{KEY_AGAIN}{}", self.again),
                     };
                     Event::Scalar(text, style, anchor, Some(Cow::Owned(tag)))
                 }
@@ -755,7 +763,17 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn node(&self, node: &MarkedYaml, depth: usize) -> Result<Node, (String, usize)> {
-        let start_char = node.span.start.index();
+        self.read(node, node.span, depth)
+    }
+
+    /// `node`, found at `marked`.
+    fn read(
+        &self,
+        node: &MarkedYaml,
+        marked: EventSpan,
+        depth: usize,
+    ) -> Result<Node, (String, usize)> {
+        let start_char = marked.start.index();
         if depth > MAX_DEPTH {
             return Err((
                 format!("YAML nested deeper than {MAX_DEPTH} levels"),
@@ -764,8 +782,11 @@ impl Reader<'_> {
         }
         let span = Span::new(
             self.offsets.byte(start_char),
-            self.offsets.byte(node.span.end.index()),
+            self.offsets.byte(marked.end.index()),
         );
+        // A tag (`!reset`, `!!str`) is no part of the value; nothing else
+        // that YAML reads as a node starts with `!`.
+        let span = self.past_tag(span);
         let value = match &node.data {
             YamlData::Value(scalar) => Value::Scalar(scalar_text(scalar)),
             YamlData::Representation(text, _, _) => Value::Scalar(Some(text.to_string())),
@@ -792,13 +813,21 @@ impl Reader<'_> {
                 merged.reverse();
                 Value::Mapping(merge(last_wins(written), merged, start_char)?)
             }
-            YamlData::Tagged(_, inner) => {
-                let mut node = self.node(inner, depth + 1)?;
-                // saphyr places a tagged scalar by the tag's node alone.
-                if let Value::Scalar(_) = node.value {
-                    node.span = self.scalar_span(span);
+            YamlData::Tagged(tag, inner) => {
+                // saphyr gives a tagged scalar's place to the tag's wrapper
+                // alone, and starts a tagged collection at its tag.
+                let marked = if inner.span.start.index() == 0 && inner.span.end.index() == 0 {
+                    marked
+                } else {
+                    inner.span
+                };
+                let mut read = self.read(inner, marked, depth + 1)?;
+                // A key written again is tagged apart by the loader (see
+                // `KeysAgain`); that tag is ours, not the file's.
+                if !tag.suffix.starts_with(KEY_AGAIN) {
+                    read.tag = Some(format!("{}{}", tag.handle, tag.suffix));
                 }
-                return Ok(node);
+                return Ok(read);
             }
             YamlData::Alias(_) | YamlData::BadValue => {
                 return Err(("an alias to no anchor".to_owned(), start_char));
@@ -819,7 +848,25 @@ impl Reader<'_> {
             }
             _ => value,
         };
-        Ok(Node { value, span })
+        Ok(Node {
+            value,
+            span,
+            tag: None,
+        })
+    }
+
+    /// `span` less the tag it starts with and the blanks after it: where
+    /// the value is.
+    fn past_tag(&self, span: Span) -> Span {
+        let Some(written) = self.text.get(span.start..span.end) else {
+            return span;
+        };
+        if !written.starts_with('!') {
+            return span;
+        }
+        let tag_end = written.find(char::is_whitespace).unwrap_or(written.len());
+        let value = written[tag_end..].trim_start();
+        Span::new(span.end - value.len(), span.end)
     }
 
     /// A scalar's span as written: to the closing quote of a quoted one,
@@ -1036,6 +1083,41 @@ mod tests {
         assert_eq!(
             services.get("db").unwrap().get("x").unwrap().str(),
             Some("1")
+        );
+    }
+
+    #[test]
+    fn tagged_values_keep_their_tag_and_their_place() {
+        let text = "a: !override nginx:1.2\nb: !reset\nc: !reset []\nd: !override {x: 1}\ne: !reset 'q'  # c\nf: !!str 1\ng: !override\n  x: 1\nh: [!reset a]\n";
+        let root = one(text);
+        let at = |key: &str| {
+            let node = root.get(key).unwrap();
+            (node.tag.as_deref(), &text[node.span.start..node.span.end])
+        };
+        assert_eq!(at("a"), (Some("!override"), "nginx:1.2"));
+        assert_eq!(root.get("a").unwrap().str(), Some("nginx:1.2"));
+        assert_eq!(at("b"), (Some("!reset"), ""));
+        assert_eq!(root.get("b").unwrap().str(), None);
+        // A flow collection ends where its closing bracket starts.
+        assert_eq!(at("c"), (Some("!reset"), "["));
+        assert!(at("d").1.starts_with("{x: 1"), "{:?}", at("d"));
+        assert_eq!(at("e"), (Some("!reset"), "'q'"));
+        assert_eq!(at("f"), (None, "1"));
+        assert_eq!(at("g").0, Some("!override"));
+        assert_eq!(root.get("g").unwrap().get("x").unwrap().str(), Some("1"));
+        let h = &root.get("h").unwrap().items()[0];
+        assert_eq!(
+            (h.tag.as_deref(), &text[h.span.start..h.span.end]),
+            (Some("!reset"), "a")
+        );
+        // Where it is, for a message or a fix.
+        let a = root.get("a").unwrap();
+        assert_eq!(
+            LineIndex::new(text).position(text, a.span.start),
+            Position {
+                line: 1,
+                column: 14
+            }
         );
     }
 
